@@ -1,0 +1,94 @@
+/**
+ * The C facts the lock checks consume, one set per function per image.
+ * Produced by src/core/c from the hunks of src/core/diff; every position is
+ * already mapped back to the input document (file, line, column).
+ */
+import type { SourcePos } from '../types.js';
+
+export type Image = 'pre' | 'post';
+
+/** A node of the control-flow shape around calls, in source order. */
+export type FlowItem =
+  | { kind: 'call'; call: CallFact }
+  | { kind: 'if'; pos: SourcePos; condition: string; conditionCalls: CallFact[]; then: FlowItem[]; else: FlowItem[] | null }
+  | { kind: 'loop'; pos: SourcePos; header: string; body: FlowItem[] }
+  | { kind: 'return'; pos: SourcePos; value: string; calls: CallFact[] }
+  | { kind: 'goto'; pos: SourcePos; label: string }
+  | { kind: 'label'; pos: SourcePos; label: string }
+  | { kind: 'assign'; assign: AssignFact }
+  | { kind: 'break' | 'continue'; pos: SourcePos };
+
+export interface CallFact {
+  name: string;
+  args: string[];
+  pos: SourcePos;
+  /** Line was added (+), removed (-) or context ( ) in the patch. */
+  change: '+' | '-' | ' ';
+  /** Call sits inside the condition of an if / while / return expression. */
+  inCondition: boolean;
+  /** The call's result is used (assigned, tested, returned), not discarded. */
+  resultUsed: boolean;
+}
+
+export interface AssignFact {
+  /** Left-hand side text, e.g. `vma->vm_flags`. */
+  target: string;
+  /** Struct field written, e.g. `vm_flags`, when the target is a field access. */
+  field: string | null;
+  /** Operator: `=`, `|=`, `&=` ... */
+  op: string;
+  value: string;
+  pos: SourcePos;
+  change: '+' | '-' | ' ';
+}
+
+export interface DefineFact {
+  name: string;
+  /** The replacement text as written. */
+  text: string;
+  /** Evaluated constant value, when it is a constant expression of known defines. */
+  value: bigint | null;
+  pos: SourcePos;
+  change: '+' | '-' | ' ';
+  /** File of the kernel tree. */
+  path: string;
+}
+
+export interface CommentFact {
+  text: string;
+  /** Identifiers the comment names (`foo()`, `foo`, `struct foo`). */
+  identifiers: string[];
+  pos: SourcePos;
+  change: '+' | '-' | ' ';
+}
+
+export interface FunctionFacts {
+  name: string;
+  /** Kernel-tree file. */
+  path: string;
+  image: Image;
+  /** Whether the definition's start is inside the hunk (else: from the @@ header). */
+  hasStart: boolean;
+  /** Whether the function is entirely new (all + lines) / entirely removed. */
+  added: boolean;
+  removed: boolean;
+  pos: SourcePos;
+  flow: FlowItem[];
+  /** Flat list of calls in source order (same objects as in `flow`). */
+  calls: CallFact[];
+  assigns: AssignFact[];
+  identifiers: string[];
+  comments: CommentFact[];
+  /** ERROR / MISSING nodes of tree-sitter over changed lines. */
+  parseErrors: SourcePos[];
+}
+
+/** Facts for one patch. */
+export interface PatchFacts {
+  functions: FunctionFacts[];
+  defines: DefineFact[];
+  /** Comments outside any function. */
+  comments: CommentFact[];
+  /** Files skipped (non-C, binary), with the reason. */
+  skipped: { path: string; reason: string }[];
+}
