@@ -1,0 +1,18 @@
+/** What a CLI command may touch: its output streams and the file system. */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Reads a file as bytes; throws with a message naming the file when it cannot. */
+  readFile(path: string): Uint8Array;
+  writeFile(path: string, data: string | Uint8Array): void;
+  /** Standard input, read whole (for `check --format b4`). */
+  readStdin(): Uint8Array;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** A command: argv after the command name; resolves to the exit status. */
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
