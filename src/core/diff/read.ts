@@ -89,7 +89,7 @@ export function readDiff(text: string): ParsedDiff {
       continue;
     }
     if (line.startsWith('--- ') && i + 1 < n && lines[i + 1]!.startsWith('+++ ')) {
-      let s: Section | null = cur;
+      let s = cur as Section | null;
       if (!s || !s.headerOpen || s.sawMinusPlus) s = open(i, false);
       s.sawMinusPlus = true;
       s.headerOpen = false;
@@ -114,7 +114,7 @@ export function readDiff(text: string): ParsedDiff {
         i++;
         continue;
       }
-      let s: Section | null = cur;
+      let s = cur as Section | null;
       if (!s) {
         s = open(i, false);
         problems.push({ line: i, kind: 'hunk-without-header', message: 'hunk with no file header before it: the file is unknown' });
