@@ -102,6 +102,12 @@ export interface MailMessage {
    * reply): the quote markers removed, each with its own line map.
    */
   quotedDiffs: { text: string; map: LineMap; depth: number }[];
+  /**
+   * `From:` / `Subject:` / `Date:` lines at the top of the body, which
+   * `git am` honours over the mail's own headers (a patch sent on behalf of
+   * its author).  Absent when there are none.
+   */
+  inBody?: Header[];
   /** What could not be read in this message. */
   problems: Problem[];
 }
