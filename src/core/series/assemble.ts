@@ -1,0 +1,238 @@
+/**
+ * Messages -> series.  Patches and cover letters are grouped by thread first
+ * (Message-ID / In-Reply-To / References), then by version and counter when
+ * the threading headers are missing (archive copies, format-patch files);
+ * groups of different versions with the same titles become one series.
+ * Replies are attached to the version they answer.
+ */
+import type { MailMessage } from '../types.js';
+import { findChangelogs } from './changelog.js';
+import { readCoverSummary } from './cover.js';
+import { readPatch } from './patch.js';
+import { parseSubject, titleKey } from './subject.js';
+import type { Patch, Series, SeriesVersion, SubjectInfo } from './types.js';
+
+/** A counter above this is noise, not a series (keeps `missing` bounded). */
+const MAX_SERIES_LENGTH = 999;
+
+type Role = 'patch' | 'cover' | 'reply';
+
+interface Classified {
+  message: MailMessage;
+  subject: SubjectInfo;
+  role: Role;
+  patch: Patch | null;
+}
+
+/** A version of a series while it is being put together. */
+interface Group {
+  key: string;
+  version: number;
+  total: number;
+  cover: Patch | null;
+  patches: Map<number, Patch>;
+  /** Patches whose index collides with one already present (resends). */
+  extra: Patch[];
+  replies: MailMessage[];
+  /** Title from a reply's subject when neither cover nor patch is present. */
+  titleHint: string;
+}
+
+function classify(message: MailMessage): Classified {
+  const subject = parseSubject(message.subject);
+  if (subject.isReply || message.shape === 'quoted-reply') {
+    return { message, subject, role: 'reply', patch: null };
+  }
+  const patch = readPatch(message, subject);
+  if (subject.index === 0) return { message, subject, role: 'cover', patch };
+  if (patch.diff || subject.isPatch) return { message, subject, role: 'patch', patch };
+  // No subject prefix and no diff: a cover letter body (shortlog + diffstat)
+  // or a plain reply that lost its headers.
+  if (readCoverSummary(message.body).titles.length > 0) {
+    return { message, subject, role: 'cover', patch };
+  }
+  return { message, subject, role: 'reply', patch: null };
+}
+
+export function assembleSeries(messages: readonly MailMessage[]): Series[] {
+  const classified = messages.map(classify);
+  const byId = new Map<string, Classified>();
+  for (const c of classified) if (c.message.messageId) byId.set(c.message.messageId, c);
+
+  const groups = new Map<string, Group>();
+  const groupOfMessage = new Map<Classified, Group>();
+  const getGroup = (key: string, version: number, total: number): Group => {
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, version, total, cover: null, patches: new Map(), extra: [], replies: [], titleHint: '' };
+      groups.set(key, group);
+    }
+    group.total = Math.max(group.total, total);
+    return group;
+  };
+
+  // Cover letters first: patches thread under them.
+  for (const c of classified) {
+    if (c.role !== 'cover' || !c.patch) continue;
+    const group = getGroup(coverKey(c), c.subject.version, c.subject.total ?? 0);
+    if (!group.cover) group.cover = c.patch;
+    else group.extra.push(c.patch);
+    groupOfMessage.set(c, group);
+  }
+  for (const c of classified) {
+    if (c.role !== 'patch' || !c.patch) continue;
+    const group = getGroup(patchKey(c, byId), c.subject.version, c.subject.total ?? 1);
+    const index = c.subject.index ?? 1;
+    if (!group.patches.has(index)) group.patches.set(index, c.patch);
+    else group.extra.push(c.patch);
+    groupOfMessage.set(c, group);
+  }
+  for (const c of classified) {
+    if (c.role !== 'reply') continue;
+    const group = replyGroup(c, byId, groupOfMessage, groups) ?? placeholderGroup(c, getGroup);
+    group.replies.push(c.message);
+    groupOfMessage.set(c, group);
+  }
+  return mergeVersions([...groups.values()]);
+}
+
+function coverKey(c: Classified): string {
+  return c.message.messageId ? `id:${c.message.messageId}` : `cover:${c.subject.version}:${titleKey(c.subject.title)}:${c.message.file}:${c.message.index}`;
+}
+
+/**
+ * The group of a patch: the cover letter or first patch it threads under,
+ * else its version, counter and author (format-patch files have no threading).
+ * `seen` bounds the walk up a deep chain (each patch replying to the last).
+ */
+function patchKey(c: Classified, byId: Map<string, Classified>, seen = new Set<Classified>()): string {
+  seen.add(c);
+  const ancestors = [...c.message.references].reverse();
+  if (c.message.inReplyTo) ancestors.unshift(c.message.inReplyTo);
+  const parents = ancestors.map((id) => byId.get(id)).filter((p): p is Classified => p !== undefined);
+  const cover = parents.find((p) => p.role === 'cover');
+  if (cover) return coverKey(cover);
+  const chained = parents.find(
+    (p) => p.role === 'patch' && !seen.has(p) && p.subject.version === c.subject.version && p.subject.total === c.subject.total,
+  );
+  if (chained) return patchKey(chained, byId, seen);
+  if (c.subject.total !== null && c.subject.total > 1) {
+    const author = c.patch?.author?.email.toLowerCase() ?? '';
+    return `counter:${c.subject.version}:${c.subject.total}:${author}`;
+  }
+  return c.message.messageId ? `id:${c.message.messageId}` : `lone:${c.subject.version}:${titleKey(c.subject.title)}`;
+}
+
+/** The group of the message a reply answers, walking up the thread. */
+function replyGroup(
+  c: Classified,
+  byId: Map<string, Classified>,
+  groupOfMessage: Map<Classified, Group>,
+  groups: Map<string, Group>,
+): Group | null {
+  const ancestors = [...c.message.references].reverse();
+  if (c.message.inReplyTo) ancestors.unshift(c.message.inReplyTo);
+  for (const id of ancestors) {
+    const parent = byId.get(id);
+    const group = parent ? groupOfMessage.get(parent) : undefined;
+    if (group) return group;
+  }
+  // No threading headers (archive copies): match version and title.
+  const title = titleKey(c.subject.title);
+  if (!title) return null;
+  for (const group of groups.values()) {
+    if (group.version !== c.subject.version) continue;
+    if (group.cover && titleKey(group.cover.subject.title) === title) return group;
+    for (const patch of group.patches.values()) {
+      if (titleKey(patch.subject.title) === title) return group;
+    }
+  }
+  return null;
+}
+
+/** A reply to a message we do not have still tells us the series exists. */
+function placeholderGroup(c: Classified, getGroup: (key: string, version: number, total: number) => Group): Group {
+  const title = c.subject.title;
+  const key = `reply:${c.subject.version}:${titleKey(title)}`;
+  const group = getGroup(key, c.subject.version, c.subject.total ?? 0);
+  if (!group.titleHint) group.titleHint = title;
+  return group;
+}
+
+function groupTitle(group: Group): string {
+  if (group.cover?.subject.title) return group.cover.subject.title;
+  const first = [...group.patches.entries()].sort((a, b) => a[0] - b[0])[0];
+  if (first) return first[1].subject.title;
+  return group.titleHint;
+}
+
+/** Titles that identify a group across versions. */
+function identityKeys(group: Group): string[] {
+  const keys: string[] = [];
+  if (group.cover?.subject.title) keys.push(`c:${titleKey(group.cover.subject.title)}`);
+  else if (group.titleHint && group.patches.size === 0) keys.push(`c:${titleKey(group.titleHint)}`);
+  for (const patch of group.patches.values()) {
+    if (patch.subject.title) keys.push(`p:${titleKey(patch.subject.title)}`);
+  }
+  return keys;
+}
+
+/** Joins groups that share a title into one series, one entry per version. */
+function mergeVersions(groups: Group[]): Series[] {
+  const owner = new Map<string, number>();
+  const parent = groups.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  groups.forEach((group, i) => {
+    for (const key of identityKeys(group)) {
+      const j = owner.get(key);
+      if (j === undefined) owner.set(key, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const clusters = new Map<number, Group[]>();
+  groups.forEach((group, i) => {
+    const root = find(i);
+    const list = clusters.get(root) ?? [];
+    list.push(group);
+    clusters.set(root, list);
+  });
+  const series: Series[] = [];
+  for (const cluster of clusters.values()) {
+    cluster.sort((a, b) => a.version - b.version);
+    const versions = cluster.map(toVersion);
+    const latest = cluster[cluster.length - 1];
+    const covers = cluster.map((g) => g.cover).filter((c): c is Patch => c !== null);
+    const coverBody = covers.length ? covers[covers.length - 1].message.body : '';
+    const summary = readCoverSummary(coverBody);
+    series.push({
+      title: groupTitle(latest) || summary.titles[0] || '(untitled)',
+      versions,
+      shortlogTitles: summary.titles,
+      coverDiffstat: summary.files,
+    });
+  }
+  return series;
+}
+
+function toVersion(group: Group): SeriesVersion {
+  const patches = [...group.patches.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  let total = group.total;
+  if (total === 0) total = group.cover ? readCoverSummary(group.cover.message.body).titles.length : patches.length;
+  const missing: number[] = [];
+  if (total <= MAX_SERIES_LENGTH) {
+    for (let i = 1; i <= total; i++) if (!group.patches.has(i)) missing.push(i);
+  }
+  const sources = [group.cover, ...patches].filter((p): p is Patch => p !== null).map((p) => p.message);
+  return {
+    version: group.version,
+    cover: group.cover,
+    patches,
+    total,
+    missing,
+    changelog: findChangelogs([...sources, ...group.replies]),
+    replies: group.replies,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * One message's body cut the way `git am` cuts it: commit message, the notes
+ * after `---`, the diff; plus what a reviewer wants at a glance (author,
+ * files, trailers, the upstream commit of a backport).
+ */
+import type { Address, MailMessage } from '../types.js';
+import { diffStat } from '../diff/index.js';
+import { findTrailerBlock } from '../trailers/parse.js';
+import { parsePerson } from '../trailers/person.js';
+import { parseSubject } from './subject.js';
+import type { Patch, SubjectInfo, Trailer } from './types.js';
+
+/** Where the parts of a body start, as 0-based body line numbers. */
+export interface BodyLayout {
+  /** End (exclusive) of the commit message: the `---` line, the diff or the end. */
+  messageEnd: number;
+  /** First line of the diff, or -1. */
+  diffStart: number;
+  /** End (exclusive) of the diff: a `-- ` signature line or the end. */
+  diffEnd: number;
+}
+
+/** Finds the `---` separator, the diff and the signature, in one pass. */
+export function layoutBody(lines: readonly string[]): BodyLayout {
+  let separator = -1;
+  let diffStart = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (separator < 0 && line === '---') separator = i;
+    if (isDiffStart(lines, i)) {
+      diffStart = i;
+      break;
+    }
+  }
+  let diffEnd = lines.length;
+  if (diffStart >= 0) {
+    // git format-patch ends with "-- \n2.43.0"; a mailer signature looks alike.
+    for (let i = lines.length - 1; i > diffStart; i--) {
+      if (lines[i] === '-- ') {
+        diffEnd = i;
+        break;
+      }
+    }
+  }
+  let messageEnd = lines.length;
+  if (separator >= 0) messageEnd = separator;
+  else if (diffStart >= 0) messageEnd = diffStart;
+  return { messageEnd, diffStart, diffEnd };
+}
+
+function isDiffStart(lines: readonly string[], i: number): boolean {
+  const line = lines[i];
+  if (line.startsWith('diff --git ') || line.startsWith('Index: ')) return true;
+  if (line.startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ ')) {
+    return true;
+  }
+  return false;
+}
+
+/** `commit X upstream.` (stable), `[ Upstream commit X ]`, `(cherry picked from commit X)`. */
+const UPSTREAM_MARKERS = [
+  /^commit ([0-9a-f]{12,40}) upstream\.?\s*$/im,
+  /^\[\s*Upstream commit ([0-9a-f]{12,40})\s*\]\s*$/im,
+  /\(cherry picked from commit ([0-9a-f]{7,40})\)/i,
+];
+
+export function findUpstreamCommit(text: string): string | null {
+  for (const marker of UPSTREAM_MARKERS) {
+    const match = marker.exec(text);
+    if (match) return match[1];
+  }
+  return null;
+}
+
+/** The author: an in-body `From:` (as git am honours it) over the header. */
+function authorOf(message: MailMessage): Address | null {
+  const inBody = message.inBody?.find((h) => h.name.toLowerCase() === 'from');
+  if (inBody) {
+    const parsed = parseAddress(inBody.value);
+    if (parsed) return parsed;
+  }
+  return message.from;
+}
+
+/** `Name <a@b>`, `"Name" <a@b>`, `a@b (Name)`, `a@b`. */
+export function parseAddress(value: string): Address | null {
+  const text = value.trim();
+  if (!text) return null;
+  const angle = /^(.*?)<([^<>]*)>\s*$/.exec(text);
+  if (angle) {
+    const name = angle[1].trim().replace(/^"(.*)"$/, '$1').trim();
+    const email = angle[2].trim();
+    return { name: name || email, email };
+  }
+  const comment = /^(\S+@\S+)\s*\((.*)\)\s*$/.exec(text);
+  if (comment) return { name: comment[2].trim() || comment[1], email: comment[1] };
+  return { name: text, email: /@/.test(text) ? text : '' };
+}
+
+/** Reads one message as a patch (or a cover letter: then `diff` is ''). */
+export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubject(message.subject)): Patch {
+  const lines = message.body.split('\n');
+  const layout = layoutBody(lines);
+  const commitLines = lines.slice(0, layout.messageEnd);
+  const commitText = commitLines.join('\n');
+  const block = findTrailerBlock(commitLines);
+  const trailers: Trailer[] = block.trailers.map((raw) => {
+    const person = parsePerson(raw.value);
+    return {
+      key: raw.key,
+      value: raw.value,
+      name: person.name || null,
+      email: person.email || null,
+      origin: 'patch',
+      version: subject.version,
+      pos: { file: message.file, line: message.bodyMap.line(raw.line), column: message.bodyMap.column(raw.line) },
+    };
+  });
+  const commitEnd = block.start >= 0 ? block.start : commitLines.length;
+  const commitMessage = commitLines.slice(0, commitEnd).join('\n').trimEnd();
+  const diff = layout.diffStart >= 0 ? lines.slice(layout.diffStart, layout.diffEnd).join('\n') + '\n' : '';
+  return {
+    message,
+    subject,
+    author: authorOf(message),
+    commitMessage,
+    trailers,
+    diff,
+    diffBodyLine: layout.diffStart,
+    files: diff ? diffStat(diff) : [],
+    upstreamCommit: findUpstreamCommit(commitText),
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * The series summary as data (for `summarize --json` and the VS Code
+ * webview) and as text (for a terminal).  Both are built from the same
+ * SeriesRead, so the two can never disagree.
+ */
+import type { SeriesRead } from './review.js';
+import type { FileStat, Patch, Series, SeriesVersion, Trailer } from './series/types.js';
+import type { Problem } from './types.js';
+
+export interface TrailerJson {
+  key: string;
+  value: string;
+  name: string | null;
+  email: string | null;
+  origin: 'patch' | 'reply';
+  version: number;
+  file: string;
+  line: number;
+}
+
+export interface PatchJson {
+  index: number;
+  version: number;
+  subject: string;
+  title: string;
+  author: { name: string; email: string } | null;
+  date: string | null;
+  messageId: string | null;
+  file: string;
+  line: number;
+  files: { path: string; oldPath?: string; added: number | null; deleted: number | null; status: FileStat['status'] }[];
+  trailers: TrailerJson[];
+  upstreamCommit: string | null;
+  changeSincePrevious?: string;
+}
+
+export interface VersionJson {
+  version: number;
+  total: number;
+  present: number;
+  missing: number[];
+  cover: { subject: string; file: string; line: number } | null;
+  patches: PatchJson[];
+  changelog: { version: string; lines: string[]; file: string; line: number }[];
+  replies: number;
+}
+
+export interface SeriesJson {
+  title: string;
+  /** Latest version present. */
+  version: number;
+  total: number;
+  present: number;
+  missing: number[];
+  /** Patches of the latest version. */
+  patches: PatchJson[];
+  versions: VersionJson[];
+  shortlog: string[];
+  coverDiffstat: { path: string; added: number | null; deleted: number | null }[];
+}
+
+export interface SummaryJson {
+  series: SeriesJson[];
+  problems: { file: string; line: number; column: number; kind: string; message: string }[];
+}
+
+export function summaryJson(read: SeriesRead): SummaryJson {
+  return {
+    series: read.series.map((s) => seriesJson(s, read)),
+    problems: read.problems.map(problemJson),
+  };
+}
+
+function problemJson(p: Problem): SummaryJson['problems'][number] {
+  return { file: p.file, line: p.line, column: p.column, kind: p.kind, message: p.message };
+}
+
+function seriesJson(series: Series, read: SeriesRead): SeriesJson {
+  const versions = series.versions.map((v) => versionJson(v, read));
+  const latest = versions[versions.length - 1];
+  return {
+    title: series.title,
+    version: latest.version,
+    total: latest.total,
+    present: latest.present,
+    missing: latest.missing,
+    patches: latest.patches,
+    versions,
+    shortlog: series.shortlogTitles,
+    coverDiffstat: series.coverDiffstat.map((f) => ({ path: f.path, added: f.added, deleted: f.deleted })),
+  };
+}
+
+function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
+  return {
+    version: version.version,
+    total: version.total,
+    present: version.patches.length,
+    missing: version.missing,
+    cover: version.cover
+      ? { subject: version.cover.subject.raw, file: version.cover.message.file, line: version.cover.message.startLine }
+      : null,
+    patches: version.patches.map((p) => patchJson(p, read)),
+    changelog: version.changelog.map((c) => ({ version: c.version, lines: c.lines, file: c.pos.file, line: c.pos.line })),
+    replies: version.replies.length,
+  };
+}
+
+function patchJson(patch: Patch, read: SeriesRead): PatchJson {
+  const trailers = read.trailersOf(patch);
+  const json: PatchJson = {
+    index: patch.subject.index ?? 1,
+    version: patch.subject.version,
+    subject: patch.subject.raw,
+    title: patch.subject.title,
+    author: patch.author ? { name: patch.author.name, email: patch.author.email } : null,
+    date: patch.message.date,
+    messageId: patch.message.messageId,
+    file: patch.message.file,
+    line: patch.message.startLine,
+    files: patch.files.map((f) => ({
+      path: f.path,
+      ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}),
+      added: f.added,
+      deleted: f.deleted,
+      status: f.status,
+    })),
+    trailers: trailers.map(trailerJson),
+    upstreamCommit: patch.upstreamCommit,
+  };
+  const change = read.changeSincePrevious?.(patch);
+  if (change) json.changeSincePrevious = change;
+  return json;
+}
+
+function trailerJson(t: Trailer): TrailerJson {
+  return {
+    key: t.key,
+    value: t.value,
+    name: t.name,
+    email: t.email,
+    origin: t.origin,
+    version: t.version,
+    file: t.pos.file,
+    line: t.pos.line,
+  };
+}
+
+/** The same summary for a terminal. */
+export function summaryText(read: SeriesRead): string {
+  const json = summaryJson(read);
+  const out: string[] = [];
+  for (const series of json.series) {
+    const versions = series.versions.map((v) => `v${v.version}`).join(', ');
+    out.push(`${series.title}`);
+    out.push(
+      `  v${series.version}: ${series.present} of ${series.total} patches present` +
+        (series.missing.length ? ` (missing ${ranges(series.missing)})` : '') +
+        (series.versions.length > 1 ? `; versions ${versions}` : ''),
+    );
+    if (!series.patches.length && series.shortlog.length) {
+      out.push('  patches named by the cover letter:');
+      series.shortlog.forEach((t, i) => out.push(`    ${i + 1}. ${t}`));
+    }
+    for (const patch of series.patches) {
+      out.push(`  [${patch.index}/${series.total}] ${patch.title}`);
+      const who = patch.author ? `${patch.author.name} <${patch.author.email}>` : 'unknown author';
+      out.push(`      ${who}${patch.date ? `, ${patch.date}` : ''}`);
+      if (patch.upstreamCommit) out.push(`      backport of ${patch.upstreamCommit}`);
+      for (const f of patch.files) {
+        const counts = f.added === null ? 'binary' : `+${f.added} -${f.deleted}`;
+        out.push(`      ${f.path}  ${counts}`);
+      }
+      for (const t of patch.trailers) {
+        const from = t.origin === 'reply' ? `  (reply, ${t.file}:${t.line})` : '';
+        out.push(`      ${t.key}: ${t.value}${from}`);
+      }
+    }
+    if (!series.patches.length && series.coverDiffstat.length) {
+      out.push(`  diffstat of the cover letter: ${series.coverDiffstat.length} files`);
+    }
+    out.push('');
+  }
+  if (json.problems.length) {
+    out.push('could not be read:');
+    for (const p of json.problems) out.push(`  ${p.file}:${p.line}:${p.column}: ${p.message}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** 1,3,4,5,9 -> "1, 3-5, 9" */
+function ranges(numbers: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j] + 1) j++;
+    parts.push(j > i ? `${numbers[i]}-${numbers[j]}` : `${numbers[i]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
