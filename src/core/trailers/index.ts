@@ -1,0 +1,122 @@
+/**
+ * Trailers: which tags a patch carries, which were given in replies, by
+ * whom, on which version, and whether they reach the version being applied.
+ *
+ * API
+ *
+ *   parseTrailerBlock(text, { file, map?, firstLine?, origin?, version? })
+ *       -> { trailer: Trailer, bodyLine }[]
+ *     The trailer block of a commit message (or of a whole body: it stops at
+ *     `---`), found exactly as `git interpret-trailers --parse` finds it
+ *     (parse.ts).  `bodyLine` is the 0-based line of the trailer in the body
+ *     (`firstLine` + line in `text`); `pos` is mapped through `map`.
+ *
+ *   findTrailerBlock(lines) -> { start, end, messageEnd, trailers }  (parse.ts)
+ *   parsePerson(value), sameEmail(a, b), sameName(t, s)              (person.ts)
+ *   findReplyTrailers(message) -> ReplyTags                           (replies.ts)
+ *     Tags a reply gives, as b4 collects them, plus the ones b4 drops
+ *     silently (inline in prose, obfuscated address, no address).
+ *
+ *   collectTrailers(series, messages) -> CollectedTrailers            (collect.ts)
+ *     Per patch of every version: the full list (patch and reply tags, with
+ *     origin / version / pos / status), findings TAG-*, and the list that an
+ *     am-ready mbox of that version would carry.
+ *
+ *   patchId(diff) -> string | null                                    (patchid.ts)
+ *     `git patch-id --stable` of a diff.
+ *
+ *   compareSeriesVersions(series, from?, to?) -> VersionComparison    (compare.ts)
+ *   changeSincePrevious(series) -> Map<Patch, PatchChange>            (compare.ts)
+ *     For each patch of vN: unchanged, commit message only, code changed
+ *     (with an interdiff), new; and the patches of vN-1 that were dropped.
+ *
+ *   checkSignoffChain(patch) -> Finding[]                             (signoff.ts)
+ *     SOB-MISSING-AUTHOR, SOB-FROM-MISMATCH, SOB-CODEV-ORDER.
+ *
+ *   amMessage / writeAmMbox(collected, series, options) -> string     (am.ts)
+ *     An am-ready mbox of the latest version with the collected trailers in
+ *     b4's order; `parseTrailerOrder('Cc,Tested*,Reviewed*,*')`.
+ *
+ * Finding ids: TAG-NOT-APPLIED, TAG-DROPPED, TAG-SENDER-MISMATCH, TAG-INLINE,
+ * TAG-OBFUSCATED, TAG-NO-EMAIL, TAG-DUPLICATE, SOB-MISSING-AUTHOR,
+ * SOB-FROM-MISMATCH, SOB-CODEV-ORDER.
+ */
+import type { LineMap } from '../types.js';
+import type { Trailer } from '../series/types.js';
+import { findTrailerBlock } from './parse.js';
+import { parsePerson } from './person.js';
+
+export { findTrailerBlock, findSeparator, splitRunTogetherTrailers } from './parse.js';
+export type { RawTrailer, TrailerBlockLayout } from './parse.js';
+export { parsePerson, sameEmail, sameName, isObfuscated, canonicalEmail, formatPerson } from './person.js';
+export type { Person } from './person.js';
+
+/** The tags the kernel uses (Documentation/process/submitting-patches.rst, v6.18). */
+export const KERNEL_TRAILER_KEYS: readonly string[] = [
+  'Signed-off-by',
+  'Co-developed-by',
+  'Reviewed-by',
+  'Acked-by',
+  'Tested-by',
+  'Reported-by',
+  'Suggested-by',
+  'Closes',
+  'Link',
+  'Fixes',
+  'Cc',
+  'Assisted-by',
+];
+
+/** Tags whose value names a person (the others carry a commit, a URL ...). */
+export const PERSON_TRAILER_KEYS: ReadonlySet<string> = new Set(
+  ['signed-off-by', 'co-developed-by', 'reviewed-by', 'acked-by', 'tested-by', 'reported-by', 'suggested-by', 'cc', 'assisted-by'],
+);
+
+/** The canonical spelling of a known key (`reviewed-By` -> `Reviewed-by`), else the key as written. */
+export function canonicalKey(key: string): string {
+  const lower = key.toLowerCase();
+  return KERNEL_TRAILER_KEYS.find((k) => k.toLowerCase() === lower) ?? key;
+}
+
+export interface ParseTrailerOptions {
+  file: string;
+  /** Maps body lines to input lines; without it, lines are 1-based text lines + firstLine. */
+  map?: LineMap;
+  /** Body line (0-based) where `text` starts. */
+  firstLine?: number;
+  origin?: 'patch' | 'reply';
+  version?: number;
+}
+
+export interface ParsedTrailer {
+  trailer: Trailer;
+  /** 0-based body line of the trailer's first line. */
+  bodyLine: number;
+}
+
+/** The trailer block of `text` (see the API note above); never throws. */
+export function parseTrailerBlock(text: string, options: ParseTrailerOptions): ParsedTrailer[] {
+  const first = options.firstLine ?? 0;
+  const block = findTrailerBlock(text.split('\n'));
+  return block.trailers.map((raw) => {
+    const bodyLine = first + raw.line;
+    const person = parsePerson(raw.value);
+    const mapped = options.map && bodyLine < options.map.length;
+    return {
+      bodyLine,
+      trailer: {
+        key: raw.key,
+        value: raw.value,
+        name: person.name || null,
+        email: person.email || null,
+        origin: options.origin ?? 'patch',
+        version: options.version ?? 1,
+        pos: {
+          file: options.file,
+          line: mapped ? options.map!.line(bodyLine) : bodyLine + 1,
+          column: mapped ? options.map!.column(bodyLine) : 1,
+        },
+      },
+    };
+  });
+}
