@@ -1,0 +1,158 @@
+/**
+ * Line bookkeeping for one input document, and the LineMap shapes that carry
+ * decoded text back to it.
+ *
+ * Lines end at LF only (a CR before the LF is not part of the line's text);
+ * that is how `git mailsplit` counts them and how editors number CRLF files.
+ */
+import type { LineMap } from '../types.js';
+
+/** Start offsets of every line of a text, computed once (linear). */
+export class LineIndex {
+  readonly text: string;
+  /** starts[i] = offset where line i (0-based) begins. */
+  private starts: Int32Array;
+  readonly count: number;
+
+  constructor(text: string) {
+    this.text = text;
+    let cap = 1024;
+    let starts = new Int32Array(cap);
+    let n = 0;
+    starts[n++] = 0;
+    let pos = text.indexOf('\n');
+    while (pos !== -1) {
+      if (n === cap) {
+        cap *= 2;
+        const grown = new Int32Array(cap);
+        grown.set(starts);
+        starts = grown;
+      }
+      starts[n++] = pos + 1;
+      pos = text.indexOf('\n', pos + 1);
+    }
+    // A text ending in LF has no further line after it.
+    if (n > 1 && starts[n - 1] === text.length) n--;
+    if (text.length === 0) n = 0;
+    this.starts = starts;
+    this.count = n;
+  }
+
+  /** Offset where line i (0-based) starts. */
+  start(i: number): number {
+    return i >= this.count ? this.text.length : this.starts[i];
+  }
+
+  /** Offset just past line i's text (before its CR LF / LF). */
+  end(i: number): number {
+    let e = i + 1 >= this.count ? this.text.length : this.starts[i + 1];
+    if (e > this.starts[i] && this.text.charCodeAt(e - 1) === 10) e--;
+    if (e > this.starts[i] && this.text.charCodeAt(e - 1) === 13) e--;
+    return e;
+  }
+
+  /** Text of line i (0-based), without its line end. */
+  line(i: number): string {
+    return this.text.slice(this.starts[i], this.end(i));
+  }
+}
+
+/** Body line i is input line `first + i`, starting at column 1 (or a shifted one). */
+export class OffsetLineMap implements LineMap {
+  readonly length: number;
+  private first: number;
+  /** Lines (0-based, body side) whose text starts further right, e.g. after a removed `>`. */
+  private shifted: Map<number, number> | null;
+
+  constructor(first: number, length: number, shifted: Map<number, number> | null = null) {
+    this.first = first;
+    this.length = length;
+    this.shifted = shifted && shifted.size > 0 ? shifted : null;
+  }
+  line(i: number): number {
+    return this.first + clampIndex(i, this.length);
+  }
+  column(i: number): number {
+    return this.shifted?.get(i) ?? 1;
+  }
+  exact(_i: number): boolean {
+    return true;
+  }
+}
+
+function clampIndex(i: number, length: number): number {
+  if (i < 0) return 0;
+  if (i >= length) return Math.max(0, length - 1);
+  return i;
+}
+
+/** Growable builder for per-line maps of decoded text. */
+export class LineMapBuilder {
+  private lines: number[] = [];
+  private cols: number[] = [];
+  private exacts: boolean[] = [];
+
+  get length(): number {
+    return this.lines.length;
+  }
+
+  push(line: number, column: number, exact: boolean): void {
+    this.lines.push(line);
+    this.cols.push(column);
+    this.exacts.push(exact);
+  }
+
+  /** Appends every line of another map. */
+  append(map: LineMap): void {
+    for (let i = 0; i < map.length; i++) this.push(map.line(i), map.column(i), map.exact(i));
+  }
+
+  build(): LineMap {
+    return new TableLineMap(
+      Int32Array.from(this.lines),
+      Int32Array.from(this.cols),
+      Uint8Array.from(this.exacts, (e) => (e ? 1 : 0)),
+    );
+  }
+}
+
+/** One entry per line: used when decoding moved lines around. */
+export class TableLineMap implements LineMap {
+  readonly length: number;
+  constructor(
+    private lines: Int32Array,
+    private cols: Int32Array,
+    private exacts: Uint8Array,
+  ) {
+    this.length = lines.length;
+  }
+  line(i: number): number {
+    return this.length === 0 ? 1 : this.lines[clampIndex(i, this.length)];
+  }
+  column(i: number): number {
+    return this.length === 0 ? 1 : this.cols[clampIndex(i, this.length)];
+  }
+  exact(i: number): boolean {
+    return i >= 0 && i < this.length && this.exacts[i] === 1;
+  }
+}
+
+/** Every line maps to the same input position, none exactly (recovered text). */
+export class PointLineMap implements LineMap {
+  constructor(
+    readonly length: number,
+    private at: number,
+    private columns: number[] | null = null,
+  ) {}
+  line(_i: number): number {
+    return this.at;
+  }
+  column(i: number): number {
+    return this.columns?.[clampIndex(i, this.length)] ?? 1;
+  }
+  exact(_i: number): boolean {
+    return false;
+  }
+}
+
+export const EMPTY_MAP: LineMap = new OffsetLineMap(1, 0);

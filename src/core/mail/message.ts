@@ -1,0 +1,105 @@
+/**
+ * One RFC 2822 message (from an mbox or a single file) into a MailMessage.
+ */
+import PostalMime from 'postal-mime';
+import type { MailMessage, MessageShape, Problem } from '../types.js';
+import { binaryToBytes } from './charset.js';
+import { decodeHeaders, readHeaderBlock } from './headers.js';
+import { readInBodyHeaders } from './inbody.js';
+import { PointLineMap } from './lines.js';
+import { decodeBody } from './mime.js';
+import { isGtFrom } from './mbox.js';
+import type { Source } from './source.js';
+
+/** Joins decoded lines into the body text: every line ends in LF. */
+export function joinLines(lines: string[]): string {
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+/**
+ * Reads lines [first, end) (0-based) as one message.  `hasFromLine`: the
+ * first line is an mbox separator, not a header.
+ */
+export async function readMessage(
+  src: Source,
+  first: number,
+  end: number,
+  index: number,
+  shape: MessageShape,
+  hasFromLine: boolean,
+): Promise<MailMessage> {
+  const problems: Problem[] = [];
+  let headerStart = hasFromLine ? first + 1 : first;
+  // Some archives keep an escaped separator (`>From ...`) on top as well.
+  while (headerStart < end && isGtFrom(src.idx.line(headerStart)) && !src.idx.line(headerStart).includes(':', 6)) {
+    headerStart++;
+  }
+  const block = readHeaderBlock(src.idx, headerStart, end, src.binary);
+  const h = decodeHeaders(block.headers);
+  for (const u of h.unknownCharsets) {
+    problems.push({ file: src.file, line: u.line, column: 1, kind: 'mime-decode', message: `unknown charset "${u.charset}" in an encoded word` });
+  }
+  const body = decodeBody(src, block.bodyStart, end, h.contentType, h.transferEncoding);
+  problems.push(...body.problems);
+  let lines = body.lines;
+  let map = body.map;
+  if (body.needsFallback) {
+    // HTML-only or unusual MIME: let postal-mime turn it into text; we can
+    // only say it comes from somewhere in the body.
+    const text = await postalText(src, headerStart, end);
+    if (text !== null) {
+      lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+      map = new PointLineMap(lines.length, Math.min(block.bodyStart, end - 1) + 1);
+    } else {
+      problems.push({ file: src.file, line: block.bodyStart + 1, column: 1, kind: 'mime-decode', message: 'no readable text part in this message' });
+    }
+  }
+  const inBody = readInBodyHeaders(lines, map);
+  const msg: MailMessage = {
+    file: src.file,
+    index,
+    shape,
+    startLine: first + 1,
+    endLine: Math.max(first + 1, end),
+    headers: h.headers,
+    subject: h.subject,
+    from: h.from,
+    to: h.to,
+    cc: h.cc,
+    date: h.date,
+    messageId: h.messageId,
+    inReplyTo: h.inReplyTo,
+    references: h.references,
+    body: joinLines(lines),
+    bodyMap: map,
+    quotedDiffs: [],
+    problems,
+  };
+  if (inBody.length > 0) msg.inBody = inBody;
+  return msg;
+}
+
+async function postalText(src: Source, first: number, end: number): Promise<string | null> {
+  const raw = src.idx.text.slice(src.idx.start(first), src.idx.start(end));
+  const bytes = src.binary ? binaryToBytes(raw) : Buffer.from(raw, 'utf8');
+  try {
+    const email = await PostalMime.parse(bytes, { maxNestingDepth: 32 });
+    if (email.text !== undefined) return email.text;
+    return email.html !== undefined ? htmlToText(email.html) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Rough HTML to text for HTML-only mail: tags out, common entities decoded. */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(br|\/p|\/div|\/li|\/tr)\b[^>]*>/gi, '\n')
+    .replace(/<[^<>]{0,2000}>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#(\d{1,6});/g, (_m, d: string) => String.fromCodePoint(Math.min(0x10ffff, parseInt(d, 10))))
+    .replace(/&amp;/g, '&');
+}
