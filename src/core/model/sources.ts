@@ -1,0 +1,38 @@
+/**
+ * The sources the model is read from, keyed by the tags of
+ * docs/vma-locking-facts.md section 0.  Every model entry cites one or more.
+ */
+import type { SourceRef } from '../findings.js';
+
+const MM = 'mm tree 2026 (linux-mm/linux-mm, v7.3-rc5 era)';
+
+export const SRC = {
+  MM_LOCKH: { file: 'include/linux/mmap_lock.h', kernel: MM, note: 'linux-mm 1632d9c3381f [MM-LOCKH]' },
+  MM_LOCKH_B: { file: 'include/linux/mmap_lock.h', kernel: 'mm tree early 2026', note: 'with CONFIG_PER_VMA_LOCK guards [MM-LOCKH-b]' },
+  MM_LOCKC: { file: 'mm/mmap_lock.c', kernel: MM, note: 'linux-mm 607a10f8361b [MM-LOCKC]' },
+  MM_MMH: { file: 'include/linux/mm.h', kernel: MM, note: 'linux-mm 009857a22860 [MM-MMH]' },
+  MM_TYPES: { file: 'include/linux/mm_types.h', kernel: MM, note: 'linux-mm 0199209e47e0 [MM-TYPES]' },
+  MM_DOC: { file: 'Documentation/mm/process_addrs.rst', kernel: MM, note: 'linux-mm 453c28d63fb2 [MM-DOC]' },
+  MM_RMAP: { file: 'mm/rmap.c', kernel: MM, note: 'lock-ordering header comment, linux-mm 0014dde7e945 [MM-RMAP]' },
+  MM_FILEMAP: { file: 'mm/filemap.c', kernel: MM, note: 'lock-ordering header comment, linux-mm 009cff439dfd [MM-FILEMAP]' },
+  MM_PWH: { file: 'include/linux/pagewalk.h', kernel: MM, note: 'linux-mm 17c3c1ffccf2 [MM-PWH]' },
+  MM_PWC: { file: 'mm/pagewalk.c', kernel: MM, note: 'linux-mm 05409e97cf21 [MM-PWC]' },
+  MM_VMA: { file: 'mm/vma.c', kernel: MM, note: 'linux-mm 009857a22860 [MM-VMA]' },
+  MM_DUP: { file: 'tools/testing/vma/include/dup.h', kernel: MM, note: 'linux-mm 009857a22860 [MM-DUP]' },
+  L612_MMH: { file: 'include/linux/mm.h', kernel: 'v6.12.117', note: 'Debian linux-source-6.12 [L612]' },
+  L612_RMAPH: { file: 'include/linux/rmap.h', kernel: 'v6.12.117', note: '[L612]' },
+  L612_FSH: { file: 'include/linux/fs.h', kernel: 'v6.12.117', note: '[L612]' },
+  L612_MEMORY: { file: 'mm/memory.c', kernel: 'v6.12.117', note: '[L612]' },
+  L612_MMDEBUG: { file: 'include/linux/mmdebug.h', kernel: 'v6.12.117', note: '[L612]' },
+  L612_KHUGEPAGED: { file: 'mm/khugepaged.c', kernel: 'v6.12.117', note: '[L612]' },
+  L612_MREMAP: { file: 'mm/mremap.c', kernel: 'v6.12.117', note: '[L612]' },
+  L612_CHECKPATCH: { file: 'scripts/checkpatch.pl', kernel: 'v6.12.117', note: 'AVOID_BUG [L612]' },
+  L612_SPINLOCK: { file: 'include/linux/spinlock.h', kernel: 'v6.12.117', note: 'spinlocks do not sleep [L612]' },
+  L612_MMFLAGS: { file: 'include/trace/events/mmflags.h', kernel: 'v6.12.117', note: '__def_vmaflag_names [L612]' },
+  FIX_1C7873E: { file: 'mm/mmap.c', kernel: 'v6.4', note: 'commit 1c7873e33645 "mm: lock newly mapped VMA with corrected ordering"' },
+  FIX_AD9F006: { file: 'mm/mmap.c', kernel: 'v6.6', note: 'commit ad9f006351c3 "mm: always lock new vma before inserting into vma tree"' },
+  FIX_60081BF: { file: 'include/linux/mm.h', kernel: 'v6.6', note: 'commit 60081bf19b0e "mm: lock vma explicitly before doing vm_flags_reset and vm_flags_reset_once"' },
+  FIX_9C49E5D: { file: 'mm/madvise.c', kernel: 'v6.16', note: 'commit 9c49e5d09f07 "mm/madvise: handle madvise_lock() failure during race unwinding"' },
+  ML_MAYBE_GUARD: { file: 'include/linux/mm.h', kernel: 'v6.19 era (Nov 2025)', note: 'VM_MAYBE_GUARD series, "mm: add atomic VMA flags and set VM_MAYBE_GUARD as such"' },
+  SHEET_3_6: { file: 'docs/vma-locking-facts.md', note: 'section 3.6, checklist when adding a new VM_* flag (VM_MAYBE_GUARD diffstat)' },
+} satisfies Record<string, SourceRef>;
