@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * Bundles the VS Code extension into one CommonJS file for the extension
+ * host: dist/extension.cjs.  The core is ESM TypeScript; esbuild turns it
+ * into CJS.  tree-sitter and tree-sitter-c stay external: they are native
+ * (N-API prebuilds for every platform) and ship in the VSIX as node_modules.
+ *
+ *   node scripts/bundle.mjs            the extension
+ *   node scripts/bundle.mjs --e2e DIR  also the e2e test suites into DIR
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** import.meta.url has no meaning in CJS: give the core the bundle's own URL. */
+const importMetaShim = {
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'tree-sitter', 'tree-sitter-c', 'web-tree-sitter'],
+  logLevel: 'warning',
+  legalComments: 'none',
+  ...importMetaShim,
+};
+
+export async function bundleExtension() {
+  await build({
+    ...common,
+    entryPoints: [join(root, 'src/extension.ts')],
+    outfile: join(root, 'dist/extension.cjs'),
+    minify: true,
+    keepNames: true,
+    sourcemap: 'linked',
+    metafile: false,
+  });
+}
+
+export async function bundleE2e(outDir) {
+  await build({
+    ...common,
+    entryPoints: { suite: join(root, 'test/e2e/suite/index.ts') },
+    outdir: outDir,
+    outExtension: { '.js': '.cjs' },
+    sourcemap: 'inline',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await bundleExtension();
+  const i = process.argv.indexOf('--e2e');
+  if (i > 0) await bundleE2e(process.argv[i + 1]);
+}

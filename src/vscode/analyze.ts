@@ -1,0 +1,79 @@
+/**
+ * One analysis of one set of inputs: the core's review when it is there,
+ * reduced to what every VS Code provider needs.  No `vscode` import here, so
+ * the unit tests and the benchmark run it under plain Node.
+ *
+ * The core is imported lazily: it pulls in tree-sitter, which must not load
+ * while VS Code starts, only when the first patch mail is analysed.
+ */
+import type { Finding } from '../core/findings.js';
+import type { ReviewInput, ReviewOptions, ReviewResult } from '../core/review.js';
+import type { Patch, Series, Trailer } from '../core/series/types.js';
+import type { MailMessage, Problem, ReadResult } from '../core/types.js';
+
+export interface Analysis {
+  reads: ReadResult[];
+  series: Series[];
+  findings: Finding[];
+  problems: Problem[];
+  /** Every tag of a patch: its own and those given in replies. */
+  trailersOf(patch: Patch): Trailer[];
+  /** Wall time of the analysis, ms. */
+  ms: number;
+}
+
+type ReviewFn = (inputs: ReviewInput[], options?: ReviewOptions) => Promise<ReviewResult>;
+
+/** What the core may add to a review result beyond the contract. */
+interface ReviewExtras {
+  trailersOf?(patch: Patch): Trailer[];
+}
+
+/**
+ * Runs the core over `inputs`.  Never throws: a failure of the core becomes
+ * a problem at line 1 of the first input, so the editor shows it.
+ */
+export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}): Promise<Analysis> {
+  const t0 = performance.now();
+  try {
+    const core = (await import('../core/review.js')) as unknown as { review?: ReviewFn; readSeries?: (i: ReviewInput[]) => Promise<ReviewResult & ReviewExtras> };
+    let result: ReviewResult & ReviewExtras;
+    if (typeof core.review === 'function') result = await core.review(inputs, options);
+    else if (typeof core.readSeries === 'function') result = { ...(await core.readSeries(inputs)), findings: [] };
+    else throw new Error('the core has no review()');
+    const trailersOf = typeof result.trailersOf === 'function' ? result.trailersOf.bind(result) : (p: Patch) => p.trailers;
+    return {
+      reads: result.reads ?? [],
+      series: result.series ?? [],
+      findings: filterFindings(result.findings ?? [], options),
+      problems: result.problems ?? [],
+      trailersOf,
+      ms: performance.now() - t0,
+    };
+  } catch (e) {
+    const file = inputs[0]?.file ?? '';
+    const message = `PatchLens could not analyse this input: ${e instanceof Error ? e.message : String(e)}`;
+    return { reads: [], series: [], findings: [], problems: [{ file, line: 1, column: 1, kind: 'internal-error', message }], trailersOf: (p) => p.trailers, ms: performance.now() - t0 };
+  }
+}
+
+/**
+ * The core applies the settings too; doing it again here is cheap and keeps
+ * the settings honest whatever the core version.
+ */
+export function filterFindings(findings: Finding[], options: ReviewOptions): Finding[] {
+  const disabled = new Set(options.disabledRules ?? []);
+  const severity = options.severity ?? {};
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (disabled.has(f.rule)) continue;
+    const s = severity[f.rule];
+    out.push(s && s !== f.severity ? { ...f, severity: s } : f);
+  }
+  return out;
+}
+
+/** All messages of the analysis, in input order. */
+export function allMessages(a: Analysis): MailMessage[] {
+  return a.reads.flatMap((r) => r.messages);
+}

@@ -1,0 +1,168 @@
+/**
+ * The PatchLens commands.  Each returns plain data about what it did, so
+ * the integration tests can check it without scraping the UI.
+ */
+import * as vscode from 'vscode';
+import { dirname, basename, join } from 'node:path';
+import type { Model } from '../core/model/types.js';
+import { analyze, type Analysis } from './analyze.js';
+import type { AnalysisCache, DocAnalysis } from './cache.js';
+import { LANGUAGE } from './diagnostics.js';
+import { gitIdentity } from './identity.js';
+import { lockModelMarkdown } from './lockModelText.js';
+import { composeReply, type ReplyNote } from './reply.js';
+import type { SeriesTreeProvider } from './seriesTree.js';
+import { inputName, reviewOptions } from './settings.js';
+import { summarize, type Summary } from './summaryModel.js';
+import type { SummaryPanel } from './summaryPanel.js';
+
+export interface CommandDeps {
+  cache: AnalysisCache;
+  tree: SeriesTreeProvider;
+  panel: SummaryPanel;
+  model: () => Model;
+}
+
+/** A URI from a finding's `file` (a path, or a URI for documents without one). */
+export function uriOf(file: string): vscode.Uri {
+  return /^[a-z][a-z0-9+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? vscode.Uri.parse(file) : vscode.Uri.file(file);
+}
+
+export async function revealLocation(file: string, line: number, column: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(uriOf(file));
+  const pos = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+}
+
+/** The patch-mail document a command is about: its argument, else the active editor. */
+async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
+  if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  const ed = vscode.window.activeTextEditor;
+  if (ed && ed.document.languageId === LANGUAGE) return ed.document;
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === LANGUAGE);
+  if (visible) return visible.document;
+  void vscode.window.showInformationMessage('PatchLens: open a patch mail (.patch, .mbox, .eml) first.');
+  return undefined;
+}
+
+/** Summary as plain JSON-able data, for tests and scripts. */
+export function plainSummary(s: Summary): unknown {
+  return {
+    series: s.series.map((x) => ({
+      title: x.title,
+      versions: x.versions,
+      reviewers: x.reviewers,
+      patches: x.patches.map((p) => ({
+        label: p.label, title: p.title, state: p.state, version: p.version, findings: p.findings,
+        tags: [...p.tags.entries()].flatMap(([reviewer, cells]) => cells.map((c) => ({ reviewer, kind: c.kind, state: c.state, version: c.version }))),
+      })),
+      changelog: x.changelog.map((c) => ({ version: c.version, lines: c.lines.length })),
+    })),
+    findingsByRule: s.findingsByRule.map((g) => ({ rule: g.rule, severity: g.severity, count: g.items.length, lines: g.items.map((i) => i.finding.line) })),
+    problems: s.problems,
+  };
+}
+
+export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps): void {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
+    ctx.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  };
+
+  reg('patchlens.revealLocation', (file, line, column) => revealLocation(String(file), Number(line) || 1, Number(column) || 1));
+
+  reg('patchlens.summarizeSeries', async (arg) => {
+    const doc = await targetDocument(arg);
+    if (!doc) return undefined;
+    const a = await deps.cache.get(doc);
+    deps.tree.show(a.analysis);
+    const summary = summarize(a.analysis);
+    deps.panel.show(summary, basename(a.file));
+    return { ...(plainSummary(summary) as object), html: deps.panel.html };
+  });
+
+  reg('patchlens.showLockModel', async () => {
+    const text = lockModelMarkdown(deps.model());
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+    await vscode.window.showTextDocument(doc, { preview: true });
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    } catch {
+      // no markdown preview in this editor: the source stays open
+    }
+    return { helpers: deps.model().helpers.size, flags: deps.model().flags.size, text };
+  });
+
+  reg('patchlens.collectTrailers', async (arg) => {
+    const doc = await targetDocument(arg);
+    if (!doc) return undefined;
+    const a = await deps.cache.get(doc);
+    return writeAmMbox(doc, a);
+  });
+
+  reg('patchlens.composeReply', async (arg, opts) => {
+    const doc = await targetDocument(arg);
+    if (!doc) return undefined;
+    const a = await deps.cache.get(doc);
+    const o = (opts ?? {}) as { line?: number; tag?: string | null; notes?: ReplyNote[] };
+    const ed = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined;
+    const line = o.line ?? (ed ? ed.selection.active.line + 1 : 1);
+    const message = a.index.messageAt(line) ?? a.analysis.reads.find((r) => r.file === a.file)?.messages[0];
+    if (!message) {
+      void vscode.window.showWarningMessage('PatchLens: no mail message found at the cursor.');
+      return undefined;
+    }
+    const notes: ReplyNote[] = o.notes ? [...o.notes] : [];
+    if (!opts && ed && !ed.selection.isEmpty) {
+      const text = await vscode.window.showInputBox({ prompt: 'Your comment on the selected lines (empty: none)' });
+      if (text) notes.push({ line: ed.selection.end.line + (ed.selection.end.character === 0 && ed.selection.end.line > ed.selection.start.line ? 0 : 1), text });
+    }
+    let tag: string | null = o.tag === undefined ? null : o.tag;
+    if (!opts) {
+      const pick = await vscode.window.showQuickPick(['No tag', 'Reviewed-by', 'Acked-by'], { placeHolder: 'Add a tag to the reply?' });
+      tag = pick && pick !== 'No tag' ? pick : null;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    const identity = await gitIdentity(folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
+    const findings = a.index.findings.filter((f) => f.line >= message.startLine && f.line <= message.endLine);
+    const text = composeReply({ message, lines: doc.getText().split(/\r?\n/), findings, notes, tag, identity });
+    const draft = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
+    await vscode.window.showTextDocument(draft, { viewColumn: vscode.ViewColumn.Beside });
+    return { text, identity };
+  });
+
+  reg('patchlens.checkWorkspaceSeries', async () => {
+    const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000);
+    files.sort((x, y) => x.toString().localeCompare(y.toString()));
+    const inputs = [];
+    for (const f of files) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
+      inputs.push({ file: inputName(f), data: open ? open.getText() : await vscode.workspace.fs.readFile(f) });
+    }
+    const a: Analysis = await analyze(inputs, reviewOptions(vscode.workspace.workspaceFolders?.[0]));
+    deps.tree.show(a);
+    await vscode.commands.executeCommand('setContext', 'patchlens.activated', true);
+    return {
+      files: files.length,
+      series: a.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.map((p) => p.message.file)))] })),
+      findings: a.findings.length,
+      tree: deps.tree.plain(),
+    };
+  });
+}
+
+/** Collect Trailers: the am-ready mbox next to the input, then opened. */
+async function writeAmMbox(doc: vscode.TextDocument, a: DocAnalysis): Promise<unknown> {
+  const trailers = (await import('../core/trailers/index.js')) as unknown as Record<string, unknown>;
+  const writer = trailers.amMbox as ((an: Analysis) => string) | undefined;
+  if (typeof writer !== 'function') {
+    void vscode.window.showWarningMessage('PatchLens: the am writer is not available in this build.');
+    return { written: null };
+  }
+  const text = writer(a.analysis);
+  const base = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', basename(doc.uri.path));
+  const out = join(dirname(base), basename(base).replace(/\.(patch|mbox|mbx|eml|txt)$/i, '') + '.am.mbox');
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(out), new TextEncoder().encode(text));
+  const outDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(out));
+  await vscode.window.showTextDocument(outDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  return { written: out, bytes: text.length };
+}
