@@ -114,7 +114,7 @@ function patchJson(patch: Patch, read: SeriesRead): PatchJson {
     subject: patch.subject.raw,
     title: patch.subject.title,
     author: patch.author ? { name: patch.author.name, email: patch.author.email } : null,
-    date: patch.message.date,
+    date: patch.date,
     messageId: patch.message.messageId,
     file: patch.message.file,
     line: patch.message.startLine,

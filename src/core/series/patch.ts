@@ -72,12 +72,27 @@ export function findUpstreamCommit(text: string): string | null {
   return null;
 }
 
-/** The author: an in-body `From:` (as git am honours it) over the header. */
-function authorOf(message: MailMessage): Address | null {
-  const inBody = message.inBody?.find((h) => h.name.toLowerCase() === 'from');
-  if (inBody) {
-    const parsed = parseAddress(inBody.value);
-    if (parsed) return parsed;
+/**
+ * An in-body header (`From:`, `Subject:`, `Date:`).  `git am` honours them
+ * over the mail's own only when the message carries a patch (mailinfo.c
+ * handle_info: "only print inbody headers if we output a patch file").
+ */
+function inBodyHeader(message: MailMessage, name: string, hasPatch: boolean): string | null {
+  if (!hasPatch) return null;
+  const header = message.inBody?.find((h) => h.name.toLowerCase() === name);
+  return header ? header.value : null;
+}
+
+/**
+ * The author: an in-body `From:` (a patch sent on someone's behalf) over the
+ * header.  An in-body From with no address is ignored: git would print an
+ * empty author, the header's is the better guess.
+ */
+function authorOf(message: MailMessage, hasPatch: boolean): Address | null {
+  const inBody = inBodyHeader(message, 'from', hasPatch);
+  if (inBody !== null) {
+    const parsed = parseAddress(inBody);
+    if (parsed?.email) return parsed;
   }
   return message.from;
 }
@@ -119,10 +134,16 @@ export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubj
   const commitEnd = block.start >= 0 ? block.start : commitLines.length;
   const commitMessage = commitLines.slice(0, commitEnd).join('\n').trimEnd();
   const diff = layout.diffStart >= 0 ? lines.slice(layout.diffStart, layout.diffEnd).join('\n') + '\n' : '';
+  // The commit title is the in-body Subject when there is one; the mail's
+  // own subject still decides the counter and version.
+  const hasPatch = layout.messageEnd < lines.length;
+  const inBodySubject = inBodyHeader(message, 'subject', hasPatch);
+  const commitSubject = inBodySubject !== null ? { ...subject, title: parseSubject(inBodySubject).title } : subject;
   return {
     message,
-    subject,
-    author: authorOf(message),
+    subject: commitSubject,
+    author: authorOf(message, hasPatch),
+    date: inBodyHeader(message, 'date', hasPatch) ?? message.date,
     commitMessage,
     trailers,
     diff,

@@ -53,6 +53,8 @@ export interface Patch {
   message: MailMessage;
   subject: SubjectInfo;
   author: Address | null;
+  /** Author date: an in-body `Date:` over the mail's Date header. */
+  date: string | null;
   /** Commit message: body up to the `---` line, without the trailer block. */
   commitMessage: string;
   /** Trailers in the patch itself. */
