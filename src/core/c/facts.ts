@@ -3,7 +3,7 @@
  * Produced by src/core/c from the hunks of src/core/diff; every position is
  * already mapped back to the input document (file, line, column).
  */
-import type { SourcePos } from '../types.js';
+import type { Problem, SourcePos } from '../types.js';
 
 export type Image = 'pre' | 'post';
 
@@ -81,6 +81,12 @@ export interface FunctionFacts {
   comments: CommentFact[];
   /** ERROR / MISSING nodes of tree-sitter over changed lines. */
   parseErrors: SourcePos[];
+  /** Change of the line that names the function (hasStart only): a `-`/`+` name line is a removed/added definition, e.g. a rename. */
+  change?: '+' | '-' | ' ';
+  /** The `@@` context the name was taken from (hasStart false). */
+  header?: string;
+  /** The name comes from an `@@` context that was cut short: it may be a prefix. */
+  nameUncertain?: boolean;
 }
 
 /** Facts for one patch. */
@@ -91,4 +97,10 @@ export interface PatchFacts {
   comments: CommentFact[];
   /** Files skipped (non-C, binary), with the reason. */
   skipped: { path: string; reason: string }[];
+  /** How well the C parsed: hunks of C files, and those with an ERROR/MISSING node over a changed line. */
+  parse?: { hunks: number; hunksWithErrors: number; errors: SourcePos[] };
+  /** Kernel-tree mode: hunks that did not apply to the tree's file, and where. */
+  notApplied?: { path: string; hunk: number; pos: SourcePos; reason: string }[];
+  /** Problems reading the diff (damaged hunks, wrapped @@ lines), at their input line. */
+  problems?: Problem[];
 }

@@ -1,0 +1,221 @@
+/**
+ * C facts for a patch: what the C looked like before and after it, per
+ * function, mapped to the line and column of the patch document.
+ *
+ * API
+ *
+ *   extractPatchFacts(input, options?): PatchFacts
+ *     input.file   name of the input document (goes into every SourcePos)
+ *     input.diff   the diff text (from its first `diff --git` / `---` / `@@` line)
+ *     input.map    LineMap of the diff text to the document: diff line i is
+ *                  document line map.line(i), column map.column(i).  For a
+ *                  patch's diff use offsetMap(message.bodyMap, diffBodyLine);
+ *                  for a quoted diff, its own map.
+ *     options.tree path of a Linux source tree: kernel-tree mode (each file
+ *                  is patched in memory, whole functions are analysed, and
+ *                  defines resolve through the tree's headers).
+ *
+ *   Facts (src/core/c/facts.ts): one FunctionFacts per function per image
+ *   (pre = before the patch, post = after), defines, comments outside
+ *   functions, skipped files with the reason, parse statistics, hunks that
+ *   did not apply to the tree, and diff problems.  Never throws: a file
+ *   that cannot be analysed is skipped with its reason.
+ *
+ * The tree-sitter parser is created on first use and kept (parser.ts).
+ */
+import type { LineMap, Problem, SourcePos } from '../types.js';
+import type { CommentFact, DefineFact, FunctionFacts, Image, PatchFacts } from './facts.js';
+import { readDiff } from '../diff/read.js';
+import type { DiffFile } from '../diff/types.js';
+import { docPos, hunkImages, type ImageLine } from '../diff/images.js';
+import { compose } from './compose.js';
+import { neutralize } from './neutralize.js';
+import { parseC } from './parser.js';
+import { lightTree } from './syntax.js';
+import { extract, type Change, type RawDefine, type RowOrigin } from './extract.js';
+import { evaluate } from './defines.js';
+import { applyToTree, treeDefines, type TreeFile } from './tree.js';
+
+export { offsetMap, identityMap } from '../diff/images.js';
+export type { PatchFacts, FunctionFacts } from './facts.js';
+
+export interface FactsInput {
+  file: string;
+  diff: string;
+  map: LineMap;
+}
+
+export interface FactsOptions {
+  /** Linux source tree for kernel-tree mode. */
+  tree?: string;
+}
+
+const C_FILE = /\.[ch]$/;
+
+/** Per-image analysis of one file, before defines are evaluated. */
+interface ImageResult {
+  functions: FunctionFacts[];
+  comments: CommentFact[];
+  defines: RawDefine[];
+  /** Hunk indices with an error node over one of their changed lines. */
+  badHunks: Set<number>;
+  errors: SourcePos[];
+}
+
+export function extractPatchFacts(input: FactsInput, options: FactsOptions = {}): PatchFacts {
+  const facts: PatchFacts = { functions: [], defines: [], comments: [], skipped: [], parse: { hunks: 0, hunksWithErrors: 0, errors: [] }, problems: [] };
+  let parsed;
+  try {
+    parsed = readDiff(input.diff);
+  } catch (e) {
+    facts.problems!.push({ file: input.file, line: 1, column: 1, kind: 'damaged-diff', message: String(e) });
+    return facts;
+  }
+  for (const p of parsed.problems) {
+    const pos = docPos(input.file, input.map, p.line, -1);
+    facts.problems!.push({ ...pos, kind: p.kind, message: p.message } satisfies Problem);
+  }
+  const rawDefines: { d: RawDefine; image: Image; path: string }[] = [];
+  for (const file of parsed.files) {
+    const path = file.newPath ?? file.oldPath ?? '';
+    if (file.binary) {
+      facts.skipped.push({ path, reason: 'binary patch' });
+      continue;
+    }
+    if (path !== '' && !C_FILE.test(path)) {
+      facts.skipped.push({ path, reason: 'not a C file' });
+      continue;
+    }
+    if (file.hunks.length === 0) {
+      facts.skipped.push({ path, reason: `no hunks (${file.status})` });
+      continue;
+    }
+    try {
+      analyzeFile(input, file, path, options, facts, rawDefines);
+    } catch (e) {
+      facts.skipped.push({ path, reason: `analysis failed: ${(e as Error).message}` });
+    }
+  }
+  facts.defines = resolveDefines(rawDefines, options.tree);
+  return facts;
+}
+
+function analyzeFile(
+  input: FactsInput,
+  file: DiffFile,
+  path: string,
+  options: FactsOptions,
+  facts: PatchFacts,
+  rawDefines: { d: RawDefine; image: Image; path: string }[],
+): void {
+  const images = hunkImages(file);
+  const bad = new Set<number>();
+  let tree: TreeFile | null = null;
+  if (options.tree) {
+    tree = applyToTree(options.tree, file, input.file, input.map);
+    if (tree.notApplied.length) (facts.notApplied ??= []).push(...tree.notApplied.map((n) => ({ ...n, path })));
+  }
+  for (const image of ['pre', 'post'] as const) {
+    if (image === 'pre' && file.status === 'added') continue;
+    if (image === 'post' && file.status === 'deleted') continue;
+    const r = tree?.ok ? analyzeWhole(input, tree, image, path) : analyzeFragments(input, file, images, image, path);
+    facts.functions.push(...r.functions);
+    for (const c of r.comments) if (image === 'post' || c.change === '-') facts.comments.push(c);
+    for (const d of r.defines) rawDefines.push({ d, image, path });
+    for (const h of r.badHunks) bad.add(h);
+    facts.parse!.errors.push(...r.errors);
+  }
+  facts.parse!.hunks += file.hunks.length;
+  facts.parse!.hunksWithErrors += bad.size;
+}
+
+/** Parses one image from the hunks alone (no tree). */
+function analyzeFragments(input: FactsInput, file: DiffFile, images: ReturnType<typeof hunkImages>, image: Image, path: string): ImageResult {
+  const composed = compose(
+    images.map((h) => h[image]),
+    images.map((h) => h.hunk.context),
+  );
+  const locate = (row: number, col: number): SourcePos => {
+    const origin = composed.rows[row];
+    if (!origin) return { file: input.file, line: file.hunks[0] ? input.map.line(Math.min(file.hunks[0].headerLine, input.map.length - 1)) : 1, column: 1 };
+    return docPos(input.file, input.map, origin.diffLine, col);
+  };
+  return parseImage(composed.text, composed.rows, composed.wrappers, locate, image, path, (row) => composed.rows[row]?.hunk ?? -1);
+}
+
+/** Parses one whole patched (or unpatched) tree file. */
+function analyzeWhole(input: FactsInput, tree: TreeFile, image: Image, path: string): ImageResult {
+  const side = image === 'pre' ? tree.pre : tree.post;
+  const locate = (row: number, col: number): SourcePos => {
+    const origin = side.rows[row];
+    if (origin && origin.diffLine >= 0) return docPos(input.file, input.map, origin.diffLine, col);
+    return { file: tree.treePath, line: row + 1, column: col + 1 };
+  };
+  const r = parseImage(side.text, side.rows, [], locate, image, path, (row) => side.rows[row]?.hunk ?? -1);
+  // Whole files: report only functions the patch touches.
+  r.functions = r.functions.filter((f) => touches(f, side.rows, input.file));
+  r.comments = r.comments.filter((c) => c.pos.file === input.file);
+  r.defines = r.defines.filter((d) => d.pos.file === input.file);
+  return r;
+}
+
+function touches(f: FunctionFacts, _rows: (ImageLine | null)[], doc: string): boolean {
+  if (f.pos.file === doc) return true;
+  return f.calls.some((c) => c.pos.file === doc) || f.comments.some((c) => c.pos.file === doc) || f.assigns.some((a) => a.pos.file === doc) || f.flow.some((x) => 'pos' in x && x.pos.file === doc);
+}
+
+function parseImage(
+  text: string,
+  rows: (ImageLine | null)[],
+  wrappers: Parameters<typeof extract>[0]['wrappers'],
+  locate: (row: number, col: number) => SourcePos,
+  image: Image,
+  path: string,
+  hunkOfRow: (row: number) => number,
+): ImageResult {
+  const n = neutralize(text);
+  const tree = parseC(n.text);
+  const root = lightTree(tree);
+  const origins: (RowOrigin | null)[] = rows.map((r) => (r ? { change: r.change as Change } : null));
+  const out = extract({ src: text, root, rows: origins, locate, loops: n.loops, scopes: n.scopes, wrappers, image, path });
+  const badHunks = new Set<number>();
+  const errors: SourcePos[] = [];
+  for (const e of out.errors) {
+    let counted = false;
+    for (let r = e.startRow; r <= e.endRow && r < rows.length; r++) {
+      const o = rows[r];
+      if (o && o.change !== ' ') {
+        const h = hunkOfRow(r);
+        if (h >= 0) badHunks.add(h);
+        counted = true;
+      }
+    }
+    if (counted) errors.push(e.pos);
+  }
+  return { functions: out.functions, comments: out.comments, defines: out.defines, badHunks, errors };
+}
+
+/**
+ * One DefineFact per define line: context and `+` defines from the post
+ * image, `-` defines from the pre image.  Values resolve through the defines
+ * of the same image first, then through the kernel tree's headers.
+ */
+function resolveDefines(raw: { d: RawDefine; image: Image; path: string }[], tree: string | undefined): DefineFact[] {
+  const table: Record<Image, Map<string, string>> = { pre: new Map(), post: new Map() };
+  for (const { d, image } of raw) if (!d.functionLike) table[image].set(d.name, d.text);
+  const fromTree = tree ? treeDefines(tree) : null;
+  const out: DefineFact[] = [];
+  for (const { d, image, path } of raw) {
+    if (image === 'pre' ? d.change !== '-' : d.change === '-') continue;
+    const lookup = (name: string): string | null => table[image].get(name) ?? fromTree?.(name) ?? null;
+    out.push({
+      name: d.name,
+      text: d.text,
+      value: d.functionLike ? null : evaluate(d.text, lookup),
+      pos: d.pos,
+      change: d.change,
+      path,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/**
+ * Finds the diffs in a message body: the patch's own (unquoted) diff, and
+ * diffs quoted in a reply (`> > diff --git`, `> > @@ -1778,15 ...`), with the
+ * quote markers removed and a LineMap that points each line just past its
+ * markers in the input.
+ *
+ * The mail reader fills MailMessage.quotedDiffs; this is the fallback the
+ * facts command uses while a body carries none, and it also recovers hunks
+ * quoted without their file header.  At each quote depth, the diff runs
+ * from its first diff line to the end of the body and keeps only lines of
+ * that depth: a reviewer's comments between quoted hunks drop out.
+ */
+import type { LineMap } from '../types.js';
+
+export interface FoundDiff {
+  text: string;
+  map: LineMap;
+  /** Quote depth: 0 for the patch's own diff. */
+  depth: number;
+}
+
+/** Deeper quotes than this are read as text. */
+const MAX_DEPTH = 16;
+
+/** Quote depth of a line and the length of its `> > ` prefix. */
+function quoteOf(line: string): { depth: number; length: number } {
+  let depth = 0;
+  let i = 0;
+  while (depth < MAX_DEPTH && line.charCodeAt(i) === 62 /* > */) {
+    depth++;
+    i++;
+    if (line.charCodeAt(i) === 32 && line.charCodeAt(i + 1) === 62) i++;
+    else if (line.charCodeAt(i) === 32) {
+      i++;
+      break;
+    }
+  }
+  return { depth, length: i };
+}
+
+function startsDiff(lines: string[], k: number, next: (k: number) => string | undefined): boolean {
+  const l = lines[k]!;
+  if (l.startsWith('diff --git ') || /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/.test(l)) return true;
+  return l.startsWith('--- ') && (next(k) ?? '').startsWith('+++ ');
+}
+
+export function findDiffs(body: string, bodyMap: LineMap): FoundDiff[] {
+  const raw = body.split('\n');
+  const quotes = raw.map(quoteOf);
+  const stripped = raw.map((l, i) => l.slice(quotes[i]!.length));
+  const out: FoundDiff[] = [];
+  const depths = new Set(quotes.map((q) => q.depth));
+  for (const depth of [...depths].sort((a, b) => a - b)) {
+    const idx: number[] = [];
+    for (let k = 0; k < raw.length; k++) if (quotes[k]!.depth === depth) idx.push(k);
+    let start = -1;
+    for (let j = 0; j < idx.length && start < 0; j++) {
+      if (startsDiff(stripped, idx[j]!, () => stripped[idx[j + 1] ?? -1])) start = j;
+    }
+    if (start < 0) continue;
+    const lines = idx.slice(start);
+    const text = lines.map((k) => stripped[k]!).join('\n');
+    const map: LineMap = {
+      length: lines.length,
+      line: (i) => bodyMap.line(lines[i]!),
+      column: (i) => bodyMap.column(lines[i]!) + quotes[lines[i]!]!.length,
+      exact: (i) => bodyMap.exact(lines[i]!),
+    };
+    out.push({ text, map, depth });
+  }
+  return out;
+}
