@@ -15,6 +15,8 @@ import type { Patch, Series, SeriesVersion } from '../series/types.js';
 import type { CollectedTag, CollectedTrailers, PatchTrailers } from './collect.js';
 import { layoutBody } from '../series/patch.js';
 import { parsePerson, sameEmail } from './person.js';
+import { findTrailerBlock } from './parse.js';
+import { commitParts } from './commit.js';
 
 export interface AmOptions {
   /** b4 trailer-order syntax: comma-separated globs, `*` = as received. */
@@ -161,7 +163,7 @@ export function amMessage(entry: PatchTrailers, options: AmOptions = {}): string
   if (m.messageId) header.push(`Message-Id: <${m.messageId}>`);
   header.push('MIME-Version: 1.0', 'Content-Type: text/plain; charset="utf-8"', 'Content-Transfer-Encoding: 8bit');
   const trailers = amTrailerLines(entry, options).map((l) => `${l.key}: ${l.value}`);
-  const commit = patch.commitMessage.replace(/\s+$/, '');
+  const commit = commitParts(patch).message;
   let rest = lines.slice(layout.messageEnd);
   if (rest[0] !== '---') rest = ['---', ...rest];
   while (rest.length && rest[rest.length - 1] === '') rest.pop();
@@ -199,3 +201,24 @@ export function writeAmMbox(collected: CollectedTrailers, series: Series, option
 }
 
 export type { SeriesVersion };
+
+/**
+ * Adds trailers to a commit message (what `b4 trailers -u` does to a local
+ * commit): after the existing trailer block, before any `---` notes kept in
+ * the message; those already present are not repeated.
+ */
+export function appendTrailers(message: string, trailers: readonly { key: string; value: string }[]): string {
+  const lines = message.split('\n');
+  const block = findTrailerBlock(lines);
+  const present = block.trailers.map((t) => ({ key: t.key, value: t.value }));
+  const add = trailers.filter((t) => !present.some((p) => equal(p, t))).map((t) => `${t.key}: ${t.value}`);
+  if (!add.length) return message;
+  if (block.start >= 0) {
+    lines.splice(block.end, 0, ...add);
+    return lines.join('\n');
+  }
+  let at = block.messageEnd;
+  while (at > 0 && lines[at - 1].trim() === '') at--;
+  lines.splice(at, 0, ...(at > 0 ? [''] : []), ...add);
+  return lines.join('\n');
+}

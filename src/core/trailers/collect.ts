@@ -29,6 +29,7 @@ import { PERSON_TRAILER_KEYS, canonicalKey } from './keys.js';
 import { patchId } from './patchid.js';
 import { canonicalEmail, isObfuscated, obfuscatedMatches, parsePerson, sameEmail, sameName } from './person.js';
 import { findReplyTags, type ReplyTag } from './replies.js';
+import { commitParts } from './commit.js';
 
 export type TagStatus = 'in-patch' | 'collected' | 'carried' | 'dropped' | 'mismatch' | 'unconfirmed';
 
@@ -105,7 +106,7 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
       const entries: PatchTrailers[] = [];
       for (const patch of v.patches) {
         const entry: PatchTrailers = { series: s, version: v, patch, index: patch.subject.index ?? 0, tags: [] };
-        for (const t of patch.trailers) {
+        for (const t of commitParts(patch).trailers) {
           const dup = entry.tags.find((o) => sameTag(o, t));
           if (dup) {
             findings.push(finding('TAG-DUPLICATE', 'info', t.pos, `${describe(t)} appears twice in the patch (also at line ${dup.pos.line}).`));
@@ -224,7 +225,7 @@ function knownPeople(series: readonly Series[], messages: readonly MailMessage[]
     add(m.from?.name, m.from?.email);
     for (const a of [...m.to, ...m.cc]) add(a.name, a.email);
   }
-  for (const s of series) for (const v of s.versions) for (const p of v.patches) for (const t of p.trailers) add(t.name, t.email);
+  for (const s of series) for (const v of s.versions) for (const p of v.patches) for (const t of commitParts(p).trailers) add(t.name, t.email);
   return out;
 }
 

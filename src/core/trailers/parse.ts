@@ -67,8 +67,19 @@ function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
 }
 
+export interface TrailerBlockOptions {
+  /**
+   * The text is a mail body whose Subject is the commit title, as in the
+   * commit `git am` makes: then the first paragraph may itself be the
+   * trailer block (a body that is only trailers).  Without it, the text is
+   * read as `git interpret-trailers --parse` reads it: its first paragraph
+   * is the title.
+   */
+  titleGiven?: boolean;
+}
+
 /** Finds the trailer block of `lines` (a commit message, or a body holding one). */
-export function findTrailerBlock(lines: readonly string[]): TrailerBlockLayout {
+export function findTrailerBlock(lines: readonly string[], options: TrailerBlockOptions = {}): TrailerBlockLayout {
   // find_patch_start: `---` followed by whitespace (a bare `---` line counts).
   let messageEnd = lines.length;
   for (let i = 0; i < lines.length; i++) {
@@ -83,12 +94,14 @@ export function findTrailerBlock(lines: readonly string[]): TrailerBlockLayout {
   while (end > 0 && (isBlank(lines[end - 1]) || lines[end - 1].startsWith('#'))) end--;
 
   const none: TrailerBlockLayout = { start: -1, end, messageEnd, trailers: [] };
-  // The first paragraph is the title.
+  // The first paragraph is the title (unless the Subject is).
   let endOfTitle = 0;
-  while (endOfTitle < end && !(isBlank(lines[endOfTitle]) && !lines[endOfTitle].startsWith('#'))) {
-    endOfTitle++;
+  if (!options.titleGiven) {
+    while (endOfTitle < end && !(isBlank(lines[endOfTitle]) && !lines[endOfTitle].startsWith('#'))) {
+      endOfTitle++;
+    }
+    if (endOfTitle >= end) return none;
   }
-  if (endOfTitle >= end) return none;
 
   let onlySpaces = true;
   let recognizedPrefix = false;
@@ -96,6 +109,7 @@ export function findTrailerBlock(lines: readonly string[]): TrailerBlockLayout {
   let nonTrailerLines = 0;
   let possibleContinuation = 0;
   let start = -1;
+  let reachedBlank = false;
   for (let i = end - 1; i >= endOfTitle; i--) {
     const line = lines[i];
     if (line.startsWith('#')) {
@@ -105,6 +119,7 @@ export function findTrailerBlock(lines: readonly string[]): TrailerBlockLayout {
     }
     if (isBlank(line)) {
       if (onlySpaces) continue;
+      reachedBlank = true;
       nonTrailerLines += possibleContinuation;
       if (recognizedPrefix && trailerLines * 3 >= nonTrailerLines) start = i + 1;
       else if (trailerLines && !nonTrailerLines) start = i + 1;
@@ -128,6 +143,11 @@ export function findTrailerBlock(lines: readonly string[]): TrailerBlockLayout {
       nonTrailerLines += possibleContinuation;
       possibleContinuation = 0;
     }
+  }
+  // With the Subject as title, reaching the top of the text is like reaching a blank line.
+  if (start < 0 && options.titleGiven && !onlySpaces && !reachedBlank) {
+    nonTrailerLines += possibleContinuation;
+    if ((recognizedPrefix && trailerLines * 3 >= nonTrailerLines) || (trailerLines && !nonTrailerLines)) start = 0;
   }
   if (start < 0) return none;
   return { start, end, messageEnd, trailers: readTrailerLines(lines, start, end) };

@@ -1,0 +1,63 @@
+/**
+ * A patch mail read as the commit `git am` makes of it: the Subject is the
+ * title, so the body's first paragraph may already be the trailer block.
+ * (Patch.trailers from the series code follow `git interpret-trailers
+ * --parse` on the body alone; this view is what trailer collection and the
+ * am output need.)  A mail whose line breaks were lost (shape `damaged`)
+ * has its run-together trailers split at the known keys.
+ */
+import type { Patch, Trailer } from '../series/types.js';
+import { layoutBody } from '../series/patch.js';
+import { KERNEL_TRAILER_KEYS } from './keys.js';
+import { findTrailerBlock, splitRunTogetherTrailers, type RawTrailer } from './parse.js';
+import { parsePerson } from './person.js';
+
+export interface CommitParts {
+  /** Commit message without the trailer block (title not included). */
+  message: string;
+  trailers: Trailer[];
+}
+
+const cache = new WeakMap<Patch, CommitParts>();
+
+export function commitParts(patch: Patch): CommitParts {
+  const hit = cache.get(patch);
+  if (hit) return hit;
+  const m = patch.message;
+  const lines = m.body.split('\n');
+  const layout = layoutBody(lines);
+  const commitLines = lines.slice(0, layout.messageEnd);
+  const block = findTrailerBlock(commitLines, { titleGiven: true });
+  let raws: RawTrailer[] = block.trailers;
+  let messageEnd = block.start >= 0 ? block.start : commitLines.length;
+  if (!raws.length && m.shape === 'damaged') {
+    const at = lines.findIndex((l) => l.includes('Signed-off-by:'));
+    if (at >= 0) {
+      const line = lines[at];
+      const from = line.search(/\b(?:Signed-off-by|Co-developed-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by):/);
+      const stop = line.indexOf(' --- ', from);
+      raws = splitRunTogetherTrailers(line.slice(from, stop > 0 ? stop : undefined), KERNEL_TRAILER_KEYS).map((r) => ({ ...r, line: at, endLine: at + 1 }));
+      messageEnd = commitLines.length;
+    }
+  }
+  const map = m.bodyMap;
+  const trailers: Trailer[] = raws.map((raw) => {
+    const person = parsePerson(raw.value);
+    return {
+      key: raw.key,
+      value: raw.value,
+      name: person.name || null,
+      email: person.email || null,
+      origin: 'patch',
+      version: patch.subject.version,
+      pos: {
+        file: m.file,
+        line: raw.line < map.length ? map.line(raw.line) : m.startLine,
+        column: raw.line < map.length ? map.column(raw.line) : 1,
+      },
+    };
+  });
+  const parts = { message: commitLines.slice(0, messageEnd).join('\n').replace(/\s+$/, ''), trailers };
+  cache.set(patch, parts);
+  return parts;
+}
