@@ -101,7 +101,22 @@ export interface MailMessage {
    * Diffs recovered from text that quotes them (`> > diff --git ...` in a
    * reply): the quote markers removed, each with its own line map.
    */
-  quotedDiffs: { text: string; map: LineMap; depth: number }[];
+  quotedDiffs: {
+    text: string;
+    map: LineMap;
+    depth: number;
+    /**
+     * Who wrote the quoted text, from the nearest "On ..., NAME wrote:" line
+     * introducing this depth; null/absent when no attribution says.  (mail)
+     */
+    author?: Address | null;
+  }[];
+  /**
+   * "On <date>, NAME wrote:" lines in the body: `depth` is the quote depth
+   * of the text they introduce (1 for an unquoted attribution line); `line`
+   * is the input line.  Absent when there are none.  (mail)
+   */
+  attributions?: { depth: number; name: string; email: string | null; line: number }[];
   /**
    * `From:` / `Subject:` / `Date:` lines at the top of the body, which
    * `git am` honours over the mail's own headers (a patch sent on behalf of

@@ -8,11 +8,15 @@
  *
  * readInput never throws: what cannot be read becomes a Problem at its line.
  */
-import type { MailMessage, Problem, ReadResult } from '../types.js';
+import type { MailMessage, MessageShape, Problem, ReadResult } from '../types.js';
+import { binaryToBytes, decodeUnlabelled } from './charset.js';
+import { looksDamaged, readDamagedLine } from './damaged.js';
 import { isHeaderLine } from './headers.js';
 import { firstContentLine, looksLikeMboxrd, splitMbox } from './mbox.js';
 import { readMessage } from './message.js';
+import { extractQuotedDiffs } from './quoted.js';
 import { makeSource, type Source } from './source.js';
+import { findEmbeddedHeaders, findPostedBy, readLorePage, readOpenwallPage } from './web.js';
 
 export type { Source } from './source.js';
 export { isFromLine } from './mbox.js';
@@ -51,17 +55,72 @@ function errText(e: unknown): string {
 async function readMessages(src: Source, options: ReadOptions, problems: Problem[]): Promise<MailMessage[]> {
   const first = firstContentLine(src.idx);
   if (first >= src.idx.count) return [];
+  const damaged = findDamagedLines(src, first);
+  if (damaged.length > 0) return readDamaged(src, damaged);
   const spans = splitMbox(src.idx, first);
-  if (spans.length === 1 && !spans[0].hasFromLine) {
-    return [await readSafely(src, first, src.idx.count, 0, false, problems)];
+  if (spans.length > 1 || spans[0].hasFromLine) {
+    src.mboxrd = options.mboxrd ?? looksLikeMboxrd(src.file, src.idx.text);
+    const out: MailMessage[] = [];
+    for (let k = 0; k < spans.length; k++) {
+      const s = spans[k];
+      out.push(await readSafely(src, s.first, s.end, k, 'mbox', s.hasFromLine, problems));
+    }
+    return out;
   }
-  src.mboxrd = options.mboxrd ?? looksLikeMboxrd(src.file, src.idx.text);
+  // Not an mbox: a single mail, or a copy of one in another shape.
+  if (isHeaderLine(src.idx.line(first))) {
+    return [await readSafely(src, first, src.idx.count, 0, 'rfc2822', false, problems)];
+  }
+  const posted = findPostedBy(src, first);
+  if (posted.length > 0) return withQuotedDiffs(readLorePage(src, posted));
+  const embedded = findEmbeddedHeaders(src, first);
+  if (embedded !== -1) {
+    try {
+      return withQuotedDiffs([await readOpenwallPage(src, embedded)]);
+    } catch (e) {
+      problems.push({ file: src.file, line: embedded + 1, column: 1, kind: 'internal', message: `page could not be read: ${errText(e)}` });
+      return [];
+    }
+  }
+  // No headers anywhere: a reply body (quoting the patch, often) or bare text.
+  const m = await readSafely(src, first, src.idx.count, 0, 'rfc2822', false, problems);
+  if (m.quotedDiffs.length > 0 || hasQuotedLines(m.body)) m.shape = 'quoted-reply';
+  return [m];
+}
+
+/** Lines (0-based) that hold a whole mail without its line breaks. */
+function findDamagedLines(src: Source, first: number): number[] {
+  const out: number[] = [];
+  const { idx } = src;
+  // Cheap pre-check: damaged mail means few, very long lines.
+  for (let i = first; i < idx.count; i++) {
+    if (idx.end(i) - idx.start(i) < 1000) continue;
+    if (looksDamaged(idx.line(i))) out.push(i);
+  }
+  // A normal mail may carry one long line (a DKIM blob, a long diff line):
+  // only call the input damaged when the damaged lines hold most of it.
+  let damagedChars = 0;
+  for (const i of out) damagedChars += idx.end(i) - idx.start(i);
+  return damagedChars * 2 >= idx.text.length ? out : [];
+}
+
+function readDamaged(src: Source, lines: number[]): MailMessage[] {
   const out: MailMessage[] = [];
-  for (let k = 0; k < spans.length; k++) {
-    const s = spans[k];
-    out.push(await readSafely(src, s.first, s.end, k, true, problems));
+  for (const i of lines) {
+    let text = src.idx.line(i);
+    if (src.binary) text = decodeUnlabelled(binaryToBytes(text));
+    for (const m of readDamagedLine(src.file, text, i + 1, out.length)) out.push(m);
   }
   return out;
+}
+
+function hasQuotedLines(body: string): boolean {
+  return /^>/m.test(body);
+}
+
+function withQuotedDiffs(messages: MailMessage[]): MailMessage[] {
+  for (const m of messages) addQuotedDiffs(m);
+  return messages;
 }
 
 /** One message; a failure inside becomes a Problem at the message's first line. */
@@ -70,15 +129,28 @@ async function readSafely(
   first: number,
   end: number,
   index: number,
-  mbox: boolean,
+  shape: MessageShape,
+  hasFromLine: boolean,
   problems: Problem[],
 ): Promise<MailMessage> {
   try {
-    return await readMessage(src, first, end, index, mbox ? 'mbox' : 'rfc2822', mbox);
+    return addQuotedDiffs(await readMessage(src, first, end, index, shape, hasFromLine));
   } catch (e) {
     problems.push({ file: src.file, line: first + 1, column: 1, kind: 'internal', message: `message could not be read: ${errText(e)}` });
     return emptyMessage(src, first, end, index);
   }
+}
+
+/** Fills `quotedDiffs` (and attributions) from the body's quoted lines. */
+function addQuotedDiffs(m: MailMessage): MailMessage {
+  if (m.body.indexOf('\n>') === -1 && !m.body.startsWith('>')) return m;
+  const lines = m.body.endsWith('\n') ? m.body.slice(0, -1).split('\n') : m.body.split('\n');
+  const { diffs, attributions } = extractQuotedDiffs(lines, m.bodyMap);
+  m.quotedDiffs = diffs;
+  if (attributions.length > 0) {
+    m.attributions = attributions.map((a) => ({ depth: a.depth, name: a.name, email: a.email, line: m.bodyMap.line(a.bodyLine) }));
+  }
+  return m;
 }
 
 function emptyMessage(src: Source, first: number, end: number, index: number): MailMessage {
@@ -105,4 +177,6 @@ function emptyMessage(src: Source, first: number, end: number, index: number): M
 }
 
 export { isHeaderLine };
+export { parseAuthor, parseAddressList } from './address.js';
+export { extractQuotedDiffs, parseAttribution, quotePrefix } from './quoted.js';
 export { commitIdentity, isPatchBreak, type CommitIdentity } from './inbody.js';
