@@ -5,7 +5,8 @@
  */
 import type { SeriesRead } from './review.js';
 import type { FileStat, Patch, Series, SeriesVersion, Trailer } from './series/types.js';
-import type { Problem } from './types.js';
+import type { MailMessage, Problem } from './types.js';
+import { readPatch } from './series/patch.js';
 
 export interface TrailerJson {
   key: string;
@@ -42,7 +43,18 @@ export interface VersionJson {
   cover: { subject: string; file: string; line: number } | null;
   patches: PatchJson[];
   changelog: { version: string; lines: string[]; file: string; line: number }[];
-  replies: number;
+  replies: ReplyJson[];
+}
+
+/** A reply to the version; `files` when it carries a diff (a fixlet, an interdiff). */
+export interface ReplyJson {
+  from: { name: string; email: string } | null;
+  subject: string;
+  date: string | null;
+  messageId: string | null;
+  file: string;
+  line: number;
+  files: PatchJson['files'];
 }
 
 export interface SeriesJson {
@@ -102,7 +114,20 @@ function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
       : null,
     patches: version.patches.map((p) => patchJson(p, read)),
     changelog: version.changelog.map((c) => ({ version: c.version, lines: c.lines, file: c.pos.file, line: c.pos.line })),
-    replies: version.replies.length,
+    replies: version.replies.map(replyJson),
+  };
+}
+
+function replyJson(message: MailMessage): ReplyJson {
+  const asPatch = readPatch(message);
+  return {
+    from: message.from ? { name: message.from.name, email: message.from.email } : null,
+    subject: message.subject,
+    date: message.date,
+    messageId: message.messageId,
+    file: message.file,
+    line: message.startLine,
+    files: asPatch.files.map(fileJson),
   };
 }
 
@@ -118,19 +143,23 @@ function patchJson(patch: Patch, read: SeriesRead): PatchJson {
     messageId: patch.message.messageId,
     file: patch.message.file,
     line: patch.message.startLine,
-    files: patch.files.map((f) => ({
-      path: f.path,
-      ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}),
-      added: f.added,
-      deleted: f.deleted,
-      status: f.status,
-    })),
+    files: patch.files.map(fileJson),
     trailers: trailers.map(trailerJson),
     upstreamCommit: patch.upstreamCommit,
   };
   const change = read.changeSincePrevious?.(patch);
   if (change) json.changeSincePrevious = change;
   return json;
+}
+
+function fileJson(f: FileStat): PatchJson['files'][number] {
+  return {
+    path: f.path,
+    ...(f.oldPath !== undefined ? { oldPath: f.oldPath } : {}),
+    added: f.added,
+    deleted: f.deleted,
+    status: f.status,
+  };
 }
 
 function trailerJson(t: Trailer): TrailerJson {
@@ -164,7 +193,7 @@ export function summaryText(read: SeriesRead): string {
     }
     for (const patch of series.patches) {
       out.push(`  [${patch.index}/${series.total}] ${patch.title}`);
-      const who = patch.author ? `${patch.author.name} <${patch.author.email}>` : 'unknown author';
+      const who = patch.author ? (patch.author.email ? `${patch.author.name} <${patch.author.email}>` : patch.author.name) : 'unknown author';
       out.push(`      ${who}${patch.date ? `, ${patch.date}` : ''}`);
       if (patch.upstreamCommit) out.push(`      backport of ${patch.upstreamCommit}`);
       for (const f of patch.files) {
@@ -178,6 +207,19 @@ export function summaryText(read: SeriesRead): string {
     }
     if (!series.patches.length && series.coverDiffstat.length) {
       out.push(`  diffstat of the cover letter: ${series.coverDiffstat.length} files`);
+    }
+    for (const version of series.versions) {
+      for (const log of version.changelog) {
+        out.push(`  changes ${log.version === 'changelog' ? '' : `(${log.version}) `}in v${version.version}:`);
+        for (const line of log.lines) out.push(`    - ${line}`);
+      }
+      for (const reply of version.replies) {
+        const who = reply.from ? reply.from.name || reply.from.email : 'unknown sender';
+        out.push(`  reply on v${version.version} from ${who} (${reply.file}:${reply.line})`);
+        for (const f of reply.files) {
+          out.push(`      carries a diff: ${f.path}  ${f.added === null ? 'binary' : `+${f.added} -${f.deleted}`}`);
+        }
+      }
     }
     out.push('');
   }

@@ -152,7 +152,8 @@ function replyGroup(
 
 /** A reply to a message we do not have still tells us the series exists. */
 function placeholderGroup(c: Classified, getGroup: (key: string, version: number, total: number) => Group): Group {
-  const title = c.subject.title;
+  const sender = c.message.from?.name || c.message.from?.email || 'unknown sender';
+  const title = c.subject.title || `(a reply with no subject, from ${sender})`;
   const key = `reply:${c.subject.version}:${titleKey(title)}`;
   const group = getGroup(key, c.subject.version, c.subject.total ?? 0);
   if (!group.titleHint) group.titleHint = title;
@@ -161,6 +162,13 @@ function placeholderGroup(c: Classified, getGroup: (key: string, version: number
 
 function groupTitle(group: Group): string {
   if (group.cover?.subject.title) return group.cover.subject.title;
+  if (group.cover) {
+    // A cover letter body without its headers (seed 004): say what it is.
+    const names = /^(.{1,80}?) \(\d{1,4}\):/m.exec(group.cover.message.body);
+    const by = names ? ` by ${names[1].trim()}` : '';
+    const count = group.total || readCoverSummary(group.cover.message.body).titles.length;
+    return `(cover letter with no subject: ${count} patches${by})`;
+  }
   const first = [...group.patches.entries()].sort((a, b) => a[0] - b[0])[0];
   if (first) return first[1].subject.title;
   return group.titleHint;
@@ -226,13 +234,28 @@ function toVersion(group: Group): SeriesVersion {
     for (let i = 1; i <= total; i++) if (!group.patches.has(i)) missing.push(i);
   }
   const sources = [group.cover, ...patches].filter((p): p is Patch => p !== null).map((p) => p.message);
+  const changelog = findChangelogs([...sources, ...group.replies]);
   return {
-    version: group.version,
+    version: inferVersion(group, changelog),
     cover: group.cover,
     patches,
     total,
     missing,
-    changelog: findChangelogs([...sources, ...group.replies]),
+    changelog,
     replies: group.replies,
   };
+}
+
+/**
+ * A cover letter that lost its subject still says which version it is:
+ * "Changes since v1" is written in v2.
+ */
+function inferVersion(group: Group, changelog: SeriesVersion['changelog']): number {
+  if (group.version !== 1 || group.cover?.subject.raw) return group.version;
+  let since = 0;
+  for (const entry of changelog) {
+    const m = /^v(\d+)$/.exec(entry.version);
+    if (m) since = Math.max(since, Number(m[1]));
+  }
+  return since ? since + 1 : group.version;
 }

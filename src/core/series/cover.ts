@@ -65,7 +65,8 @@ function cutAtStat(text: string): string {
   return (entry ? text.slice(0, entry.index) : text).trim();
 }
 
-function readStatEntries(text: string): FileStat[] {
+/** Files of a diffstat (` path | N +-`), also when flattened onto one line. */
+export function readStatEntries(text: string): FileStat[] {
   const files: FileStat[] = [];
   STAT_ENTRY.lastIndex = 0;
   let m: RegExpExecArray | null;

@@ -5,10 +5,11 @@
  */
 import type { Address, MailMessage } from '../types.js';
 import { diffStat } from '../diff/index.js';
-import { findTrailerBlock } from '../trailers/parse.js';
+import { findSeparator, findTrailerBlock, type TrailerBlockLayout } from '../trailers/parse.js';
 import { parsePerson } from '../trailers/person.js';
+import { readStatEntries } from './cover.js';
 import { parseSubject } from './subject.js';
-import type { Patch, SubjectInfo, Trailer } from './types.js';
+import type { FileStat, Patch, SubjectInfo, Trailer } from './types.js';
 
 /** Where the parts of a body start, as 0-based body line numbers. */
 export interface BodyLayout {
@@ -112,13 +113,42 @@ export function parseAddress(value: string): Address | null {
   return { name: text, email: /@/.test(text) ? text : '' };
 }
 
+/**
+ * The trailer block.  A mail that lost its line breaks (shape 'damaged') has
+ * them re-inserted by the reader but no blank line before the trailers, so
+ * git's "last paragraph" rule would see none: there the block is the run of
+ * trailer lines at the end of the message.
+ */
+function trailerBlockOf(message: MailMessage, commitLines: string[]): TrailerBlockLayout {
+  if (message.shape !== 'damaged') return findTrailerBlock(commitLines);
+  let start = commitLines.length;
+  while (start > 0 && (findSeparator(commitLines[start - 1]) > 0 || commitLines[start - 1].startsWith('(cherry picked from'))) {
+    start--;
+  }
+  const block = findTrailerBlock(['(recovered message)', '', ...commitLines.slice(start)]);
+  const shift = (n: number) => n + start - 2;
+  return {
+    ...block,
+    start: block.start < 0 ? -1 : shift(block.start),
+    end: shift(block.end),
+    messageEnd: shift(block.messageEnd),
+    trailers: block.trailers.map((t) => ({ ...t, line: shift(t.line), endLine: shift(t.endLine) })),
+  };
+}
+
+/** No readable diff: the files the diffstat after `---` names, if any. */
+function statOnly(lines: string[], layout: BodyLayout): FileStat[] {
+  if (layout.messageEnd >= lines.length) return [];
+  return readStatEntries(lines.slice(layout.messageEnd + 1, layout.diffStart >= 0 ? layout.diffStart : lines.length).join('\n'));
+}
+
 /** Reads one message as a patch (or a cover letter: then `diff` is ''). */
 export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubject(message.subject)): Patch {
   const lines = message.body.split('\n');
   const layout = layoutBody(lines);
   const commitLines = lines.slice(0, layout.messageEnd);
   const commitText = commitLines.join('\n');
-  const block = findTrailerBlock(commitLines);
+  const block = trailerBlockOf(message, commitLines);
   const trailers: Trailer[] = block.trailers.map((raw) => {
     const person = parsePerson(raw.value);
     return {
@@ -148,7 +178,7 @@ export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubj
     trailers,
     diff,
     diffBodyLine: layout.diffStart,
-    files: diff ? diffStat(diff) : [],
+    files: diff ? diffStat(diff) : statOnly(lines, layout),
     upstreamCommit: findUpstreamCommit(commitText),
   };
 }
