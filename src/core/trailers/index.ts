@@ -95,3 +95,16 @@ export function parseTrailerBlock(text: string, options: ParseTrailerOptions): P
     };
   });
 }
+
+export { findReplyTags, isTagKey } from './replies.js';
+export type { ReplyTag } from './replies.js';
+export { collectTrailers, amTags } from './collect.js';
+export type { CollectedTag, CollectedTrailers, PatchTrailers, TagStatus } from './collect.js';
+export { commitParts } from './commit.js';
+export type { CommitParts } from './commit.js';
+export { patchId } from './patchid.js';
+export { compareVersions, changeSincePrevious, interdiff } from './compare.js';
+export type { PatchChange, PatchChangeKind, VersionComparison } from './compare.js';
+export { checkSignoffChain, signoffChain } from './signoff.js';
+export { amMessage, amTrailerLines, appendTrailers, writeAmMbox, DEFAULT_LINK_TRAILER } from './am.js';
+export type { AmOptions } from './am.js';

@@ -1,0 +1,113 @@
+/**
+ * `patchlens diff [--from vA] [--to vB] [--json] FILE...`: what changed
+ * between two versions of each series, from the mail alone: per patch of the
+ * newer version unchanged / commit message only / code changed (with an
+ * interdiff) / new, and the patches the newer version dropped.  Defaults:
+ * the two latest versions.
+ */
+import type { Command } from '../io.js';
+import { EXIT_OK, EXIT_USAGE } from '../io.js';
+import { readInputs } from '../files.js';
+import { readSeries } from '../../core/review.js';
+import { compareVersions, type VersionComparison } from '../../core/trailers/compare.js';
+import type { Series, SeriesVersion } from '../../core/series/types.js';
+
+const USAGE = 'usage: patchlens diff [--from vA] [--to vB] [--json] FILE...\n';
+
+const KIND_TEXT = { unchanged: 'unchanged', message: 'commit message only', code: 'code changed', new: 'new' } as const;
+
+function parseVersion(text: string): number | null {
+  const m = /^v?(\d{1,4})$/i.exec(text.trim());
+  return m ? Number(m[1]) : null;
+}
+
+export const run: Command = async (argv, io) => {
+  let from: number | null = null;
+  let to: number | null = null;
+  let json = false;
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--from' || arg === '--to') {
+      const v = parseVersion(argv[++i] ?? '');
+      if (v === null) {
+        io.err(`patchlens diff: ${arg} needs a version such as v3\n${USAGE}`);
+        return EXIT_USAGE;
+      }
+      if (arg === '--from') from = v;
+      else to = v;
+    } else if (arg === '--json') json = true;
+    else if (arg === '--') continue;
+    else if (arg.startsWith('-')) {
+      io.err(`patchlens diff: unknown option ${arg}\n${USAGE}`);
+      return EXIT_USAGE;
+    } else files.push(arg);
+  }
+  if (!files.length) {
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  const inputs = readInputs(files, io);
+  if (!inputs) return EXIT_USAGE;
+  const read = await readSeries(inputs);
+  const comparisons: { series: Series; comparison: VersionComparison | null; note?: string }[] = [];
+  for (const s of read.series) {
+    const pick = pickVersions(s, from, to);
+    if ('note' in pick) comparisons.push({ series: s, comparison: null, note: pick.note });
+    else comparisons.push({ series: s, comparison: compareVersions(pick.a, pick.b) });
+  }
+  if (json) {
+    io.out(JSON.stringify(comparisons.map(toJson), null, 2) + '\n');
+    return EXIT_OK;
+  }
+  const out: string[] = [];
+  for (const { series, comparison, note } of comparisons) {
+    out.push(`Series: ${series.title}`);
+    if (!comparison) {
+      out.push(`  ${note}`);
+      continue;
+    }
+    out.push(`  v${comparison.from.version} -> v${comparison.to.version}`);
+    for (const { patch, change } of comparison.patches) {
+      const idx = patch.subject.index ? `${patch.subject.index}/${comparison.to.total}` : 'PATCH';
+      const was = change.from && change.from.subject.index !== patch.subject.index ? ` (was ${change.from.subject.index}/${comparison.from.total})` : '';
+      out.push(`  [${idx}] ${patch.subject.title}: ${KIND_TEXT[change.kind]}${was}`);
+      if (change.interdiff) for (const line of change.interdiff.replace(/\n$/, '').split('\n')) out.push(`      ${line}`);
+    }
+    for (const p of comparison.dropped) out.push(`  dropped: [${p.subject.index ?? ''}/${comparison.from.total}] ${p.subject.title}`);
+  }
+  io.out(out.join('\n') + '\n');
+  return EXIT_OK;
+};
+
+function pickVersions(s: Series, from: number | null, to: number | null): { a: SeriesVersion; b: SeriesVersion } | { note: string } {
+  const versions = s.versions;
+  const find = (n: number) => versions.find((v) => v.version === n);
+  const b = to !== null ? find(to) : versions[versions.length - 1];
+  if (!b) return { note: `no v${to} in the input (versions: ${versions.map((v) => 'v' + v.version).join(', ')})` };
+  const older = versions.filter((v) => v.version < b.version);
+  const a = from !== null ? find(from) : older[older.length - 1];
+  if (!a) {
+    return {
+      note: from !== null ? `no v${from} in the input (versions: ${versions.map((v) => 'v' + v.version).join(', ')})` : `only v${b.version} in the input: nothing to compare`,
+    };
+  }
+  return { a, b };
+}
+
+function toJson(c: { series: Series; comparison: VersionComparison | null; note?: string }) {
+  if (!c.comparison) return { title: c.series.title, note: c.note };
+  return {
+    title: c.series.title,
+    from: c.comparison.from.version,
+    to: c.comparison.to.version,
+    patches: c.comparison.patches.map(({ patch, change }) => ({
+      index: patch.subject.index,
+      title: patch.subject.title,
+      change: change.kind,
+      fromIndex: change.from?.subject.index ?? null,
+      interdiff: change.interdiff ?? null,
+    })),
+    dropped: c.comparison.dropped.map((p) => ({ index: p.subject.index, title: p.subject.title })),
+  };
+}
