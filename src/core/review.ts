@@ -5,9 +5,12 @@
  */
 import type { Finding, Severity } from './findings.js';
 import type { Problem, ReadResult } from './types.js';
-import type { Patch, Series, Trailer } from './series/types.js';
+import type { Patch, Series } from './series/types.js';
 import { readInput } from './mail/index.js';
 import { assembleSeries } from './series/index.js';
+import { collectTrailers, type CollectedTag, type CollectedTrailers } from './trailers/collect.js';
+import { changeSincePrevious, type PatchChange } from './trailers/compare.js';
+import { checkSignoffChain } from './trailers/signoff.js';
 
 export interface ReviewInput {
   /** Name shown in findings (a path, or an editor URI's path). */
@@ -39,10 +42,13 @@ export interface SeriesRead {
   reads: ReadResult[];
   series: Series[];
   problems: Problem[];
-  /** Every trailer of a patch: its own, and those collected from replies. */
-  trailersOf(patch: Patch): Trailer[];
-  /** What changed since the previous version, when known. */
-  changeSincePrevious?(patch: Patch): string | undefined;
+  /** Trailer and sign-off findings (TAG-*, SOB-*). */
+  findings: Finding[];
+  trailers: CollectedTrailers;
+  /** Every tag of a patch: its own, and those collected from replies or carried. */
+  trailersOf(patch: Patch): CollectedTag[];
+  /** What changed since the previous version, when there is one. */
+  changeSincePrevious(patch: Patch): PatchChange | undefined;
 }
 
 /**
@@ -55,10 +61,20 @@ export async function readSeries(inputs: readonly ReviewInput[]): Promise<Series
   const messages = reads.flatMap((r) => r.messages);
   const series = assembleSeries(messages);
   const problems = [...reads.flatMap((r) => r.problems), ...messages.flatMap((m) => m.problems)];
+  const trailers = collectTrailers(series, messages);
+  const changes = new Map<Patch, PatchChange>();
+  for (const s of series) for (const [patch, change] of changeSincePrevious(s)) changes.set(patch, change);
+  const findings = [...trailers.findings];
+  for (const s of series) {
+    for (const version of s.versions) for (const patch of version.patches) findings.push(...checkSignoffChain(patch));
+  }
   return {
     reads,
     series,
     problems,
-    trailersOf: (patch) => patch.trailers,
+    findings,
+    trailers,
+    trailersOf: (patch) => trailers.of(patch)?.tags ?? [],
+    changeSincePrevious: (patch) => changes.get(patch),
   };
 }

@@ -4,7 +4,8 @@
  * SeriesRead, so the two can never disagree.
  */
 import type { SeriesRead } from './review.js';
-import type { FileStat, Patch, Series, SeriesVersion, Trailer } from './series/types.js';
+import type { FileStat, Patch, Series, SeriesVersion } from './series/types.js';
+import type { CollectedTag } from './trailers/collect.js';
 import type { MailMessage, Problem } from './types.js';
 import { readPatch } from './series/patch.js';
 
@@ -15,6 +16,9 @@ export interface TrailerJson {
   email: string | null;
   origin: 'patch' | 'reply';
   version: number;
+  /** in-patch, collected (from a reply), carried (from an earlier version), dropped, mismatch, unconfirmed. */
+  status: string;
+  notice?: string;
   file: string;
   line: number;
 }
@@ -147,8 +151,8 @@ function patchJson(patch: Patch, read: SeriesRead): PatchJson {
     trailers: trailers.map(trailerJson),
     upstreamCommit: patch.upstreamCommit,
   };
-  const change = read.changeSincePrevious?.(patch);
-  if (change) json.changeSincePrevious = change;
+  const change = read.changeSincePrevious(patch);
+  if (change && change.fromVersion !== null) json.changeSincePrevious = change.kind;
   return json;
 }
 
@@ -162,8 +166,10 @@ function fileJson(f: FileStat): PatchJson['files'][number] {
   };
 }
 
-function trailerJson(t: Trailer): TrailerJson {
+function trailerJson(t: CollectedTag): TrailerJson {
   return {
+    status: t.status,
+    ...(t.notice ? { notice: t.notice } : {}),
     key: t.key,
     value: t.value,
     name: t.name,
@@ -201,8 +207,9 @@ export function summaryText(read: SeriesRead): string {
         out.push(`      ${f.path}  ${counts}`);
       }
       for (const t of patch.trailers) {
-        const from = t.origin === 'reply' ? `  (reply, ${t.file}:${t.line})` : '';
-        out.push(`      ${t.key}: ${t.value}${from}`);
+        const from = t.origin === 'reply' ? `  (reply on v${t.version}, ${t.file}:${t.line})` : '';
+        const state = t.status === 'in-patch' || t.status === 'collected' ? '' : `  [${t.status}${t.notice ? `: ${t.notice}` : ''}]`;
+        out.push(`      ${t.key}: ${t.value}${from}${state}`);
       }
     }
     if (!series.patches.length && series.coverDiffstat.length) {
