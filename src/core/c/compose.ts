@@ -15,10 +15,12 @@ import type { ImageLine } from '../diff/images.js';
 export const FRAGMENT_PREFIX = '__patchlens_fragment_';
 export const AGGREGATE_PREFIX = '__patchlens_aggregate_';
 
+export type Kind = 'function' | 'aggregate' | 'initializer';
+
 /** A wrapper the composer made: a function (or struct) whose start is not in the hunks. */
 export interface Wrapper {
   index: number;
-  kind: 'function' | 'aggregate';
+  kind: Kind;
   /** Name taken from the `@@` context, or null when it names no function. */
   name: string | null;
   /** The context was cut short (interdiffs cut it at a fixed width). */
@@ -40,19 +42,27 @@ interface LineScan {
   delta: number;
   /** Lowest running depth on the line, relative to its start. */
   low: number;
+  /** The same for parentheses. */
+  pdelta: number;
+  plow: number;
   inCommentAfter: boolean;
   /** Whether the line holds code outside comments (not only whitespace). */
   code: boolean;
   preproc: boolean;
   continues: boolean;
+  /** The code of the line with comments removed, trimmed (for the end-of-hunk check). */
+  tail: string;
 }
 
-/** Scans one line of C for braces and comment state; strings and char literals are skipped. */
+/** Scans one line of C for braces, parentheses and comment state; strings and char literals are skipped. */
 function scanLine(line: string, inComment: boolean, inPreproc: boolean): LineScan {
   let depth = 0;
   let low = 0;
+  let pdepth = 0;
+  let plow = 0;
   let code = false;
   let k = 0;
+  let lastCode = -1;
   const n = line.length;
   const preproc = inPreproc || (!inComment && /^\s*#/.test(line));
   while (k < n) {
@@ -76,21 +86,33 @@ function scanLine(line: string, inComment: boolean, inPreproc: boolean): LineSca
     if (c === '"' || c === "'") {
       k++;
       while (k < n && line[k] !== c) k += line[k] === '\\' ? 2 : 1;
+      lastCode = k;
       k++;
       code = true;
       continue;
     }
-    if (c !== ' ' && c !== '\t') code = true;
+    if (c !== ' ' && c !== '\t') {
+      code = true;
+      lastCode = k;
+    }
     if (!preproc) {
       if (c === '{') depth++;
       else if (c === '}') {
         depth--;
         if (depth < low) low = depth;
+      } else if (c === '(') pdepth++;
+      else if (c === ')') {
+        pdepth--;
+        if (pdepth < plow) plow = pdepth;
       }
     }
     k++;
   }
-  return { delta: depth, low, inCommentAfter: inComment, code, preproc, continues: preproc && line.endsWith('\\') };
+  return {
+    delta: depth, low, pdelta: pdepth, plow, inCommentAfter: inComment, code, preproc,
+    continues: preproc && line.endsWith('\\'),
+    tail: lastCode >= 0 ? line.slice(0, lastCode + 1).trim() : '',
+  };
 }
 
 /** Whether a hunk's first lines are the inside of a comment (`*/` before any `/*`). */
@@ -117,23 +139,31 @@ function indentDepth(text: string): number {
   return tabs + Math.floor(spaces / 8);
 }
 
-/** The function a `@@` context names: the identifier before its first `(`. */
-export function contextFunction(context: string): { name: string | null; uncertain: boolean; aggregate: boolean } {
+/** The function (or struct, or initializer) a `@@` context names. */
+export function contextFunction(context: string): { name: string | null; uncertain: boolean; kind: Kind } {
   const c = context.trim();
-  if (c === '') return { name: null, uncertain: false, aggregate: false };
-  if (/^(?:(?:static|const|typedef)\s+)*(?:struct|union|enum)\s+\w+\s*\{?\s*$/.test(c) || /=\s*\{\s*$/.test(c)) {
-    return { name: null, uncertain: false, aggregate: true };
+  if (c === '') return { name: null, uncertain: false, kind: 'function' };
+  if (/=\s*\{?\s*$/.test(c)) return { name: null, uncertain: false, kind: 'initializer' };
+  if (/^(?:(?:static|const|typedef)\s+)*(?:struct|union|enum)\s+\w+\s*\{?\s*$/.test(c)) {
+    return { name: null, uncertain: false, kind: 'aggregate' };
   }
   const call = /([A-Za-z_]\w*)\s*\(/.exec(c);
   if (call) {
     // A prototype or a macro statement (`EXPORT_SYMBOL(foo);`) is no enclosing function.
-    if (/;\s*$/.test(c)) return { name: null, uncertain: false, aggregate: false };
-    return { name: call[1]!, uncertain: false, aggregate: false };
+    if (/;\s*$/.test(c)) return { name: null, uncertain: false, kind: 'function' };
+    return { name: call[1]!, uncertain: false, kind: 'function' };
   }
   // No `(`: the header was cut (interdiffs cut it at a fixed width).
   const words = c.match(/[A-Za-z_]\w*/g);
   const last = words ? words[words.length - 1]! : null;
-  return { name: last, uncertain: true, aggregate: false };
+  return { name: last, uncertain: true, kind: 'function' };
+}
+
+/** What a definition opening at the top level is, from its first line(s). */
+function kindOfOpening(text: string): Kind {
+  if (/=\s*\{?\s*$/.test(text)) return 'initializer';
+  if (!text.includes('(') && /\b(?:struct|union|enum)\b/.test(text)) return 'aggregate';
+  return 'function';
 }
 
 /** Name of a function whose definition starts on a column-0 line (`name(` on it). */
@@ -142,6 +172,11 @@ function definitionName(text: string): string | null {
   const m = /([A-Za-z_]\w*)\s*\(/.exec(text);
   return m ? m[1]! : null;
 }
+
+/** Prefix of a synthetic call that closes a statement cut at a hunk's start. */
+export const CONTINUATION = '__patchlens_cont';
+/** Name of the synthetic define that holds a macro body cut at a hunk's start. */
+export const MACRO_CONTINUATION = '__PATCHLENS_MACRO_CONT';
 
 /**
  * Composes the parse text of one image side of a file from its hunks'
@@ -158,8 +193,9 @@ export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
 
   /** Depth of braces open at the end of what was emitted so far. */
   let depth = 0;
-  /** Name of the function open at the end of the text (depth > 0). */
+  /** Name and kind of the definition open at the end of the text (depth > 0). */
   let openName: string | null = null;
+  let openKind: Kind | null = null;
   /**
    * The open function's name line is a changed line: a rename or a new
    * function.  The @@ context of the next hunk names the old function (git
@@ -168,12 +204,20 @@ export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
   let openChanged = false;
   let openWrapper: Wrapper | null = null;
   let inComment = false;
+  /** `#if`s open at the end of the text. */
+  let ppOpen = 0;
 
   const closeAll = (): void => {
-    if (inComment || depth > 0) synthetic((inComment ? '*/ ' : '') + '}'.repeat(Math.max(0, depth)) + (openWrapper?.kind === 'aggregate' ? ';' : ''));
+    if (inComment) {
+      synthetic('*/');
+      inComment = false;
+    }
+    for (; ppOpen > 0; ppOpen--) synthetic('#endif');
+    if (depth > 0) synthetic((inComment ? '*/ ' : '') + '}'.repeat(Math.max(0, depth)) + (openKind !== 'function' && openKind !== null ? ';' : ''));
     depth = 0;
     inComment = false;
     openName = null;
+    openKind = null;
     openChanged = false;
     openWrapper = null;
   };
@@ -183,39 +227,66 @@ export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
     if (lines.length === 0) continue;
     const ctx = contextFunction(contexts[h] ?? '');
     const commentFirst = startsInComment(lines);
+    // A hunk that starts inside a multi-line #define: its first lines end in `\`.
+    const firstText = lines.find((l) => l.text.trim() !== '')?.text ?? '';
+    const macroFirst = !commentFirst && !/^\s*#/.test(firstText) && /\\\s*$/.test(firstText);
 
     // First pass over the hunk: nesting it needs, and whether it starts inside a body.
     let rel = 0;
     let low = 0;
+    let prel = 0;
+    let plow = 0;
+    let contEnd = -1;
     let closeRow = -1;
-    let firstCode: ImageLine | null = null;
+    // #if nesting: `#endif`/`#else` without their `#if` in the hunk, and `#if` left open.
+    let ppRel = 0;
+    let ppLow = 0;
     let c = commentFirst;
-    let pre = false;
+    let pre = macroFirst;
+    const codeRows: number[] = [];
     for (let r = 0; r < lines.length; r++) {
       const text = lines[r]!.text;
       const wasComment = c;
       const s = scanLine(text, c, pre);
-      if (s.code && !s.preproc && !firstCode && !(wasComment && !/\*\//.test(text))) firstCode = lines[r]!;
+      if (s.code && !s.preproc && !(wasComment && !/\*\//.test(text))) codeRows.push(r);
       if (rel + s.low < low) low = rel + s.low;
       rel += s.delta;
+      if (prel + s.plow < plow) {
+        plow = prel + s.plow;
+        contEnd = r;
+      }
+      prel += s.pdelta;
       if (closeRow < 0 && /^\}/.test(text) && rel <= low) closeRow = r;
+      if (!wasComment && !pre) {
+        const d = /^\s*#\s*(if|endif|el)/.exec(text);
+        if (d?.[1] === 'if') ppRel++;
+        else if (d?.[1] === 'endif') ppLow = Math.min(ppLow, --ppRel);
+        else if (d?.[1] === 'el') ppLow = Math.min(ppLow, ppRel - 1);
+      }
       c = s.inCommentAfter;
       pre = s.continues;
     }
-    const inside = firstCode !== null && (/^\s/.test(firstCode.text) || /^\}/.test(firstCode.text));
+    // The statement cut at the start ends at contEnd; judge nesting from the line after it.
+    const firstCode = codeRows.length ? lines[codeRows[0]!]! : null;
+    const afterCont = plow < 0 ? (codeRows.find((r) => r > contEnd) ?? -1) : codeRows[0] ?? -1;
+    const judge = afterCont >= 0 ? lines[afterCont]! : firstCode;
+    const topLevelSignature = plow < 0 && judge !== null && /^\{/.test(judge.text);
+    const inside = judge !== null && !topLevelSignature && (/^\s/.test(judge.text) || /^\}/.test(judge.text));
     let need = 0;
     if (inside) {
       const byBraces = closeRow >= 0 ? Math.max(1, -low) : -low + 1;
-      const byIndent = indentDepth(firstCode!.text) + (/^\s*\}/.test(firstCode!.text) ? 1 : 0);
+      const byIndent = indentDepth(judge!.text) + (/^\s*\}/.test(judge!.text) ? 1 : 0);
       need = Math.max(byBraces, closeRow >= 0 ? byBraces : byIndent, 1);
     }
+    const cont = plow < 0 ? (topLevelSignature ? `int ${ctx.name ?? CONTINUATION}(` : `${CONTINUATION}(`) + '('.repeat(-plow - 1) : '';
 
     const joins =
       inside &&
       depth > 0 &&
+      ctx.kind === openKind &&
       (ctx.name === null || openName === null || openChanged || ctx.name === openName || (ctx.uncertain && openName.startsWith(ctx.name)));
     if (joins) {
-      // Same function as the text still open: even out the nesting and go on.
+      // Same definition as the text still open: even out the nesting and go on.
       if (inComment) {
         synthetic('*/');
         inComment = false;
@@ -224,68 +295,105 @@ export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
       else if (depth < need) synthetic('{'.repeat(need - depth));
       depth = need;
       if (openWrapper) openWrapper.hunks.push(h);
-      if (commentFirst) {
-        synthetic('/*');
-        inComment = true;
-      }
+      if (commentFirst || cont || macroFirst) synthetic((macroFirst ? `#define ${MACRO_CONTINUATION} \\` : '') + cont + (commentFirst ? '/*' : ''));
+      inComment = commentFirst;
     } else {
       closeAll();
       if (inside) {
         const w: Wrapper = {
           index: wrappers.length,
-          kind: ctx.aggregate ? 'aggregate' : 'function',
-          name: ctx.name,
+          kind: ctx.kind,
+          name: ctx.kind === 'function' ? ctx.name : null,
           nameUncertain: ctx.uncertain,
           header: contexts[h] ?? '',
           hunks: [h],
         };
         wrappers.push(w);
-        const head = w.kind === 'aggregate' ? `struct ${AGGREGATE_PREFIX}${w.index} ` : `void ${FRAGMENT_PREFIX}${w.index}(void) `;
-        synthetic(head + '{'.repeat(need) + (commentFirst ? ' /*' : ''));
+        const head =
+          w.kind === 'aggregate' ? `struct ${AGGREGATE_PREFIX}${w.index} ` :
+          w.kind === 'initializer' ? `int ${AGGREGATE_PREFIX}${w.index}[] = ` :
+          `void ${FRAGMENT_PREFIX}${w.index}(void) `;
+        synthetic(head + '{'.repeat(need) + (commentFirst ? ' /*' : '') + (cont ? ' ' + cont : ''));
+        if (macroFirst) synthetic(`#define ${MACRO_CONTINUATION} \\`);
         depth = need;
         openWrapper = w;
-        openName = ctx.name;
+        openName = w.name;
+        openKind = w.kind;
         openChanged = false;
-      } else if (commentFirst) {
-        synthetic('/*');
+      } else if (commentFirst || cont || macroFirst) {
+        synthetic((macroFirst ? `#define ${MACRO_CONTINUATION} \\` : '') + cont + (commentFirst ? '/*' : ''));
       }
       inComment = commentFirst;
     }
 
+    for (; ppOpen < -ppLow; ppOpen++) synthetic('#if 1');
+    ppOpen += ppRel;
+
     // Emit the hunk's rows, following depth so a closed wrapper is no longer "open".
-    let preLine = false;
+    let preLine = macroFirst;
+    let pdepth = -plow;
+    let lastTail = '';
+    let lastHead = '';
+    let lastPre = false;
+    let pendingHead: string | null = null;
     for (const l of lines) {
       out.push(l.text);
       rows.push(l);
+      const wasComment = inComment;
       const s = scanLine(l.text, inComment, preLine);
-      if (depth === 0 && s.delta > 0 && !s.preproc) {
-        // A definition opens at the top level: remember its name for joining.
-        openWrapper = null;
-      }
-      if (depth === 0 && !inComment) {
+      if (depth === 0 && !wasComment && !s.preproc) {
         const name = definitionName(l.text);
         if (name) {
           openName = name;
           openChanged = l.change !== ' ';
         }
+        if (s.code && !/^\s*\}/.test(l.text)) pendingHead = (pendingHead && !/[;}]\s*$/.test(pendingHead) ? pendingHead + ' ' : '') + s.tail;
       }
+      if (depth === 0 && s.delta > 0 && !s.preproc) {
+        openWrapper = null;
+        openKind = kindOfOpening(pendingHead ?? l.text);
+      }
+      if (depth === 0 && s.delta === 0 && /;\s*$/.test(s.tail)) pendingHead = null;
       depth += s.delta;
+      pdepth += s.pdelta;
+      if (s.code && !s.preproc) {
+        lastTail = s.tail;
+        lastHead = l.text.trim();
+      }
+      lastPre = s.continues;
       if (depth <= 0) {
         if (depth < 0) {
           // More closed than opened: a guess was wrong; keep the text balanced.
-          rows.pop();
-          out.pop();
-          out.push(l.text.replace(/\}/g, (m) => (depth++ < 0 ? ' ' : m)));
-          rows.push(l);
+          let extra = -depth;
+          const fixed = l.text.replace(/\}/g, (m) => (extra-- > 0 ? ' ' : m));
+          out[out.length - 1] = fixed;
           depth = 0;
         }
         openWrapper = null;
+        if (s.delta < 0) pendingHead = null;
       }
       inComment = s.inCommentAfter;
       preLine = s.continues;
     }
-    if (depth === 0) openName = null;
+    // A statement cut at the hunk's end: close it so the next rows parse.
+    const closer = statementCloser(lastTail, lastHead, pdepth, openKind);
+    if (lastPre) synthetic('');
+    if (closer && !inComment) synthetic(closer);
+    if (depth === 0) {
+      openName = null;
+      openKind = null;
+    }
   }
   closeAll();
   return { text: out.join('\n') + '\n', rows, wrappers };
+}
+
+/** Text that ends a statement the hunk cut (`0);`, `;`), or '' when it ended cleanly. */
+function statementCloser(tail: string, head: string, pdepth: number, kind: Kind | null): string {
+  if (tail === '') return '';
+  if (pdepth > 0) return '0' + ')'.repeat(pdepth) + (kind === 'function' ? ';' : '');
+  if (kind !== 'function') return '';
+  if (/(?:&&|\|\||[-+*/%&|^=?<>!~,(])$/.test(tail)) return '0;';
+  if (/^(?:\}\s*)?(?:else\b|(?:if|for|while|switch)\s*\(|\w*for_each\w*\s*\()/.test(head) && /(?:\)|\belse)$/.test(tail)) return ';';
+  return '';
 }

@@ -11,7 +11,7 @@ import type {
 } from './facts.js';
 import type { SNode } from './syntax.js';
 import { commentIdentifiers } from './comments.js';
-import { AGGREGATE_PREFIX, FRAGMENT_PREFIX, type Wrapper } from './compose.js';
+import { AGGREGATE_PREFIX, CONTINUATION, FRAGMENT_PREFIX, MACRO_CONTINUATION, type Wrapper } from './compose.js';
 
 export type Change = '+' | '-' | ' ';
 
@@ -111,7 +111,7 @@ export function extract(input: ExtractInput): ExtractOutput {
     if ((t === 'preproc_def' || t === 'preproc_function_def') && n.kids[0]?.type === 'identifier') {
       const value = n.kids.find((k) => k.type === 'preproc_arg');
       const name = text(n.kids[0]);
-      out.defines.push({
+      if (name !== MACRO_CONTINUATION) out.defines.push({
         name,
         text: value ? text(value).replace(/\\\n\s*/g, ' ').trim() : '',
         functionLike: t === 'preproc_function_def',
@@ -247,7 +247,7 @@ export function extract(input: ExtractInput): ExtractOutput {
       const x = st.pop()!;
       if (x.type === 'identifier' || x.type === 'field_identifier' || x.type === 'type_identifier') {
         const v = text(x);
-        if (!seen.has(v) && !v.startsWith(FRAGMENT_PREFIX)) {
+        if (!seen.has(v) && !v.startsWith('__patchlens') && v !== MACRO_CONTINUATION) {
           seen.add(v);
           order.push({ s: x.start, v });
         }
@@ -444,6 +444,11 @@ export function extract(input: ExtractInput): ExtractOutput {
     }
     if (n.type === 'call_expression') {
       const call = callFact(n, inCondition, !discarded);
+      if (call && call.name === CONTINUATION) {
+        // The composer's stand-in for the start of a statement cut by the hunk.
+        for (const k of n.kids.slice(1)) expr(k, flow, f, inCondition, false, false);
+        return;
+      }
       if (call) {
         f.calls.push(call);
         flow.push({ kind: 'call', call });
