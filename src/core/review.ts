@@ -4,8 +4,11 @@
  * C facts for each patch and runs the checks.
  */
 import type { Finding, Severity } from './findings.js';
-import type { Problem, ReadResult } from './types.js';
-import type { Patch, Series } from './series/types.js';
+import { readFileSync } from 'node:fs';
+import type { LineMap, Problem, ReadResult } from './types.js';
+import type { PatchFacts } from './c/facts.js';
+import { readPatch } from './series/patch.js';
+import type { Patch, Series, SeriesVersion } from './series/types.js';
 import { readInput } from './mail/index.js';
 import { assembleSeries } from './series/index.js';
 import { collectTrailers, type CollectedTag, type CollectedTrailers } from './trailers/collect.js';
@@ -35,6 +38,117 @@ export interface ReviewResult {
   findings: Finding[];
   /** Everything that could not be read, from every stage. */
   problems: Problem[];
+  /** The series read (trailers, version changes) the findings were made from. */
+  read: SeriesRead;
+  /** C facts per diff that was analysed, in input order. */
+  facts: AnalysedDiff[];
+}
+
+/** One diff that went through tree-sitter: a patch, or a diff quoted in a reply. */
+export interface AnalysedDiff {
+  label: string;
+  file: string;
+  facts: PatchFacts;
+}
+
+/**
+ * Text in, findings out.  tree-sitter and the checks load on the first call
+ * (dynamic import), so front ends that only summarise never pay for them.
+ */
+export async function review(inputs: readonly ReviewInput[], options: ReviewOptions = {}): Promise<ReviewResult> {
+  const read = await readSeries(inputs);
+  const [{ extractPatchFacts, offsetMap }, { runChecks, indexDiff }, model] = await Promise.all([
+    import('./c/index.js'),
+    import('./checks/index.js'),
+    import('./model/index.js'),
+  ]);
+  const problems = [...read.problems];
+  const lockModel = model.defaultModel();
+  if (options.modelFile) {
+    let text: string | null = null;
+    try {
+      text = readFileSync(options.modelFile, 'utf8');
+    } catch (e) {
+      problems.push({ file: options.modelFile, line: 1, column: 1, kind: 'model', message: `cannot read the model file: ${(e as Error).message}` });
+    }
+    if (text !== null) {
+      for (const p of model.applyModelJson(lockModel, text, options.modelFile)) {
+        problems.push({ kind: 'model', column: 1, ...p });
+      }
+    }
+  }
+  const findings: Finding[] = [...read.findings];
+  const analysed: AnalysedDiff[] = [];
+  for (const series of read.series) {
+    for (const version of series.versions) {
+      const inputsOfVersion = diffsOf(version).map((d) => {
+        const facts = extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+        analysed.push({ label: d.label, file: d.file, facts });
+        return { facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) };
+      });
+      if (!inputsOfVersion.length) continue;
+      findings.push(
+        ...runChecks(inputsOfVersion, lockModel, {
+          disabledRules: options.disabledRules,
+          severity: options.severity,
+          seriesComplete: version.missing.length === 0,
+        }),
+      );
+    }
+  }
+  for (const a of analysed) for (const p of a.facts.problems ?? []) problems.push(p);
+  return {
+    reads: read.reads,
+    series: read.series,
+    findings: applyRuleOptions(dedupe(findings), options),
+    problems,
+    read,
+    facts: analysed,
+  };
+
+  /** The diffs of one version: its patches, then diffs quoted or carried in replies. */
+  function diffsOf(version: SeriesVersion): { label: string; file: string; diff: string; map: LineMap }[] {
+    const out: { label: string; file: string; diff: string; map: LineMap }[] = [];
+    for (const patch of version.patches) {
+      if (!patch.diff) continue;
+      out.push({
+        label: `[PATCH v${version.version} ${patch.subject.index ?? 1}/${version.total}]`,
+        file: patch.message.file,
+        diff: patch.diff,
+        map: offsetMap(patch.message.bodyMap, patch.diffBodyLine),
+      });
+    }
+    for (const reply of version.replies) {
+      const who = reply.from?.name || reply.from?.email || 'a reply';
+      const carried = readPatch(reply);
+      if (carried.diff) {
+        out.push({ label: `diff in a reply from ${who}`, file: reply.file, diff: carried.diff, map: offsetMap(reply.bodyMap, carried.diffBodyLine) });
+      }
+      for (const quoted of reply.quotedDiffs) {
+        out.push({ label: `diff quoted by ${who}`, file: reply.file, diff: quoted.text, map: quoted.map });
+      }
+    }
+    return out;
+  }
+}
+
+/** The same finding reached twice (a diff quoted in two replies) is shown once. */
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}\0${f.file}\0${f.line}\0${f.column}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Disabled rules and severity overrides apply to every kind of finding (trailer ones too). */
+function applyRuleOptions(findings: Finding[], options: ReviewOptions): Finding[] {
+  const disabled = new Set(options.disabledRules ?? []);
+  return findings
+    .filter((f) => !disabled.has(f.rule))
+    .map((f) => (options.severity?.[f.rule] ? { ...f, severity: options.severity[f.rule] } : f));
 }
 
 /** What reading the inputs as mail gives, before any C is parsed. */
