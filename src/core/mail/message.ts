@@ -7,7 +7,7 @@ import { binaryToBytes } from './charset.js';
 import { decodeHeaders, readHeaderBlock } from './headers.js';
 import { readInBodyHeaders } from './inbody.js';
 import { PointLineMap } from './lines.js';
-import { decodeBody } from './mime.js';
+import { decodeBody, problemAt } from './mime.js';
 import { isGtFrom } from './mbox.js';
 import type { Source } from './source.js';
 
@@ -51,7 +51,7 @@ export async function readMessage(
       lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
       map = new PointLineMap(lines.length, Math.min(block.bodyStart, end - 1) + 1);
     } else {
-      problems.push({ file: src.file, line: block.bodyStart + 1, column: 1, kind: 'mime-decode', message: 'no readable text part in this message' });
+      problems.push(problemAt(src, block.bodyStart, 'mime-decode', 'no readable text part in this message'));
     }
   }
   const inBody = readInBodyHeaders(lines, map);

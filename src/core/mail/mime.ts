@@ -30,8 +30,10 @@ interface LeafResult {
 
 const MAX_MIME_DEPTH = 16;
 
-function problemAt(src: Source, line0: number, kind: string, message: string): Problem {
-  return { file: src.file, line: line0 + 1, column: 1, kind, message };
+export function problemAt(src: Source, line0: number, kind: string, message: string): Problem {
+  // A part cut off by the end of the input is reported on the last line.
+  const line = Math.max(1, Math.min(line0 + 1, src.idx.count));
+  return { file: src.file, line, column: 1, kind, message };
 }
 
 /**
@@ -75,6 +77,7 @@ function fastPath(src: Source, from: number, to: number, charset: string | null)
   let raw = idx.text.slice(idx.start(from), idx.start(to));
   if (raw.indexOf('\r') !== -1) raw = raw.replace(/\r\n/g, '\n');
   if (raw.endsWith('\n')) raw = raw.slice(0, -1);
+  if (raw.endsWith('\r')) raw = raw.slice(0, -1); // a last line with CR but no LF
   let shifted: Map<number, number> | null = null;
   if (src.mboxrd && raw.indexOf('>From ') !== -1) {
     shifted = new Map();
@@ -193,6 +196,7 @@ function linesFromBytes(bytes: Uint8Array, charset: string | null, map: LineMap)
   let text = decodeBytes(bytes, charset).text;
   if (text.indexOf('\r') !== -1) text = text.replace(/\r\n/g, '\n');
   if (text.endsWith('\n')) text = text.slice(0, -1);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
   const lines = text.length === 0 && bytes.length === 0 ? [] : text.split('\n');
   return { lines, map: fitMap(map, lines.length) };
 }
