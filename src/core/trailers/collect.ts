@@ -62,6 +62,11 @@ export interface CollectedTrailers {
   findings: Finding[];
   /** Tags given in replies to cover letters (they are also in each patch's list). */
   coverTags: { version: SeriesVersion; tags: CollectedTag[] }[];
+  /**
+   * Tags in replies whose patch is not in the input (a review saved on its
+   * own): shown, never applied.
+   */
+  orphans: { series: Series | null; version: SeriesVersion | null; message: MailMessage; tags: CollectedTag[] }[];
   of(patch: Patch): PatchTrailers | undefined;
 }
 
@@ -99,6 +104,7 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
   const targetOfMessage = new Map<MailMessage, Target>();
   const versionEntries = new Map<SeriesVersion, PatchTrailers[]>();
   const coverTags: { version: SeriesVersion; tags: CollectedTag[] }[] = [];
+  const orphans: CollectedTrailers['orphans'] = [];
 
   // 1. Every patch with its own trailers.
   for (const s of series) {
@@ -128,16 +134,35 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
   const byId = new Map<string, MailMessage>();
   for (const m of messages) if (m.messageId && !byId.has(m.messageId)) byId.set(m.messageId, m);
   const replyVersion = new Map<MailMessage, SeriesVersion>();
-  for (const s of series) for (const v of s.versions) for (const r of v.replies) replyVersion.set(r, v);
+  const replySeries = new Map<MailMessage, Series>();
+  for (const s of series) {
+    for (const v of s.versions) {
+      for (const r of v.replies) {
+        replyVersion.set(r, v);
+        replySeries.set(r, s);
+      }
+    }
+  }
   const people = knownPeople(series, messages);
 
   for (const message of messages) {
     if (targetOfMessage.has(message)) continue;
     const { target, parentMissing } = findTarget(message, byId, targetOfMessage, replyVersion, versionEntries);
-    if (!target) continue;
     const tags = findReplyTags(message, { quotedParent: parentMissing });
+    if (!target) {
+      const version = replyVersion.get(message) ?? null;
+      const kept = tags
+        .map((tag) => judge(tag, message, version?.version ?? 1, false, people, findings))
+        .filter((t): t is CollectedTag => t !== null)
+        .map((t) => (t.status === 'collected' ? { ...t, status: 'unconfirmed' as const, notice: 'the patch it answers is not in the input' } : t));
+      if (kept.length) orphans.push({ series: replySeries.get(message) ?? null, version, message, tags: kept });
+      continue;
+    }
     for (const tag of tags) {
       const entries = target.kind === 'patch' ? [target.entry] : target.entries;
+      // Restating what the patch already carries (quoting it, say) is no news.
+      const probe = { key: canonicalKey(tag.key), value: tag.value, name: tag.person.name || null, email: tag.person.email || null };
+      if (entries.every((e) => e.tags.some((o) => o.status === 'in-patch' && sameTag(o, probe)))) continue;
       const version = target.kind === 'patch' ? target.entry.version.version : target.version.version;
       const collected = judge(tag, message, version, target.kind === 'cover', people, findings);
       if (!collected) continue;
@@ -162,7 +187,7 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
     }
   }
 
-  return { patches, findings, coverTags, of: (patch) => byPatch.get(patch) };
+  return { patches, findings, coverTags, orphans, of: (patch) => byPatch.get(patch) };
 }
 
 /** Where a reply belongs: the In-Reply-To chain first, then References, then its version's patches. */

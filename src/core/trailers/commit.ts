@@ -27,9 +27,25 @@ export function commitParts(patch: Patch): CommitParts {
   const lines = m.body.split('\n');
   const layout = layoutBody(lines);
   const commitLines = lines.slice(0, layout.messageEnd);
-  const block = findTrailerBlock(commitLines, { titleGiven: true });
-  let raws: RawTrailer[] = block.trailers;
-  let messageEnd = block.start >= 0 ? block.start : commitLines.length;
+  // In-body `From:` / `Subject:` / `Date:` lines are headers to git am, not commit text.
+  let top = 0;
+  const inBody = m.inBody?.length ?? 0;
+  while (top < inBody && top < commitLines.length && /^(From|Subject|Date):/i.test(commitLines[top])) top++;
+  if (top > 0 && top < commitLines.length && commitLines[top].trim() === '') top++;
+  const textLines = commitLines.slice(top);
+  const block = findTrailerBlock(textLines, { titleGiven: true });
+  let raws: RawTrailer[] = block.trailers.map((r) => ({ ...r, line: r.line + top, endLine: r.endLine + top }));
+  if (m.shape === 'damaged' && block.start >= 0) {
+    // Lost line breaks also lost the blank line before the trailers: the block
+    // starts after the last line of prose.
+    let lastProse = -1;
+    for (let i = block.start; i < block.end; i++) {
+      const l = textLines[i];
+      if (!/^[A-Za-z0-9-]+\s*:/.test(l) && !/^\(cherry picked from commit /.test(l) && !/^\s/.test(l)) lastProse = i;
+    }
+    if (lastProse >= 0) raws = raws.filter((r) => r.line - top > lastProse);
+  }
+  let messageEnd = raws.length ? raws[0].line : commitLines.length;
   if (!raws.length && m.shape === 'damaged') {
     const at = lines.findIndex((l) => l.includes('Signed-off-by:'));
     if (at >= 0) {
@@ -57,7 +73,7 @@ export function commitParts(patch: Patch): CommitParts {
       },
     };
   });
-  const parts = { message: commitLines.slice(0, messageEnd).join('\n').replace(/\s+$/, ''), trailers };
+  const parts = { message: commitLines.slice(top, Math.max(top, messageEnd)).join('\n').replace(/\s+$/, ''), trailers };
   cache.set(patch, parts);
   return parts;
 }

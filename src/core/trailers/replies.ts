@@ -17,7 +17,7 @@
  */
 import type { MailMessage } from '../types.js';
 import { PERSON_TRAILER_KEYS, KERNEL_TRAILER_KEYS, canonicalKey } from './keys.js';
-import { parsePerson, type Person } from './person.js';
+import { parsePerson, sameName, type Person } from './person.js';
 
 export interface ReplyTag {
   key: string;
@@ -59,7 +59,8 @@ export function isTagKey(key: string): boolean {
 
 const INLINE_KEYS = ['Reviewed-by', 'Acked-by', 'Tested-by', 'Signed-off-by', 'Suggested-by', 'Reported-by'];
 const INLINE_RE = new RegExp(`\\b(${INLINE_KEYS.join('|')})\\s*:\\s*([^<>\\n]{0,120}<[^<>\\n]{1,200}>|\\S[^\\n]{0,200})`, 'i');
-const ATTRIBUTION_RE = /^(?:On .{0,200}?,\s*)?(.{1,120}?)\s+(?:<[^>]*>\s*)?wrote:\s*$/;
+/** "On <date>, NAME wrote:" / "NAME wrote:": the name is what follows the last comma. */
+const ATTRIBUTION_RE = /^(?:On\s.{0,200},\s*)?([^,]{1,120}?)\s*(?:<[^>]*>\s*)?wrote:\s*$/;
 
 /** Quote depth of a line (`> > x` is 2) and the text after the markers. */
 function unquote(line: string): { depth: number; text: string } {
@@ -89,12 +90,28 @@ export function findReplyTags(message: MailMessage, options: ReplyTagOptions = {
   if (end < 0) end = lines.length;
   const out: ReplyTag[] = [];
   let attribution: string | undefined;
+  // The mail reader's attributions (input lines) say who wrote each quote depth.
+  const attributions = message.attributions ?? [];
+  const attributionAt = new Map<number, string>();
+  if (attributions.length) {
+    const wanted = new Map<number, string>();
+    for (const a of attributions) if (a.depth === 1) wanted.set(a.line, a.name);
+    for (let k = 0; k < message.bodyMap.length && k < end && wanted.size; k++) {
+      const name = wanted.get(message.bodyMap.line(k));
+      if (name !== undefined) {
+        attributionAt.set(k, name);
+        wanted.delete(message.bodyMap.line(k));
+      }
+    }
+  }
   for (let i = 0; i < end; i++) {
     const line = lines[i];
     const { depth, text } = unquote(line);
     if (depth === 0) {
-      const attr = ATTRIBUTION_RE.exec(line.length < 400 ? line : '');
-      if (attr) attribution = attr[1].replace(/^"|"$/g, '').trim();
+      const known = attributionAt.get(i);
+      const attr = known ? null : ATTRIBUTION_RE.exec(line.length < 400 ? line : '');
+      if (known) attribution = known;
+      else if (attr) attribution = attr[1].replace(/^"|"$/g, '').trim();
       const tag = splitTagLine(line);
       if (tag && isTagKey(tag.key) && !IGNORED.has(tag.key.toLowerCase())) {
         let value = tag.value;
@@ -115,7 +132,9 @@ export function findReplyTags(message: MailMessage, options: ReplyTagOptions = {
       }
     } else if (depth === 1 && options.quotedParent && attribution) {
       const tag = splitTagLine(text);
-      if (tag && isTagKey(tag.key) && PERSON_TRAILER_KEYS.has(tag.key.toLowerCase()) && tag.key.toLowerCase() !== 'signed-off-by') {
+      const person = tag ? parsePerson(tag.value) : null;
+      // Only the quoted person's own tag: a quote of the patch's trailers is not theirs.
+      if (tag && person && isTagKey(tag.key) && PERSON_TRAILER_KEYS.has(tag.key.toLowerCase()) && tag.key.toLowerCase() !== 'signed-off-by' && sameName(person.name, attribution)) {
         out.push({
           key: canonicalKey(tag.key),
           value: tag.value,
