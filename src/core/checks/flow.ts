@@ -1,0 +1,505 @@
+/**
+ * Lock states along the paths of one function.
+ *
+ * A small abstract interpreter over the control-flow shape of
+ * src/core/c/facts.ts: it walks calls, ifs, loops, returns and gotos, keeps
+ * the set of locks held on each path (what this function took, and what its
+ * assertions say the caller holds), and records what each rule needs to see:
+ * the lock state before every call, at every field write and at every exit.
+ *
+ * Bounded: at most MAX_STATES path states per program point (extra paths are
+ * dropped and the analysis says so), every loop body is walked once, backward
+ * gotos end their path.
+ */
+import type { AssignFact, CallFact, FlowItem, FunctionFacts } from '../c/facts.js';
+import type { PathStep } from '../findings.js';
+import type { HelperSpec, LockClass, LockMode, LockUse, Model } from '../model/index.js';
+import type { SourcePos } from '../types.js';
+
+export const MAX_STATES = 16;
+
+export interface Held {
+  lock: LockClass;
+  mode: LockMode | 'any';
+  /** Argument text naming the instance (`vma`, `ptl`), or null when only the class is known. */
+  instance: string | null;
+  /** Taken by this function, or stated by an assertion (held by the caller). */
+  origin: 'acquired' | 'asserted';
+  helper: string;
+  step: PathStep;
+  change: '+' | '-' | ' ';
+  /** Why this entry may be wrong (unresolved trylock, passed to an unknown function...). */
+  uncertain?: string;
+}
+
+/** A lock this function dropped on this path, or failed to take. */
+export interface Gone {
+  lock: LockClass;
+  instance: string | null;
+  how: 'released' | 'failed';
+  helper: string;
+  step: PathStep;
+  change: '+' | '-' | ' ';
+}
+
+/** A conditional acquisition whose result sits in a variable not tested yet. */
+interface Pending {
+  variable: string;
+  spec: HelperSpec;
+  call: CallFact;
+}
+
+export interface LockState {
+  held: readonly Held[];
+  gone: readonly Gone[];
+  pending: readonly Pending[];
+}
+
+export type FlowEvent =
+  | { kind: 'call'; call: CallFact; spec: HelperSpec | undefined; before: LockState; after: LockState }
+  | { kind: 'acquire'; call: CallFact; spec: HelperSpec; held: Held; before: LockState }
+  | { kind: 'double-acquire'; call: CallFact; spec: HelperSpec; held: Held; state: LockState }
+  | { kind: 'release-unheld'; call: CallFact; spec: HelperSpec; use: LockUse; instance: string | null; gone: Gone | null; state: LockState }
+  | { kind: 'assign'; assign: AssignFact; state: LockState }
+  | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState };
+
+export interface FunctionAnalysis {
+  fn: FunctionFacts;
+  events: FlowEvent[];
+  /** Paths were dropped to stay within MAX_STATES. */
+  truncated: boolean;
+  /** Variables assigned a freshly allocated VMA (vm_area_alloc/dup): not yet visible to others. */
+  freshVmas: Set<string>;
+}
+
+const EMPTY: LockState = { held: [], gone: [], pending: [] };
+
+const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
+const SPIN_FAMILY: ReadonlySet<LockClass> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
+
+/** `&vma->vm_mm->mmap_lock` -> `vma->vm_mm->mmap_lock`; spaces and casts dropped. */
+export function normInstance(text: string): string {
+  let t = text.replace(/\s+/g, '');
+  for (let i = 0; i < 4; i++) {
+    const before = t;
+    t = t.replace(/^\((?:struct)?\w*\*?\)/, '');
+    if (t.startsWith('&') || t.startsWith('*')) t = t.slice(1);
+    if (t.startsWith('(') && t.endsWith(')')) t = t.slice(1, -1);
+    if (t === before) break;
+  }
+  return t;
+}
+
+function stepOf(pos: SourcePos, what: string): PathStep {
+  return { file: pos.file, line: pos.line, column: pos.column, what };
+}
+
+function stateKey(s: LockState): string {
+  const h = s.held.map((x) => `${x.lock}/${x.mode}/${x.instance}/${x.origin}/${x.uncertain ? 1 : 0}/${x.step.line}`).join(',');
+  const g = s.gone.map((x) => `${x.lock}/${x.instance}/${x.how}/${x.step.line}`).join(',');
+  const p = s.pending.map((x) => `${x.variable}/${x.call.pos.line}`).join(',');
+  return `${h}|${g}|${p}`;
+}
+
+/** Strips `likely(...)`, `unlikely(...)` and outer parentheses, and all spaces. */
+function normCondition(cond: string): string {
+  let c = cond.replace(/\s+/g, '');
+  for (let i = 0; i < 8; i++) {
+    const before = c;
+    const w = /^(?:likely|unlikely|WARN_ON_ONCE|WARN_ON)\((.*)\)$/.exec(c);
+    if (w && balanced(w[1])) c = w[1];
+    if (c.startsWith('(') && c.endsWith(')') && balanced(c.slice(1, -1))) c = c.slice(1, -1);
+    if (c === before) break;
+  }
+  return c;
+}
+
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    if (ch === 40) depth++;
+    else if (ch === 41 && --depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/** Top-level split on `&&` or `||` (only when one kind is used). */
+function splitTop(c: string): { op: '&&' | '||' | null; terms: string[] } {
+  const terms: string[] = [];
+  let op: '&&' | '||' | null = null;
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < c.length - 1; i++) {
+    const ch = c[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && (c.startsWith('&&', i) || c.startsWith('||', i))) {
+      const o = c.slice(i, i + 2) as '&&' | '||';
+      if (op !== null && op !== o) return { op: null, terms: [c] };
+      op = o;
+      terms.push(c.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  terms.push(c.slice(start));
+  return { op, terms };
+}
+
+/**
+ * Whether `term` is true exactly when the tested value (the call's result or
+ * the variable) is truthy (true), falsy (false), or neither is clear (null).
+ */
+function termTruthy(term: string, call: string | null, variable: string | null): boolean | null {
+  const t = normCondition(term);
+  const value = call !== null ? `${call}\\(.*\\)` : `${escapeRe(variable!)}`;
+  const assigned = call !== null ? `\\(?\\w+=${call}\\(.*\\)\\)?` : null;
+  const forms: [RegExp, boolean][] = [
+    [new RegExp(`^${value}$`), true],
+    [new RegExp(`^!${value}$`), false],
+    [new RegExp(`^!\\(${value}\\)$`), false],
+    [new RegExp(`^${value}(!=0|!=NULL|<0)$`), true],
+    [new RegExp(`^${value}(==0|==NULL|>=0)$`), false],
+    [new RegExp(`^(IS_ERR_OR_NULL|IS_ERR)\\(${value}\\)$`), false],
+  ];
+  if (assigned) forms.push([new RegExp(`^${assigned}$`), true], [new RegExp(`^!${assigned}$`), false]);
+  for (const [re, v] of forms) if (re.test(t)) return v;
+  return null;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** In which branch the tested value is truthy / falsy, or unknown (null). */
+function polarity(cond: string, call: string | null, variable: string | null): { then: boolean | null; else: boolean | null } {
+  const { op, terms } = splitTop(normCondition(cond));
+  const mine = terms.filter((t) => (call !== null ? t.includes(`${call}(`) : new RegExp(`(^|[^\\w>.])${escapeRe(variable!)}($|[^\\w])`).test(t)));
+  if (mine.length !== 1) return { then: null, else: null };
+  const v = termTruthy(mine[0], call, variable);
+  if (v === null) return { then: null, else: null };
+  if (op === null) return { then: v, else: !v };
+  if (op === '&&') return { then: v, else: null };
+  return { then: null, else: !v };
+}
+
+function succeeded(spec: HelperSpec, truthy: boolean): boolean {
+  return spec.success === 'zero' ? !truthy : truthy;
+}
+
+export interface AnalyzeEnv {
+  model: Model;
+  /** Helpers summarized from the series' own function bodies. */
+  summaries: Map<string, HelperSpec>;
+}
+
+export function helperOf(env: AnalyzeEnv, name: string): HelperSpec | undefined {
+  return env.model.helpers.get(name) ?? env.summaries.get(name);
+}
+
+/** Walks one function; never throws on odd facts. */
+export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAnalysis {
+  const events: FlowEvent[] = [];
+  let truncated = false;
+  const freshVmas = new Set<string>();
+  const assignsByLine = new Map<number, AssignFact[]>();
+  const lockVarClass = new Map<string, LockClass>();
+  for (const a of fn.assigns) {
+    const list = assignsByLine.get(a.pos.line) ?? [];
+    list.push(a);
+    assignsByLine.set(a.pos.line, list);
+    const target = normInstance(a.target);
+    if (FRESH_VMA.test(a.value)) freshVmas.add(target);
+    if (/\bpmd_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'pmd_ptl');
+    else if (/\bpte_lockptr\s*\(/.test(a.value)) lockVarClass.set(target, 'pte_ptl');
+    else if (/\bpud_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'page_table_lock');
+  }
+
+  /** The variable the result of `call` is stored in (`x = call(...)` on its line). */
+  const resultVar = (call: CallFact): string | null => {
+    for (const a of assignsByLine.get(call.pos.line) ?? []) {
+      if (a.op === '=' && a.value.includes(`${call.name}(`)) return normInstance(a.target);
+    }
+    return null;
+  };
+
+  const instanceOf = (use: LockUse, call: CallFact): string | null => {
+    if (use.instance === undefined) return null;
+    if (use.instance === 'return') return resultVar(call);
+    const arg = call.args[use.instance];
+    return arg === undefined ? null : normInstance(arg);
+  };
+
+  /** spin_lock(x): a ptl / page_table_lock is a page-table lock, anything else a plain spinlock. */
+  const refine = (lock: LockClass, instance: string | null): LockClass => {
+    if (lock !== 'spinlock' || instance === null) return lock;
+    const known = lockVarClass.get(instance);
+    if (known) return known;
+    if (/page_table_lock$/.test(instance)) return 'page_table_lock';
+    if (/(^|[>._])ptl$/.test(instance) || /^ptl\w*$/.test(instance)) return 'pte_ptl';
+    return 'spinlock';
+  };
+
+  const acquire = (s: LockState, spec: HelperSpec, call: CallFact, uncertain?: string): LockState => {
+    let held = [...s.held];
+    for (const use of spec.acquires ?? []) {
+      const instance = instanceOf(use, call);
+      const lock = refine(use.lock, instance);
+      const mode: LockMode | 'any' = use.mode;
+      const dup = held.find((x) => x.origin === 'acquired' && x.lock === lock && x.instance === instance && !x.uncertain);
+      if (dup && !spec.nested && lock !== 'rcu' && !(lock === 'vma_lock' && mode === 'write')) {
+        events.push({ kind: 'double-acquire', call, spec, held: dup, state: s });
+      }
+      // An assertion said the caller holds it; now we took it ourselves.
+      held = held.filter((x) => !(x.origin === 'asserted' && x.lock === lock && (x.instance === null || x.instance === instance)));
+      const taken: Held = {
+        lock, mode, instance, origin: 'acquired', helper: spec.name, change: call.change,
+        step: stepOf(call.pos, `${spec.name}() acquires ${lock}${mode === 'any' ? '' : ` (${mode})`}`),
+        ...(uncertain ? { uncertain } : {}),
+      };
+      events.push({ kind: 'acquire', call, spec, held: taken, before: s });
+      held.push(taken);
+    }
+    const gone = s.gone.filter((g) => !(spec.acquires ?? []).some((u) => g.lock === refine(u.lock, instanceOf(u, call))));
+    return { held, gone, pending: s.pending };
+  };
+
+  const fail = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
+    const gone = [...s.gone];
+    for (const use of spec.acquires ?? []) {
+      const instance = instanceOf(use, call);
+      gone.push({ lock: refine(use.lock, instance), instance, how: 'failed', helper: spec.name, change: call.change,
+        step: stepOf(call.pos, `${spec.name}() failed: nothing is held`) });
+    }
+    return { held: s.held, gone, pending: s.pending };
+  };
+
+  const release = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
+    let held = [...s.held];
+    const gone = [...s.gone];
+    let pending = s.pending;
+    for (const use of spec.releases ?? []) {
+      const instance = instanceOf(use, call);
+      const lock = refine(use.lock, instance);
+      const family = (x: Held) => x.lock === lock || (SPIN_FAMILY.has(lock) && SPIN_FAMILY.has(x.lock));
+      if (use.all) {
+        held = held.filter((x) => x.lock !== lock);
+        continue;
+      }
+      let idx = held.findIndex((x) => family(x) && instance !== null && x.instance === instance);
+      if (idx < 0) idx = held.findIndex((x) => x.lock === lock && (instance === null || x.instance === null || !SPIN_FAMILY.has(lock)));
+      if (idx >= 0) {
+        const was = held[idx];
+        held.splice(idx, 1);
+        gone.push({ lock: was.lock, instance: was.instance, how: 'released', helper: spec.name, change: call.change,
+          step: stepOf(call.pos, `${spec.name}() releases ${was.lock}`) });
+        continue;
+      }
+      // A conditional acquisition stored in a variable, never tested: assume it succeeded.
+      const p = pending.find((x) => instance !== null && x.variable === instance);
+      if (p) {
+        pending = pending.filter((x) => x !== p);
+        continue;
+      }
+      if (spec.anyOf) continue;
+      const prior = [...gone].reverse().find((g) => family({ lock: g.lock } as Held) && (instance === null || g.instance === null || g.instance === instance)) ?? null;
+      events.push({ kind: 'release-unheld', call, spec, use, instance, gone: prior, state: s });
+      if (lock !== 'rcu') {
+        gone.push({ lock, instance, how: 'released', helper: spec.name, change: call.change,
+          step: stepOf(call.pos, `${spec.name}() releases ${lock}`) });
+      }
+    }
+    return { held, gone, pending };
+  };
+
+  const assertState = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
+    if (spec.anyOf) return s;
+    let held = [...s.held];
+    for (const use of spec.asserts ?? []) {
+      const instance = instanceOf(use, call);
+      const has = held.some((x) => x.lock === use.lock && (x.instance === null || instance === null || x.instance === instance || use.lock === 'mmap_lock'));
+      if (has) continue;
+      held.push({ lock: use.lock, mode: use.mode, instance, origin: 'asserted', helper: spec.name, change: call.change,
+        step: stepOf(call.pos, `${spec.name}() states ${use.lock}${use.mode === 'any' ? '' : ` (${use.mode})`} is held`) });
+      // A VMA write lock implies the mmap write lock of its mm.
+      if (use.lock === 'vma_lock' && use.mode === 'write' && !held.some((x) => x.lock === 'mmap_lock')) {
+        held.push({ lock: 'mmap_lock', mode: 'write', instance: null, origin: 'asserted', helper: spec.name, change: call.change,
+          step: stepOf(call.pos, `${spec.name}() implies mmap_lock (write)`) });
+      }
+    }
+    return { held, gone: s.gone, pending: s.pending };
+  };
+
+  /** An unknown function given a lock's instance (or named like an unlock) may drop it. */
+  const touchByUnknown = (s: LockState, call: CallFact): LockState => {
+    const args = call.args.map(normInstance);
+    const unlocky = /unlock|release|drop|_put$|^put_|_end$/.test(call.name);
+    let changed = false;
+    const held = s.held.map((x) => {
+      if (x.origin !== 'acquired' || x.uncertain) return x;
+      if (unlocky || (x.instance !== null && args.some((a) => a === x.instance || a.startsWith(`${x.instance}->`)))) {
+        changed = true;
+        return { ...x, uncertain: `passed to ${call.name}(), whose locking is not in the model` };
+      }
+      return x;
+    });
+    return changed ? { held, gone: s.gone, pending: s.pending } : s;
+  };
+
+  const applyCall = (s: LockState, call: CallFact, inIf: boolean): LockState => {
+    const spec = helperOf(env, call.name);
+    let next = s;
+    if (!spec) {
+      next = touchByUnknown(s, call);
+      events.push({ kind: 'call', call, spec, before: s, after: next });
+      return next;
+    }
+    if (spec.kind === 'assert') next = assertState(next, spec, call);
+    if (spec.releases) next = release(next, spec, call);
+    if (spec.acquires) {
+      const conditional = spec.success !== undefined && spec.success !== 'always';
+      if (!conditional) next = acquire(next, spec, call);
+      else if (inIf && call.inCondition) {
+        // Decided by the enclosing if (see walkIf).
+      } else if (call.resultUsed) {
+        const stored = resultVar(call);
+        if (stored !== null) next = { ...next, pending: [...next.pending.filter((p) => p.variable !== stored), { variable: stored, spec, call }] };
+        else next = acquire(next, spec, call, `the result of ${spec.name}() is used in a way the checker does not follow`);
+      } else {
+        next = acquire(next, spec, call);
+      }
+    }
+    events.push({ kind: 'call', call, spec, before: s, after: next });
+    return next;
+  };
+
+  const dedupe = (states: LockState[]): LockState[] => {
+    const seen = new Map<string, LockState>();
+    for (const s of states) {
+      const k = stateKey(s);
+      if (!seen.has(k)) seen.set(k, s);
+    }
+    let out = [...seen.values()];
+    if (out.length > MAX_STATES) {
+      truncated = true;
+      out = out.slice(0, MAX_STATES);
+    }
+    return out;
+  };
+
+  const gotos = new Map<string, LockState[]>();
+  const labelsSeen = new Set<string>();
+  let budget = 200_000; // bounded work whatever the facts look like
+
+  interface LoopCtx { breaks: LockState[] }
+
+  const walk = (items: FlowItem[], input: LockState[], loop: LoopCtx | null): LockState[] => {
+    let states = input;
+    for (const item of items) {
+      if (--budget < 0) {
+        truncated = true;
+        return states;
+      }
+      if (states.length === 0 && item.kind !== 'label') continue;
+      switch (item.kind) {
+        case 'call':
+          states = states.map((s) => applyCall(s, item.call, false));
+          break;
+        case 'assign':
+          for (const s of states) events.push({ kind: 'assign', assign: item.assign, state: s });
+          break;
+        case 'if':
+          states = walkIf(item, states, loop);
+          break;
+        case 'loop': {
+          const ctx: LoopCtx = { breaks: [] };
+          const out = walk(item.body, states, ctx);
+          states = dedupe([...states, ...out, ...ctx.breaks]);
+          break;
+        }
+        case 'return': {
+          for (const s of states) {
+            let end = s;
+            for (const c of item.calls) end = applyCall(end, c, false);
+            events.push({ kind: 'exit', pos: item.pos, value: item.value, implicit: false, state: end });
+          }
+          states = [];
+          break;
+        }
+        case 'goto': {
+          if (!labelsSeen.has(item.label)) gotos.set(item.label, [...(gotos.get(item.label) ?? []), ...states]);
+          states = [];
+          break;
+        }
+        case 'label':
+          labelsSeen.add(item.label);
+          states = dedupe([...states, ...(gotos.get(item.label) ?? [])]);
+          gotos.delete(item.label);
+          break;
+        case 'break':
+        case 'continue':
+          if (loop) loop.breaks.push(...states);
+          states = [];
+          break;
+      }
+    }
+    return states;
+  };
+
+  const walkIf = (item: Extract<FlowItem, { kind: 'if' }>, input: LockState[], loop: LoopCtx | null): LockState[] => {
+    const thenIn: LockState[] = [];
+    const elseIn: LockState[] = [];
+    for (const s0 of input) {
+      let s = s0;
+      for (const c of item.conditionCalls) s = applyCall(s, c, true);
+      let t = s;
+      let e = s;
+      // Conditional acquisitions tested right here.
+      for (const c of item.conditionCalls) {
+        const spec = helperOf(env, c.name);
+        if (!spec?.acquires || !spec.success || spec.success === 'always') continue;
+        const p = polarity(item.condition, c.name, null);
+        const v = resultVar(c);
+        [t, e] = branchOn(t, e, spec, c, p, v);
+      }
+      for (const pend of s.pending) {
+        if (!new RegExp(`(^|[^\\w>.])${escapeRe(pend.variable)}($|[^\\w])`).test(item.condition)) continue;
+        const p = polarity(item.condition, null, pend.variable);
+        const strip = (x: LockState): LockState => ({ ...x, pending: x.pending.filter((q) => q !== pend) });
+        [t, e] = branchOn(strip(t), strip(e), pend.spec, pend.call, p, null);
+      }
+      thenIn.push(t);
+      elseIn.push(e);
+    }
+    const thenOut = walk(item.then, dedupe(thenIn), loop);
+    const elseOut = item.else ? walk(item.else, dedupe(elseIn), loop) : elseIn;
+    return dedupe([...thenOut, ...elseOut]);
+  };
+
+  const branchOn = (
+    t: LockState, e: LockState, spec: HelperSpec, c: CallFact,
+    p: { then: boolean | null; else: boolean | null }, storedIn: string | null,
+  ): [LockState, LockState] => {
+    const side = (s: LockState, truthy: boolean | null): LockState => {
+      if (truthy === null) {
+        // The condition is too complex to say; remember the result variable if there is one.
+        if (storedIn) return { ...s, pending: [...s.pending, { variable: storedIn, spec, call: c }] };
+        return acquire(s, spec, c, `cannot tell from '${c.name}()' in this condition whether it succeeded`);
+      }
+      return succeeded(spec, truthy) ? acquire(s, spec, c) : fail(s, spec, c);
+    };
+    return [side(t, p.then), side(e, p.else)];
+  };
+
+  const out = walk(fn.flow, [EMPTY], null);
+  for (const s of out) events.push({ kind: 'exit', pos: fn.pos, value: null, implicit: true, state: s });
+  return { fn, events, truncated, freshVmas };
+}
+
+/** Whether `held` satisfies a need of `mode` (write satisfies read; `any` is satisfied by either). */
+export function modeSatisfies(held: LockMode | 'any', need: LockMode | 'any'): boolean {
+  if (need === 'any') return true;
+  if (held === 'any') return false;
+  return held === 'write' || held === need;
+}

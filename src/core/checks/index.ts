@@ -1,0 +1,97 @@
+/**
+ * The lock checks: facts of a series in, findings out.
+ *
+ *   runChecks(patches, model, options): Finding[]
+ *
+ * Each rule lives in rules/<id>.ts and exports { id, severity, description,
+ * source, check }.  Rules see the whole series; lock rules read the per-path
+ * lock states of flow.ts.  A rule that throws on odd facts loses its
+ * findings for this run, never the run (the error goes to options.onError).
+ */
+import type { FunctionFacts } from '../c/facts.js';
+import type { Finding } from '../findings.js';
+import type { HelperSpec, Model } from '../model/index.js';
+import type { SourcePos } from '../types.js';
+import { analyzeFunction, type FunctionAnalysis } from './flow.js';
+import { summarizeSeries } from './summarize.js';
+import type { CheckOptions, PatchInput, Rule, RuleInfo, SeriesContext } from './types.js';
+import { RULES } from './rules/index.js';
+
+export type { CheckOptions, PatchInput, Rule, RuleInfo, SeriesContext, DiffLineIndex, PatchLine } from './types.js';
+export { indexDiff } from './lines.js';
+export { RULES } from './rules/index.js';
+
+export interface RunOptions extends CheckOptions {
+  /** Called when a rule fails on odd facts (the rule's findings are dropped). */
+  onError?: (rule: string, error: Error) => void;
+}
+
+/** Builds the shared context: post-image functions, series summaries, cached analyses. */
+export function seriesContext(patches: PatchInput[], model: Model, options: CheckOptions): SeriesContext & { summaries: Map<string, HelperSpec> } {
+  const fns: { fn: FunctionFacts; patch: PatchInput }[] = [];
+  for (const patch of patches) {
+    for (const fn of patch.facts.functions) if (fn.image === 'post' && !fn.removed) fns.push({ fn, patch });
+  }
+  const summaries = summarizeSeries(fns.map((x) => x.fn), model);
+  const cache = new Map<FunctionFacts, FunctionAnalysis>();
+  const env = { model, summaries };
+  return {
+    patches,
+    model,
+    options,
+    summaries,
+    functions: () => fns,
+    analysis(fn) {
+      let a = cache.get(fn);
+      if (!a) {
+        a = analyzeFunction(fn, env);
+        cache.set(fn, a);
+      }
+      return a;
+    },
+    changeAt(patch: PatchInput, pos: SourcePos) {
+      return patch.lines?.at(pos.file, pos.line)?.change;
+    },
+    finding(rule: RuleInfo, patch: PatchInput, pos: SourcePos, message: string, extra: Partial<Finding> = {}): Finding {
+      const where = patch.lines?.at(pos.file, pos.line);
+      const f: Finding = {
+        rule: rule.id,
+        severity: rule.severity,
+        message,
+        file: pos.file,
+        line: pos.line,
+        column: pos.column,
+        ...(where ? { patchFile: where.path, patchLine: where.line } : {}),
+        ...extra,
+      };
+      if (!f.sources || f.sources.length === 0) f.sources = rule.source;
+      return f;
+    },
+  };
+}
+
+export function runChecks(patches: PatchInput[], model: Model, options: RunOptions = {}): Finding[] {
+  const disabled = new Set(options.disabledRules ?? []);
+  const ctx = seriesContext(patches, model, options);
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const rule of RULES as Rule[]) {
+    if (disabled.has(rule.id)) continue;
+    let found: Finding[];
+    try {
+      found = rule.check(ctx);
+    } catch (e) {
+      options.onError?.(rule.id, e as Error);
+      continue;
+    }
+    for (const f of found) {
+      const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const override = options.severity?.[f.rule];
+      out.push(override && !f.uncertain ? { ...f, severity: override } : f);
+    }
+  }
+  out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1)));
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * Where each input line of a patch's diff lands in the kernel tree (file and
+ * line, from the @@ headers), so a finding carries both the reviewer's place
+ * and the kernel's.  Also collects the added lines per kernel file, which
+ * FLAG-NOT-REGISTERED searches across the series.
+ */
+import { readDiff } from '../diff/index.js';
+import type { LineMap } from '../types.js';
+import type { DiffLineIndex, PatchLine } from './types.js';
+
+/**
+ * @param file   input file name, as in the facts' positions
+ * @param diff   the diff text
+ * @param map    diff line (0-based) -> input line/column
+ */
+export function indexDiff(file: string, diff: string, map: LineMap): DiffLineIndex {
+  const byLine = new Map<string, PatchLine>();
+  const added: DiffLineIndex['added'] = [];
+  const parsed = readDiff(diff);
+  for (const f of parsed.files) {
+    const path = f.newPath ?? f.oldPath ?? '';
+    for (const h of f.hunks) {
+      for (const l of h.lines) {
+        const inLine = l.diffLine < map.length ? map.line(l.diffLine) : l.diffLine + 1;
+        const column = l.diffLine < map.length ? map.column(l.diffLine) : 1;
+        const entry: PatchLine = {
+          path: l.kind === '-' ? (f.oldPath ?? path) : path,
+          line: l.kind === '-' ? l.oldLine : l.newLine,
+          change: l.kind,
+          column: column + 1,
+        };
+        byLine.set(`${file}:${inLine}`, entry);
+        if (l.kind === '+') added.push({ path, text: l.text, pos: { file, line: inLine, column: column + 1 } });
+      }
+    }
+  }
+  return {
+    at: (f, line) => byLine.get(`${f}:${line}`),
+    added,
+  };
+}

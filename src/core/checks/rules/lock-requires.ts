@@ -1,0 +1,110 @@
+/**
+ * LOCK-REQUIRES: a helper called, or a VMA field written, without the lock it
+ * requires on that path.  Fires only on a contradiction the patch shows:
+ * this function holds the lock in a weaker mode (vma_start_write() under
+ * mmap_read_lock()), dropped it earlier on the path, or took the mmap write
+ * lock itself and never write-locked the VMA it then changes (no caller can
+ * hold that VMA lock for it).  A lock the caller may hold is never assumed
+ * missing.
+ */
+import type { CallFact } from '../../c/facts.js';
+import type { Finding } from '../../findings.js';
+import type { HelperSpec, LockUse } from '../../model/index.js';
+import type { SourcePos } from '../../types.js';
+import { modeSatisfies, normInstance, type FunctionAnalysis, type LockState } from '../flow.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
+import { SRC } from '../../model/index.js';
+import { added, certainAcquired, fragmentNote, lockName, sameInstance, sourcesOf, step } from './common.js';
+
+const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
+
+export const rule: Rule = {
+  id: 'LOCK-REQUIRES',
+  severity: 'error',
+  description: 'A helper is called, or a VMA field written, without the lock it requires on that path.',
+  source: [SRC.MM_DOC, SRC.MM_LOCKH, SRC.MM_MMH],
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const { fn, patch } of ctx.functions()) {
+      const a = ctx.analysis(fn);
+      for (const e of a.events) {
+        if (e.kind === 'call' && e.spec?.requires && !e.spec.anyOf) {
+          for (const need of e.spec.requires) {
+            const f = checkNeed(ctx, patch, a, e.before, need, e.spec, e.call);
+            if (f) out.push(f);
+          }
+        }
+        if (e.kind === 'assign' && e.assign.field && e.assign.change === '+') {
+          const spec = ctx.model.fields.get(e.assign.field);
+          const base = normInstance(e.assign.target.split(/->|\./)[0] ?? '');
+          if (!spec || !VMA_VAR.test(base) || a.freshVmas.has(base)) continue;
+          if (e.assign.field === 'anon_vma' && !/^NULL$/.test(e.assign.value.trim())) continue;
+          for (const need of spec.writeRequires) {
+            const f = checkNeed(ctx, patch, a, e.state, { ...need, instance: undefined }, undefined, undefined, {
+              pos: e.assign.pos, what: `writes ${e.assign.target}`, instance: base, sources: spec.source, field: e.assign.field,
+            });
+            if (f) {
+              out.push(f);
+              break;
+            }
+          }
+        }
+      }
+      void fragmentNote;
+    }
+    return out;
+  },
+};
+
+interface FieldWrite { pos: SourcePos; what: string; instance: string; sources: HelperSpec['source']; field: string }
+
+function checkNeed(
+  ctx: SeriesContext, patch: PatchInput, a: FunctionAnalysis, state: LockState, need: LockUse,
+  spec: HelperSpec | undefined, call: CallFact | undefined, write?: FieldWrite,
+): Finding | null {
+  if (need.lock === 'rcu') return null;
+  const pos = call?.pos ?? write!.pos;
+  const what = call ? `${call.name}()` : write!.what;
+  const instance = call && typeof need.instance === 'number' ? normInstance(call.args[need.instance] ?? '') || null : write?.instance ?? null;
+  if (instance && a.freshVmas.has(instance)) return null;
+  const mine = state.held.filter((h) => h.lock === need.lock && sameInstance(h.lock, h.instance, instance));
+  if (mine.some((h) => modeSatisfies(h.mode, need.mode) || h.uncertain)) return null;
+  if (mine.some((h) => h.origin === 'asserted')) return null; // LOCK-ASSERT-MISMATCH speaks about weak asserts
+  const callAdded = call ? call.change === '+' : true;
+  const sources = sourcesOf(spec?.source, write?.sources, ctx.model.locks.get(need.lock)?.source);
+  const weaker = mine.find((h) => certainAcquired(h));
+  if (weaker) {
+    if (!callAdded && weaker.change !== '+') return null;
+    return ctx.finding(rule, patch, pos,
+      `${what} needs ${lockName(need.lock, need.mode)}, but this path holds only ${lockName(weaker.lock, weaker.mode)} from ${weaker.helper}() at line ${weaker.step.line}.`,
+      { path: [weaker.step, step(pos, call ? `calls ${what}` : what)], sources });
+  }
+  if (mine.length > 0) return null;
+  const dropped = [...state.gone].reverse().find((g) => g.lock === need.lock && g.how === 'released' && sameInstance(g.lock, g.instance, instance));
+  if (dropped) {
+    if (!callAdded && dropped.change !== '+') return null;
+    return ctx.finding(rule, patch, pos,
+      `${what} needs ${lockName(need.lock, need.mode)}, but ${dropped.helper}() released it at line ${dropped.step.line} on this path.`,
+      { path: [dropped.step, step(pos, call ? `calls ${what}` : what)], sources });
+  }
+  // The VMA write lock: missing for sure only when this function took the mmap write lock itself.
+  if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
+    const mmap = state.held.find((h) => h.lock === 'mmap_lock' && h.mode === 'write' && certainAcquired(h));
+    if (!mmap || !callAdded) return null;
+    if (passedToUnknown(ctx, a, instance, mmap.step.line, pos.line)) return null;
+    return ctx.finding(rule, patch, pos,
+      `${what} needs the VMA write lock of ${instance}, but this path took ${lockName('mmap_lock', 'write')} at line ${mmap.step.line} and never called vma_start_write(${instance}).`,
+      { path: [mmap.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sources, [SRC.FIX_60081BF]) });
+  }
+  return null;
+}
+
+/** An unknown function given the VMA between the two lines may have write-locked it. */
+function passedToUnknown(ctx: SeriesContext, a: FunctionAnalysis, instance: string, from: number, to: number): boolean {
+  for (const c of a.fn.calls) {
+    if (c.pos.line < from || c.pos.line > to) continue;
+    if (ctx.model.helpers.has(c.name)) continue;
+    if (c.args.some((x) => normInstance(x) === instance)) return true;
+  }
+  return false;
+}

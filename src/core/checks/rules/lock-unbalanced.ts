@@ -1,0 +1,79 @@
+/**
+ * LOCK-UNBALANCED:
+ *   - a path returns holding a lock the function took, while other paths of
+ *     the same function release it (the classic error path that forgets to
+ *     unlock).  A function that returns with the lock on success and drops it
+ *     only on its error returns is a lock helper and is left alone;
+ *   - an unlock of a lock this path already released, or failed to take
+ *     (an `out:` label that unlocks after a failed mmap_read_lock_killable());
+ *   - a second acquisition of a lock the path already holds.
+ * VMA write locks (released only by mmap_write_unlock) and RCU are not
+ * balanced per function and are skipped.
+ */
+import type { Finding } from '../../findings.js';
+import { SRC } from '../../model/index.js';
+import type { FlowEvent, Held } from '../flow.js';
+import type { Rule } from '../types.js';
+import { added, lockName, sourcesOf, step } from './common.js';
+
+/** Return values that read as failure: -EINVAL, ERR_PTR(..), NULL, false, VM_FAULT_*. */
+const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
+
+type Exit = Extract<FlowEvent, { kind: 'exit' }>;
+
+export const rule: Rule = {
+  id: 'LOCK-UNBALANCED',
+  severity: 'error',
+  description: 'A path returns holding a lock other paths release, unlocks a lock not held, or takes a lock twice.',
+  source: [SRC.MM_LOCKH, SRC.FIX_9C49E5D],
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const { fn, patch } of ctx.functions()) {
+      const a = ctx.analysis(fn);
+      const exits = a.events.filter((e): e is Exit => e.kind === 'exit' && (!e.implicit || fn.added));
+      const tracked = (h: Held) => h.origin === 'acquired' && !h.uncertain && ctx.model.locks.get(h.lock)?.balanced === true;
+      const reported = new Set<string>();
+      for (const ex of exits) {
+        for (const h of ex.state.held) {
+          if (!tracked(h)) continue;
+          const value = (ex.value ?? '').trim();
+          if (h.instance !== null && value === h.instance) continue; // returns the locked object
+          // Other exits where this function released the same lock.
+          const releasing = exits.filter((o) => o !== ex &&
+            !o.state.held.some((k) => k.lock === h.lock && k.instance === h.instance) &&
+            o.state.gone.some((g) => g.lock === h.lock && g.how === 'released' && g.step.line > h.step.line - 1));
+          if (releasing.length === 0) continue;
+          const helperShape = !ERRORISH.test(value) && releasing.every((o) => ERRORISH.test((o.value ?? '').trim()));
+          if (helperShape) continue;
+          const exitAdded = !ex.implicit && added(ctx, patch, ex.pos);
+          if (!exitAdded && h.change !== '+') continue;
+          const key = `${ex.pos.line}:${h.lock}:${h.instance}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const rel = releasing[0].state.gone.find((g) => g.lock === h.lock && g.how === 'released')!;
+          out.push(ctx.finding(rule, patch, ex.implicit ? h.step : ex.pos,
+            `This path ${ex.implicit ? 'reaches the end of the function' : `returns${value ? ` ${value}` : ''}`} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), while ${rel.helper}() at line ${rel.step.line} releases it on other paths.`,
+            { path: [h.step, step(ex.pos, ex.implicit ? 'end of function' : 'returns with the lock held')],
+              sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+        }
+      }
+      for (const e of a.events) {
+        if (e.kind === 'release-unheld' && e.gone && e.instance !== undefined) {
+          if (ctx.model.locks.get(e.use.lock)?.balanced === false) continue;
+          if (e.call.change !== '+' && e.gone.change !== '+') continue;
+          const before = e.gone.how === 'failed' ? `${e.gone.helper}() failed to take it at line ${e.gone.step.line}` : `${e.gone.helper}() already released it at line ${e.gone.step.line}`;
+          out.push(ctx.finding(rule, patch, e.call.pos,
+            `${e.call.name}() releases ${lockName(e.gone.lock)}, but on this path ${before}.`,
+            { path: [e.gone.step, step(e.call.pos, `${e.call.name}() releases it again`)], sources: sourcesOf(e.spec.source, rule.source) }));
+        }
+        if (e.kind === 'double-acquire') {
+          if (e.call.change !== '+' && e.held.change !== '+') continue;
+          out.push(ctx.finding(rule, patch, e.call.pos,
+            `${e.call.name}() takes ${lockName(e.held.lock)}${e.held.instance ? ` of ${e.held.instance}` : ''} again; this path already holds it from ${e.held.helper}() at line ${e.held.step.line}.`,
+            { path: [e.held.step, step(e.call.pos, `${e.call.name}() acquires it again`)], sources: sourcesOf(e.spec.source, rule.source) }));
+        }
+      }
+    }
+    return out;
+  },
+};

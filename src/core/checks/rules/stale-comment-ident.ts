@@ -1,0 +1,171 @@
+/**
+ * STALE-COMMENT-IDENT: a comment names an identifier that
+ *   (a) the same series removes or renames (a function whose definition is
+ *       gone from every post-image, a #define removed and not re-added), or
+ *   (b) the code it describes no longer uses: the function's pre-image code
+ *       used it, its post-image code does not.  When the comment sits right
+ *       above the statement that dropped it, that is a warning (seed 001's
+ *       review nit); elsewhere in the function it is an info, since the
+ *       function may use it outside the hunk.
+ * Comments that say why something is gone ("no longer", "instead of") are
+ * left alone.
+ */
+import type { CommentFact, FlowItem, FunctionFacts } from '../../c/facts.js';
+import type { Finding } from '../../findings.js';
+import type { SourcePos } from '../../types.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
+
+const HISTORY_WORDS = /no longer|instead of|used to|previously|formerly|rather than|replac|renam|was called|removed|dropped/i;
+const MAX_ITEMS = 50_000;
+
+/** Identifiers in code (calls, their arguments, conditions, assignments, returns) of a flow. */
+function codeTokens(flow: FlowItem[], into: Set<string>): void {
+  const add = (text: string) => {
+    for (const m of text.matchAll(/[A-Za-z_]\w*/g)) into.add(m[0]);
+  };
+  const stack: FlowItem[] = [...flow];
+  let budget = MAX_ITEMS;
+  while (stack.length > 0 && --budget > 0) {
+    const it = stack.pop()!;
+    switch (it.kind) {
+      case 'call': into.add(it.call.name); it.call.args.forEach(add); break;
+      case 'if': add(it.condition); stack.push(...it.then, ...(it.else ?? [])); break;
+      case 'loop': add(it.header); stack.push(...it.body); break;
+      case 'return': add(it.value); break;
+      case 'assign': add(it.assign.target); add(it.assign.value); break;
+      default: break;
+    }
+  }
+}
+
+/** Lines (input) of the code facts of a flow that use `name`. */
+function linesUsing(flow: FlowItem[], name: string): number[] {
+  const re = new RegExp(`\\b${name}\\b`);
+  const out: number[] = [];
+  const stack: FlowItem[] = [...flow];
+  let budget = MAX_ITEMS;
+  while (stack.length > 0 && --budget > 0) {
+    const it = stack.pop()!;
+    if (it.kind === 'call' && (it.call.name === name || it.call.args.some((x) => re.test(x)))) out.push(it.call.pos.line);
+    if (it.kind === 'if') {
+      if (re.test(it.condition)) out.push(it.pos.line);
+      stack.push(...it.then, ...(it.else ?? []));
+    }
+    if (it.kind === 'loop') stack.push(...it.body);
+    if (it.kind === 'assign' && (re.test(it.assign.target) || re.test(it.assign.value))) out.push(it.assign.pos.line);
+    if (it.kind === 'return' && re.test(it.value)) out.push(it.pos.line);
+  }
+  return out;
+}
+
+/** Where in the input the first mention of `name` in the comment is. */
+function mentionPos(ctx: SeriesContext, patch: PatchInput, c: CommentFact, name: string): SourcePos {
+  const idx = c.text.search(new RegExp(`\\b${name}\\b`));
+  if (idx < 0) return c.pos;
+  const before = c.text.slice(0, idx);
+  const nl = before.lastIndexOf('\n');
+  const lineOffset = before.split('\n').length - 1;
+  if (lineOffset === 0) return { file: c.pos.file, line: c.pos.line, column: c.pos.column + idx };
+  const line = c.pos.line + lineOffset;
+  const start = patch.lines?.at(c.pos.file, line)?.column ?? 1;
+  return { file: c.pos.file, line, column: start + (idx - nl - 1) };
+}
+
+/** Whether the comment writes `name` as code (`foo()`, or an identifier with an underscore). */
+function looksLikeCode(c: CommentFact, name: string): boolean {
+  return name.includes('_') || new RegExp(`\\b${name}\\(\\)`).test(c.text);
+}
+
+function endLine(c: CommentFact): number {
+  let n = 0;
+  for (let i = 0; i < c.text.length; i++) if (c.text.charCodeAt(i) === 10) n++;
+  return c.pos.line + n;
+}
+
+export const rule: Rule = {
+  id: 'STALE-COMMENT-IDENT',
+  severity: 'warning',
+  description: 'A comment names an identifier the series removes or renames, or that the code it describes no longer uses.',
+  source: [{ file: 'test/fixtures/seeds/001_872d036f281e0629.txt', note: 'review nit by Vlastimil Babka on the VM_MAYBE_GUARD series (v3), Nov 2025' }],
+  check(ctx) {
+    const out: Finding[] = [];
+    // (a) Definitions the series removes or renames.
+    const pre = new Map<string, FunctionFacts>();
+    const post = new Set<string>();
+    for (const p of ctx.patches) {
+      for (const fn of p.facts.functions) {
+        if (!fn.hasStart) continue;
+        if (fn.image === 'pre') pre.set(fn.name, fn);
+        else if (!fn.removed) post.add(fn.name);
+      }
+    }
+    const gone = new Map<string, string>(); // name -> why
+    for (const [name, fn] of pre) {
+      if (post.has(name)) continue;
+      const renamed = ctx.patches.flatMap((p) => p.facts.functions)
+        .find((f) => f.image === 'post' && f.hasStart && f.path === fn.path && !pre.has(f.name) && Math.abs(f.pos.line - fn.pos.line) <= 2);
+      gone.set(name, renamed ? `renamed to ${renamed.name}()` : 'removed');
+    }
+    const minus = new Set<string>();
+    const plus = new Set<string>();
+    for (const p of ctx.patches) for (const d of p.facts.defines) (d.change === '-' ? minus : d.change === '+' ? plus : new Set()).add(d.name);
+    for (const n of minus) if (!plus.has(n) && !gone.has(n)) gone.set(n, 'removed');
+
+    const reported = new Set<string>();
+    const report = (patch: PatchInput, c: CommentFact, names: string[], message: string, extra: Partial<Finding> = {}) => {
+      const pos = mentionPos(ctx, patch, c, names[0]);
+      const key = `${pos.file}:${pos.line}:${names.join(',')}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      out.push(ctx.finding(rule, patch, pos, message, extra));
+    };
+
+    if (gone.size > 0) {
+      for (const patch of ctx.patches) {
+        const comments: CommentFact[] = [...patch.facts.comments];
+        for (const fn of patch.facts.functions) if (fn.image === 'post') comments.push(...fn.comments);
+        for (const c of comments) {
+          if (c.change === '-') continue;
+          const names = c.identifiers.filter((x) => gone.has(x) && looksLikeCode(c, x));
+          if (names.length === 0) continue;
+          const what = names.map((x) => `${x}() (${gone.get(x)} in this series)`).join(', ');
+          report(patch, c, names, `The comment names ${what}.`);
+        }
+      }
+    }
+
+    // (b) Identifiers the code under the comment stopped using.
+    for (const patch of ctx.patches) {
+      const preFns = new Map<string, FunctionFacts>();
+      for (const fn of patch.facts.functions) if (fn.image === 'pre') preFns.set(`${fn.path}|${fn.name}`, fn);
+      for (const fn of patch.facts.functions) {
+        if (fn.image !== 'post' || fn.comments.length === 0) continue;
+        const before = preFns.get(`${fn.path}|${fn.name}`);
+        if (!before) continue;
+        const used = new Set<string>();
+        codeTokens(before.flow, used);
+        const now = new Set<string>();
+        codeTokens(fn.flow, now);
+        const commentWords = new Set(fn.comments.flatMap((c) => c.identifiers));
+        for (const id of fn.identifiers) if (!commentWords.has(id)) now.add(id);
+        for (const c of fn.comments) {
+          if (c.change === '-' || HISTORY_WORDS.test(c.text)) continue;
+          const stale = c.identifiers.filter((x) => used.has(x) && !now.has(x) && looksLikeCode(c, x) && !gone.has(x));
+          if (stale.length === 0) continue;
+          const end = endLine(c);
+          const describes = stale.filter((x) => linesUsing(before.flow, x).some((l) => l > end && l <= end + 3));
+          const names = describes.length > 0 ? describes : stale;
+          const list = names.map((x) => (new RegExp(`\\b${x}\\(\\)`).test(c.text) ? `${x}()` : x)).join(' and ');
+          if (describes.length > 0) {
+            report(patch, c, names, `The comment names ${list}, which the code below it no longer uses after this patch.`);
+          } else {
+            report(patch, c, names, `The comment names ${list}, which ${fn.name}() no longer uses in the lines this patch shows.`, {
+              severity: 'info', uncertain: `${fn.name}() may still use it outside the hunks of this patch`,
+            });
+          }
+        }
+      }
+    }
+    return out;
+  },
+};

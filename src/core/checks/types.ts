@@ -1,0 +1,75 @@
+/**
+ * What the checks take and give.  A rule sees the facts of a whole series
+ * (several patches): FLAG-NOT-REGISTERED and STALE-COMMENT-IDENT look across
+ * patches.
+ */
+import type { FunctionFacts, PatchFacts } from '../c/facts.js';
+import type { Finding, Severity, SourceRef } from '../findings.js';
+import type { Model } from '../model/index.js';
+import type { SourcePos } from '../types.js';
+import type { FunctionAnalysis } from './flow.js';
+
+/** Where an input line of a diff lands in the kernel tree. */
+export interface PatchLine {
+  /** Kernel-tree file. */
+  path: string;
+  /** Line in the post-image (added, context) or pre-image (removed). */
+  line: number;
+  change: '+' | '-' | ' ';
+  /** Input column where the line's content starts (after the +/-/space marker). */
+  column: number;
+}
+
+/** Input line -> kernel-tree line, plus the added lines per file (see lines.ts). */
+export interface DiffLineIndex {
+  /** Keyed by `${inputFile}:${inputLine}`. */
+  at(file: string, line: number): PatchLine | undefined;
+  /** Every `+` line: kernel-tree path and text (for FLAG-NOT-REGISTERED). */
+  added: { path: string; text: string; pos: SourcePos }[];
+}
+
+/** One patch of the series. */
+export interface PatchInput {
+  facts: PatchFacts;
+  /** Name for messages, e.g. `[PATCH v4 2/9]` or the input file. */
+  label?: string;
+  lines?: DiffLineIndex;
+}
+
+export interface CheckOptions {
+  /** Rule ids to drop. */
+  disabledRules?: string[];
+  /** Severity overrides per rule id. */
+  severity?: Record<string, Severity>;
+  /**
+   * False when patches of the series are missing from the input: cross-patch
+   * rules (FLAG-NOT-REGISTERED) then lower their severity.
+   */
+  seriesComplete?: boolean;
+}
+
+/** What a rule gets: the series, the model (with the series' own helpers summarized) and the lock analyses. */
+export interface SeriesContext {
+  patches: PatchInput[];
+  model: Model;
+  options: CheckOptions;
+  /** Lock-state analysis of a post-image function (cached). */
+  analysis(fn: FunctionFacts): FunctionAnalysis;
+  /** Post-image functions of every patch, with their patch. */
+  functions(): { fn: FunctionFacts; patch: PatchInput }[];
+  /** A finding at `pos`, with the kernel-tree place filled in from the patch's line index. */
+  finding(rule: RuleInfo, patch: PatchInput, pos: SourcePos, message: string, extra?: Partial<Finding>): Finding;
+  /** Change marker of the input line (from the diff), when known. */
+  changeAt(patch: PatchInput, pos: SourcePos): '+' | '-' | ' ' | undefined;
+}
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  description: string;
+  source: SourceRef[];
+}
+
+export interface Rule extends RuleInfo {
+  check(ctx: SeriesContext): Finding[];
+}
