@@ -152,8 +152,10 @@ function replyGroup(
 
 /** A reply to a message we do not have still tells us the series exists. */
 function placeholderGroup(c: Classified, getGroup: (key: string, version: number, total: number) => Group): Group {
-  const sender = c.message.from?.name || c.message.from?.email || 'unknown sender';
-  const title = c.subject.title || `(a reply with no subject, from ${sender})`;
+  const sender = c.message.from?.name || c.message.from?.email;
+  const quoted = c.message.attributions?.find((a) => a.depth === 1)?.name;
+  const who = sender ? `from ${sender}` : quoted ? `quoting ${quoted}` : 'from an unknown sender';
+  const title = c.subject.title || `(a reply with no subject, ${who})`;
   const key = `reply:${c.subject.version}:${titleKey(title)}`;
   const group = getGroup(key, c.subject.version, c.subject.total ?? 0);
   if (!group.titleHint) group.titleHint = title;
