@@ -182,7 +182,7 @@ export const MACRO_CONTINUATION = '__PATCHLENS_MACRO_CONT';
  * Composes the parse text of one image side of a file from its hunks'
  * lines (`hunks[i]` is the i-th hunk's image, `contexts[i]` its @@ context).
  */
-export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
+export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<string, string> = new Map()): Composed {
   const out: string[] = [];
   const rows: (ImageLine | null)[] = [];
   const wrappers: Wrapper[] = [];
@@ -284,7 +284,10 @@ export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
       inside &&
       depth > 0 &&
       ctx.kind === openKind &&
-      (ctx.name === null || openName === null || openChanged || ctx.name === openName || (ctx.uncertain && openName.startsWith(ctx.name)));
+      (ctx.name === null ||
+        openName === null ||
+        sameName(ctx.name, openName, ctx.uncertain) ||
+        (openChanged && sameName(ctx.name, oldNames.get(openName) ?? '', ctx.uncertain)));
     if (joins) {
       // Same definition as the text still open: even out the nesting and go on.
       if (inComment) {
@@ -386,6 +389,31 @@ export function compose(hunks: ImageLine[][], contexts: string[]): Composed {
   }
   closeAll();
   return { text: out.join('\n') + '\n', rows, wrappers };
+}
+
+function sameName(context: string, name: string, cut: boolean): boolean {
+  return context === name || (cut && name.startsWith(context));
+}
+
+/**
+ * Functions renamed by a patch, new name -> old name: the definition lines
+ * removed and added in the same hunk, paired in order.  The @@ context of a
+ * later hunk names the old function, because git takes it from the pre-image.
+ */
+export function renamedDefinitions(hunkLines: { kind: string; text: string }[][]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const lines of hunkLines) {
+    const removed: string[] = [];
+    const added: string[] = [];
+    for (const l of lines) {
+      const name = definitionName(l.text);
+      if (!name || !/\(/.test(l.text) || /;\s*$/.test(l.text)) continue;
+      if (l.kind === '-') removed.push(name);
+      else if (l.kind === '+') added.push(name);
+    }
+    for (let k = 0; k < Math.min(removed.length, added.length); k++) if (removed[k] !== added[k]) out.set(added[k]!, removed[k]!);
+  }
+  return out;
 }
 
 /** Text that ends a statement the hunk cut (`0);`, `;`), or '' when it ended cleanly. */

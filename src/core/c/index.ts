@@ -28,7 +28,7 @@ import type { CommentFact, DefineFact, FunctionFacts, Image, PatchFacts } from '
 import { readDiff } from '../diff/read.js';
 import type { DiffFile } from '../diff/types.js';
 import { docPos, hunkImages, type ImageLine } from '../diff/images.js';
-import { compose } from './compose.js';
+import { compose, renamedDefinitions } from './compose.js';
 import { neutralize } from './neutralize.js';
 import { parseC } from './parser.js';
 import { lightTree } from './syntax.js';
@@ -134,6 +134,7 @@ function analyzeFragments(input: FactsInput, file: DiffFile, images: ReturnType<
   const composed = compose(
     images.map((h) => h[image]),
     images.map((h) => h.hunk.context),
+    image === 'post' ? renamedDefinitions(file.hunks.map((h) => h.lines)) : new Map(),
   );
   const locate = (row: number, col: number): SourcePos => {
     const origin = composed.rows[row];
