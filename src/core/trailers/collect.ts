@@ -361,18 +361,23 @@ function matchPrevious(entry: PatchTrailers, prev: PatchTrailers[]): PatchTraile
   return prev.find((p) => p.index === entry.index && p.index > 0) ?? null;
 }
 
-/** Whether a changelog line of this version explains a tag going away. */
-function changelogExplains(version: SeriesVersion, tag: CollectedTag): boolean {
-  const name = (tag.name ?? '').toLowerCase();
+/**
+ * The changelog line of this version that accounts for its tags changing,
+ * or null: "Propagated tags (thanks Vlastimil, Suren!)" (seed 003), "Dropped
+ * R-b due to the rework", "Removed Vlastimil's Reviewed-by".
+ */
+export function changelogExplains(version: SeriesVersion, tag: { name: string | null }): { line: string; pos: SourcePos } | null {
+  const first = (tag.name ?? '').toLowerCase().split(/\s+/)[0] ?? '';
   for (const c of version.changelog) {
     for (const line of c.lines) {
       const l = line.toLowerCase();
-      if (!/(drop|remov|lost|strip|did not (?:pick|carry|keep)|didn't (?:pick|carry|keep)|not carr)/.test(l)) continue;
-      if (/\b(tags?|trailers?|r-?b|a-?b|t-?b|rbs?|acks?|reviews?|review(?:ed)?-by|acked-by|tested-by)\b/.test(l)) return true;
-      if (name && l.includes(name.split(' ')[0])) return true;
+      const verb = /(propagat|pick(?:ed)? up|collect|carr(?:y|ied)|add(?:ed)?|drop|remov|lost|strip|did not (?:pick|carry|keep)|didn't (?:pick|carry|keep))/.test(l);
+      if (!verb) continue;
+      if (/\b(tags?|trailers?|r-?bs?|a-?bs?|t-?bs?|acks?|reviews?|review(?:ed)?-by|acked-by|tested-by)\b/.test(l)) return { line, pos: c.pos };
+      if (first.length > 2 && l.includes(first) && /(drop|remov)/.test(l)) return { line, pos: c.pos };
     }
   }
-  return false;
+  return null;
 }
 
 function carryAcross(before: PatchTrailers, entry: PatchTrailers, findings: Finding[]): void {
@@ -386,7 +391,7 @@ function carryAcross(before: PatchTrailers, entry: PatchTrailers, findings: Find
     if (tag.status !== 'in-patch' && tag.status !== 'collected' && tag.status !== 'carried') continue;
     if (entry.tags.some((o) => sameTag(o, tag) && (o.status === 'in-patch' || o.status === 'collected' || o.status === 'carried'))) continue;
     if (entry.tags.some((o) => sameTag(o, tag) && o.status === tag.status)) continue;
-    const explained = changelogExplains(entry.version, tag);
+    const explained = changelogExplains(entry.version, tag) !== null;
     const wasInPatch = tag.status === 'in-patch';
     const where = wasInPatch ? `in ${from}'s patch` : `given on ${from}${tag.origin === 'reply' ? ' in a reply' : ''}`;
     if (unchanged) {
