@@ -131,6 +131,8 @@ function lineBytes(src: Source, i: number): Uint8Array {
 /**
  * Quoted-printable, line by line: a decoded line maps to the input line it
  * starts on; it is exact unless soft breaks (`=` at line end) joined lines.
+ * ("Exact" is about the line and where it starts: inside it, an `=3D`
+ * escape still shifts later columns by two.)
  */
 function decodeQuotedPrintable(src: Source, from: number, to: number, charset: string | null): LeafResult {
   const chunks: Uint8Array[] = [];

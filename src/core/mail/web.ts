@@ -12,6 +12,7 @@
  */
 import type { MailMessage } from '../types.js';
 import { isHeaderLine } from './headers.js';
+import { readInBodyHeaders } from './inbody.js';
 import { readMessage } from './message.js';
 import { decodeBody } from './mime.js';
 import type { Source } from './source.js';
@@ -79,6 +80,9 @@ export function readLorePage(src: Source, posted: number[]): MailMessage[] {
       quotedDiffs: [],
       problems: body.problems,
     });
+    // A patch sent on someone's behalf keeps its `From:` line at the top of the body.
+    const inBody = readInBodyHeaders(body.lines, body.map);
+    if (inBody.length > 0) out[out.length - 1].inBody = inBody;
   }
   return out;
 }
