@@ -37,6 +37,8 @@ export function parsePerson(value: string): Person {
     // HTML mailers: `a@b<mailto:a@b>` inside the brackets.
     const mailto = email.indexOf('<mailto:');
     if (mailto > 0) email = email.slice(0, mailto);
+    // Cloudflare writes `[email&#160;protected]` (a no-break space): one spelling.
+    if (CLOUDFLARE_HIDDEN.test(email)) email = '[email protected]';
     const name = unquote(text.slice(0, lt).trim());
     return { name, email, obfuscated: isObfuscated(email) };
   }
