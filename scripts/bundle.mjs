@@ -43,12 +43,12 @@ export async function bundleExtension() {
   });
 }
 
-export async function bundleE2e(outDir) {
+export async function bundleE2e(outDir, ext = '.cjs') {
   await build({
     ...common,
     entryPoints: { suite: join(root, 'test/e2e/suite/index.ts') },
     outdir: outDir,
-    outExtension: { '.js': '.cjs' },
+    outExtension: { '.js': ext },
     sourcemap: 'inline',
   });
 }

@@ -10,14 +10,20 @@ import type { Finding } from '../core/findings.js';
 import type { ReviewInput, ReviewOptions, ReviewResult } from '../core/review.js';
 import type { Patch, Series, Trailer } from '../core/series/types.js';
 import type { MailMessage, Problem, ReadResult } from '../core/types.js';
+import { collectTrailers, type CollectedTrailers } from '../core/trailers/collect.js';
 
 export interface Analysis {
   reads: ReadResult[];
   series: Series[];
   findings: Finding[];
   problems: Problem[];
-  /** Every tag of a patch: its own and those given in replies. */
+  /**
+   * Every tag of a patch: its own, those given in replies, those carried or
+   * dropped across versions (CollectedTag, with a `status`).
+   */
   trailersOf(patch: Patch): Trailer[];
+  /** The trailers engineer's collection, for the am writer. */
+  collected: CollectedTrailers | null;
   /** Wall time of the analysis, ms. */
   ms: number;
 }
@@ -41,10 +47,13 @@ export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}
     if (typeof core.review === 'function') result = await core.review(inputs, options);
     else if (typeof core.readSeries === 'function') result = { ...(await core.readSeries(inputs)), findings: [] };
     else throw new Error('the core has no review()');
-    const trailersOf = typeof result.trailersOf === 'function' ? result.trailersOf.bind(result) : (p: Patch) => p.trailers;
+    const series = result.series ?? [];
+    const collected = collectTrailers(series, (result.reads ?? []).flatMap((r) => r.messages));
+    const trailersOf = (p: Patch): Trailer[] => collected.of(p)?.tags ?? p.trailers;
     return {
+      collected,
       reads: result.reads ?? [],
-      series: result.series ?? [],
+      series,
       findings: filterFindings(result.findings ?? [], options),
       problems: result.problems ?? [],
       trailersOf,
@@ -53,7 +62,7 @@ export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}
   } catch (e) {
     const file = inputs[0]?.file ?? '';
     const message = `PatchLens could not analyse this input: ${e instanceof Error ? e.message : String(e)}`;
-    return { reads: [], series: [], findings: [], problems: [{ file, line: 1, column: 1, kind: 'internal-error', message }], trailersOf: (p) => p.trailers, ms: performance.now() - t0 };
+    return { reads: [], series: [], findings: [], problems: [{ file, line: 1, column: 1, kind: 'internal-error', message }], trailersOf: (p) => p.trailers, collected: null, ms: performance.now() - t0 };
   }
 }
 

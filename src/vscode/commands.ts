@@ -9,6 +9,7 @@ import { analyze, type Analysis } from './analyze.js';
 import type { AnalysisCache, DocAnalysis } from './cache.js';
 import { LANGUAGE } from './diagnostics.js';
 import { gitIdentity } from './identity.js';
+import { writeAmMbox } from '../core/trailers/am.js';
 import { lockModelMarkdown } from './lockModelText.js';
 import { composeReply, type ReplyNote } from './reply.js';
 import type { SeriesTreeProvider } from './seriesTree.js';
@@ -96,7 +97,7 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
     const a = await deps.cache.get(doc);
-    return writeAmMbox(doc, a);
+    return writeAmMboxFor(doc, a);
   });
 
   reg('patchlens.composeReply', async (arg, opts) => {
@@ -150,19 +151,25 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
   });
 }
 
-/** Collect Trailers: the am-ready mbox next to the input, then opened. */
-async function writeAmMbox(doc: vscode.TextDocument, a: DocAnalysis): Promise<unknown> {
-  const trailers = (await import('../core/trailers/index.js')) as unknown as Record<string, unknown>;
-  const writer = trailers.amMbox as ((an: Analysis) => string) | undefined;
-  if (typeof writer !== 'function') {
-    void vscode.window.showWarningMessage('PatchLens: the am writer is not available in this build.');
-    return { written: null };
+/**
+ * Collect Trailers: the am-ready mbox (the trailers engineer's writer, b4's
+ * rules) of the latest version of every series in the input, written next to
+ * the input as NAME.am.mbox and opened.
+ */
+async function writeAmMboxFor(doc: vscode.TextDocument, a: DocAnalysis): Promise<unknown> {
+  const collected = a.analysis.collected;
+  const series = a.analysis.series.filter((s) => s.versions.some((v) => v.patches.length));
+  if (!collected || !series.length) {
+    void vscode.window.showWarningMessage('PatchLens: no patches in this input, so no trailers to collect.');
+    return { written: null, patches: 0 };
   }
-  const text = writer(a.analysis);
-  const base = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', basename(doc.uri.path));
+  const text = series.map((s) => writeAmMbox(collected, s)).join('');
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+  const base = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(folder, basename(doc.uri.path) || 'untitled');
   const out = join(dirname(base), basename(base).replace(/\.(patch|mbox|mbx|eml|txt)$/i, '') + '.am.mbox');
   await vscode.workspace.fs.writeFile(vscode.Uri.file(out), new TextEncoder().encode(text));
   const outDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(out));
   await vscode.window.showTextDocument(outDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-  return { written: out, bytes: text.length };
+  const patches = (text.match(/^From [0-9a-f]{40} /gm) ?? []).length || (text.match(/^From /gm) ?? []).length;
+  return { written: out, bytes: text.length, patches };
 }

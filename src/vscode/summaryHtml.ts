@@ -48,6 +48,7 @@ const KIND_ABBREV: Record<string, string> = {
 
 const STATE_TEXT: Record<TagCell['state'], string> = {
   reply: 'given in a reply', patch: 'in the patch', carried: 'carried from an earlier version', dropped: 'dropped: not in the latest version',
+  mismatch: 'ignored: the sender does not match', unconfirmed: 'not applied: inline, obfuscated or without an address',
 };
 
 export function renderSummary(s: Summary, o: PageOptions): string {
@@ -95,7 +96,7 @@ function renderSeries(s: SeriesSummary): string {
       const cells = p.tags.get(r.key) ?? [];
       out.push('<td>' + cells.map((c) => {
         const k = KIND_ABBREV[c.kind.toLowerCase()] ?? c.kind;
-        return `<span class="tag ${c.state}" title="${esc(`${c.kind} on v${c.version}: ${STATE_TEXT[c.state]}`, 300)}">${esc(k, 20)}${c.state === 'reply' ? ' (reply)' : c.state === 'dropped' ? ' (dropped)' : c.state === 'carried' ? ' (carried)' : ''}</span>`;
+        return `<span class="tag ${c.state}" title="${esc(`${c.kind} on v${c.version}: ${STATE_TEXT[c.state]}`, 300)}">${esc(k, 20)}${c.state === 'patch' ? '' : ` (${c.state})`}</span>`;
       }).join(' ') + '</td>');
     }
     out.push('</tr>');

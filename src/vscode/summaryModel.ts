@@ -17,7 +17,21 @@ export type TagState =
   /** written in this version's patch, and given on an earlier version too */
   | 'carried'
   /** given on an earlier version, missing from the latest version of the patch */
-  | 'dropped';
+  | 'dropped'
+  /** the sender does not match the tag's person (b4 ignores it) */
+  | 'mismatch'
+  /** written inline, obfuscated or without an address: not applied */
+  | 'unconfirmed';
+
+/** The trailers engineer's statuses (CollectedTag.status), in the summary's words. */
+const STATUS: Record<string, TagState> = {
+  'in-patch': 'patch', collected: 'reply', carried: 'carried', dropped: 'dropped', mismatch: 'mismatch', unconfirmed: 'unconfirmed',
+};
+
+function statusOf(t: Trailer): TagState | undefined {
+  const s = (t as Trailer & { status?: string }).status;
+  return s ? STATUS[s] : undefined;
+}
 
 export interface TagCell {
   kind: string;
@@ -145,12 +159,15 @@ function summarizeSeries(s: Series, a: Analysis, findings: Finding[]): SeriesSum
     };
     const earlier = copies.slice(0, -1).flatMap((c) => a.trailersOf(c.patch).filter(isReviewTag));
     const sameTag = (x: Trailer, y: Trailer): boolean => x.key.toLowerCase() === y.key.toLowerCase() && personKey(x) === personKey(y);
-    for (const t of latestTags) {
+    if (latestTags.some((t) => statusOf(t))) {
+      // The collection already knows what was carried, collected or dropped.
+      for (const t of latestTags) add(t, statusOf(t) ?? (t.origin === 'reply' ? 'reply' : 'patch'));
+    } else for (const t of latestTags) {
       if (t.origin === 'reply') add(t, 'reply');
       else add(t, earlier.some((e) => sameTag(e, t)) ? 'carried' : 'patch');
     }
     const seen: Trailer[] = [];
-    for (const e of earlier) {
+    if (!latestTags.some((t) => statusOf(t))) for (const e of earlier) {
       if (latestTags.some((t) => sameTag(t, e)) || seen.some((x) => sameTag(x, e))) continue;
       seen.push(e);
       add(e, 'dropped');

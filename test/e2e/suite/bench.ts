@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:vscode`: figures, not assertions.  Open-to-diagnostics for
+ * a 10,000-line series, hover latency, activation time (the activation test
+ * in index.ts reports that one).
+ */
+import * as vscode from 'vscode';
+import { join } from 'node:path';
+import type { PatchLensApi } from '../../../src/extension.js';
+
+interface Helpers {
+  open(file: string): Promise<vscode.TextDocument>;
+  hoverText(doc: vscode.TextDocument, pos: vscode.Position): Promise<string>;
+  find(doc: vscode.TextDocument, lineText: string, word: string): vscode.Position;
+  api(): PatchLensApi;
+  ws(): string;
+  until<T>(what: string, fn: () => T | undefined | false, ms?: number): Promise<T>;
+}
+
+type TestFn = (name: string, fn: (t: { data(d: unknown): void }) => Promise<void>) => void;
+
+function stats(xs: number[]): { median: number; p95: number; max: number; n: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: at(0.5), p95: at(0.95), max: s[s.length - 1], n: s.length };
+}
+
+export function benchmarks(test: TestFn, h: Helpers): void {
+  test('bench: open to diagnostics, 10,000-line series', async (t) => {
+    const file = join(h.ws(), 'bench', 'series-10k.mbox');
+    const uri = vscode.Uri.file(file);
+    const t0 = performance.now();
+    const seen = new Promise<number>((resolve) => {
+      const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+        if (e.uris.some((u) => u.toString() === uri.toString())) {
+          sub.dispose();
+          resolve(performance.now() - t0);
+        }
+      });
+    });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ms = await seen;
+    const a = h.api().cache.peek(doc);
+    t.data({
+      lines: doc.lineCount, openToDiagnosticsMs: ms, analysisMs: a?.analysis.ms,
+      findings: a?.analysis.findings.length, patches: a?.analysis.series.reduce((n, s) => n + s.versions.reduce((m, v) => m + v.patches.length, 0), 0),
+    });
+  });
+
+  test('bench: hover latency', async (t) => {
+    const doc = await h.open(join(h.ws(), 'bench', 'series-10k.mbox'));
+    const api = h.api();
+    await h.until('analysis', () => api.cache.peek(doc));
+    const words = ['vma_start_write', 'mmap_read_lock', 'VM_MAYBE_GUARD', 'Signed-off-by', 'Reviewed-by', 'vm_flags_set', 'return'];
+    const positions: vscode.Position[] = [];
+    for (let i = 0; i < doc.lineCount && positions.length < 200; i += 37) {
+      const text = doc.lineAt(i).text;
+      const w = words.find((x) => text.includes(x));
+      positions.push(new vscode.Position(i, w ? text.indexOf(w) + 1 : 0));
+    }
+    api.hover.times.length = 0;
+    const roundTrip: number[] = [];
+    for (const p of positions) {
+      const t0 = performance.now();
+      await h.hoverText(doc, p);
+      roundTrip.push(performance.now() - t0);
+    }
+    t.data({ providerMs: stats(api.hover.times), roundTripMs: stats(roundTrip) });
+  });
+}
