@@ -55,15 +55,19 @@ function errText(e: unknown): string {
 async function readMessages(src: Source, options: ReadOptions, problems: Problem[]): Promise<MailMessage[]> {
   const first = firstContentLine(src.idx);
   if (first >= src.idx.count) return [];
-  const damaged = findDamagedLines(src, first);
-  if (damaged.length > 0) return readDamaged(src, damaged);
   const spans = splitMbox(src.idx, first);
-  if (spans.length > 1 || spans[0].hasFromLine) {
+  if (spans.length === 1 && !spans[0].hasFromLine) {
+    const damaged = findDamagedLines(src, first, src.idx.count);
+    if (damaged.length > 0) return readDamaged(src, damaged, 0);
+  } else {
     src.mboxrd = options.mboxrd ?? looksLikeMboxrd(src.file, src.idx.text);
     const out: MailMessage[] = [];
     for (let k = 0; k < spans.length; k++) {
       const s = spans[k];
-      out.push(await readSafely(src, s.first, s.end, k, 'mbox', s.hasFromLine, problems));
+      // One message of the mbox may have lost its line breaks on its own.
+      const broken = findDamagedLines(src, s.first + 1, s.end);
+      if (broken.length > 0) out.push(...readDamaged(src, broken, out.length));
+      else out.push(await readSafely(src, s.first, s.end, out.length, 'mbox', s.hasFromLine, problems));
     }
     return out;
   }
@@ -88,28 +92,30 @@ async function readMessages(src: Source, options: ReadOptions, problems: Problem
   return [m];
 }
 
-/** Lines (0-based) that hold a whole mail without its line breaks. */
-function findDamagedLines(src: Source, first: number): number[] {
-  const out: number[] = [];
+/** Lines (0-based) in [from, to) that hold a whole mail without its line breaks. */
+function findDamagedLines(src: Source, from: number, to: number): number[] {
   const { idx } = src;
+  const chars = idx.start(to) - idx.start(from);
   // Cheap pre-check: damaged mail means few, very long lines.
-  for (let i = first; i < idx.count; i++) {
+  if (to <= from || chars / (to - from) < 200) return [];
+  const out: number[] = [];
+  for (let i = from; i < to; i++) {
     if (idx.end(i) - idx.start(i) < 1000) continue;
     if (looksDamaged(idx.line(i))) out.push(i);
   }
   // A normal mail may carry one long line (a DKIM blob, a long diff line):
-  // only call the input damaged when the damaged lines hold most of it.
+  // only call the text damaged when the damaged lines hold most of it.
   let damagedChars = 0;
   for (const i of out) damagedChars += idx.end(i) - idx.start(i);
-  return damagedChars * 2 >= idx.text.length ? out : [];
+  return damagedChars * 2 >= chars ? out : [];
 }
 
-function readDamaged(src: Source, lines: number[]): MailMessage[] {
+function readDamaged(src: Source, lines: number[], firstIndex: number): MailMessage[] {
   const out: MailMessage[] = [];
   for (const i of lines) {
     let text = src.idx.line(i);
     if (src.binary) text = decodeUnlabelled(binaryToBytes(text));
-    for (const m of readDamagedLine(src.file, text, i + 1, out.length)) out.push(m);
+    for (const m of readDamagedLine(src.file, text, i + 1, firstIndex + out.length)) out.push(m);
   }
   return out;
 }

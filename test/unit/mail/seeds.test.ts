@@ -170,3 +170,19 @@ test('a body with no headers at all is one message with the text mapped exactly'
   assert.ok(m.body.startsWith('During recent vma locking patch reviews'));
   assertBodyMapsExactly(m, lines);
 });
+
+test('an mbox with one message whose line breaks were lost: the others read normally', async () => {
+  const damaged = seed('002').data.toString('utf8');
+  const good = readFileSync(new URL('../../fixtures/corpus/formats/git-t5100-sample.mboxrd', import.meta.url), 'utf8');
+  const text = `${good}From x Mon Sep 17 00:00:00 2001\n${damaged}\n`;
+  const res = await readInput('mixed.mbox', text);
+  assert.deepEqual(
+    res.messages.map((m) => [m.index, m.shape, m.startLine]),
+    [
+      [0, 'mbox', 1],
+      [1, 'mbox', 10],
+      [2, 'damaged', 21],
+    ],
+  );
+  assert.equal(res.messages[2].subject, '[PATCH v1 1/9] mm: introduce VM_MAYBE_GUARD and make visible in /proc/$pid/smaps');
+});
