@@ -206,3 +206,51 @@ test('postal-mime is never needed for plain mail but reads HTML-only mail', asyn
   assert.match(m.body, /Reviewed-by: A <a@b\.c>/);
   assert.equal(m.bodyMap.exact(0), false);
 });
+
+test('multipart/alternative: the text/plain part, not the HTML', async () => {
+  const mail = [
+    'From: A <a@example.com>',
+    'Subject: Re: x',
+    'Content-Type: multipart/alternative; boundary=alt',
+    '',
+    '--alt',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: quoted-printable',
+    '',
+    'Reviewed-by: A <a@example.com>=',
+    '',
+    '--alt',
+    'Content-Type: text/html',
+    '',
+    '<p>Reviewed-by: A</p>',
+    '--alt--',
+  ].join('\r\n');
+  const m = (await readInput('alt.eml', mail)).messages[0];
+  assert.equal(m.body, 'Reviewed-by: A <a@example.com>\n');
+  assert.equal(m.bodyMap.line(0), 9);
+});
+
+test('unknown charset in an encoded word: a problem at the header line, text kept', async () => {
+  const mail = 'From: =?x-klingon?Q?Worf?= <worf@example.com>\nSubject: =?utf-8?Q?caf=C3=A9?=\n\nx\n';
+  const m = (await readInput('k.eml', mail)).messages[0];
+  assert.equal(m.subject, 'café');
+  assert.equal(m.from?.name, 'Worf');
+  assert.deepEqual(
+    m.problems.map((p) => [p.kind, p.line]),
+    [['mime-decode', 1]],
+  );
+});
+
+test('mboxrd detected from content: a `>>From ` line', async () => {
+  const text = 'From x Mon Sep 17 00:00:00 2001\nFrom: A <a@b.c>\nSubject: s\n\n>From a\n>>From b\n';
+  const m = (await readInput('any-name.txt', text)).messages[0];
+  assert.equal(m.body, 'From a\n>From b\n');
+});
+
+test('nothing to read: no messages, no throw', async () => {
+  for (const data of ['', '\n\n  \n', new Uint8Array(0)]) {
+    const res = await readInput('empty', data);
+    assert.deepEqual(res.messages, []);
+    assert.deepEqual(res.problems, []);
+  }
+});
