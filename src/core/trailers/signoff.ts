@@ -15,6 +15,7 @@ import type { Finding, Severity } from '../findings.js';
 import type { Address, SourcePos } from '../types.js';
 import type { Patch, Trailer } from '../series/types.js';
 import { canonicalEmail, sameName } from './person.js';
+import { commitParts } from './commit.js';
 
 const SOURCE = { file: 'Documentation/process/submitting-patches.rst', kernel: 'v6.18' };
 
@@ -33,11 +34,11 @@ function samePerson(t: Trailer, who: Address): boolean {
 
 /** The sign-offs in order: the chain of custody. */
 export function signoffChain(patch: Patch): Trailer[] {
-  return patch.trailers.filter(isSob);
+  return commitParts(patch).trailers.filter(isSob);
 }
 
 /** Checks the chain of one patch (cover letters and diff-less mails are skipped). */
-export function checkSignoffChain(patch: Patch, trailers: readonly Trailer[] = patch.trailers): Finding[] {
+export function checkSignoffChain(patch: Patch, trailers: readonly Trailer[] = commitParts(patch).trailers): Finding[] {
   if (!patch.diff || patch.subject.index === 0) return [];
   const out: Finding[] = [];
   const sobs = trailers.filter(isSob);
