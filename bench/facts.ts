@@ -1,0 +1,91 @@
+/**
+ * C facts extraction over corpus/real, as a ratio to a bare tree-sitter
+ * parse of the same C: for every C file of every patch, the pre- and
+ * post-image lines of its hunks, joined.  The facts side does everything
+ * (reading the diff, images, composing wrappers, neutralizing kernel
+ * macros, parsing, copying the tree, extracting, evaluating defines).
+ *
+ * `npm run bench` calls bench(); `node --import tsx bench/facts.ts` runs it alone.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readDiff } from '../src/core/diff/index.js';
+import { hunkImages } from '../src/core/diff/images.js';
+import { extractPatchFacts } from '../src/core/c/index.js';
+import { parseC } from '../src/core/c/parser.js';
+import type { LineMap } from '../src/core/types.js';
+
+const real = join(fileURLToPath(new URL('.', import.meta.url)), '../test/fixtures/corpus/real');
+
+interface Case {
+  name: string;
+  diff: string;
+  map: LineMap;
+  /** The image texts a bare parse gets. */
+  images: string[];
+}
+
+function cases(): Case[] {
+  return readdirSync(real)
+    .sort()
+    .map((name) => {
+      const lines = readFileSync(join(real, name), 'utf8').split('\n');
+      const start = Math.max(0, lines.findIndex((l) => l.startsWith('diff --git ')));
+      const diff = lines.slice(start).join('\n');
+      const images: string[] = [];
+      for (const f of readDiff(diff).files) {
+        const path = f.newPath ?? f.oldPath ?? '';
+        if (f.binary || !/\.[ch]$/.test(path)) continue;
+        const h = hunkImages(f);
+        for (const side of ['pre', 'post'] as const) images.push(h.flatMap((x) => x[side].map((l) => l.text)).join('\n') + '\n');
+      }
+      const map: LineMap = { length: lines.length - start, line: (i) => start + i + 1, column: () => 1, exact: () => true };
+      return { name, diff, map, images };
+    });
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void, runs: number): number {
+  fn();
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    fn();
+    t.push(performance.now() - s);
+  }
+  return median(t);
+}
+
+export async function bench(): Promise<string[]> {
+  const all = cases();
+  const bytes = all.reduce((n, c) => n + c.images.reduce((m, t) => m + t.length, 0), 0);
+  const runs = 15;
+  const bare = time(() => {
+    for (const c of all) for (const t of c.images) parseC(t);
+  }, runs);
+  let hunks = 0;
+  let bad = 0;
+  const facts = time(() => {
+    hunks = 0;
+    bad = 0;
+    for (const c of all) {
+      const f = extractPatchFacts({ file: c.name, diff: c.diff, map: c.map });
+      hunks += f.parse!.hunks;
+      bad += f.parse!.hunksWithErrors;
+    }
+  }, runs);
+  return [
+    `c facts: ${all.length} patches, ${hunks} C hunks, ${(bytes / 1024).toFixed(0)} KiB of image text`,
+    `c facts: extraction ${facts.toFixed(1)} ms, bare tree-sitter parse ${bare.toFixed(1)} ms: ratio ${(facts / bare).toFixed(2)}x (target <= 1.5x)`,
+    `c facts: hunks with an ERROR/MISSING node over a changed line: ${bad}/${hunks} (${((1 - bad / hunks) * 100).toFixed(1)}% clean, target >= 97%)`,
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const line of await bench()) console.log(line);
+}
