@@ -53,6 +53,12 @@ export interface LockState {
   held: readonly Held[];
   gone: readonly Gone[];
   pending: readonly Pending[];
+  /**
+   * Conditions decided on this path (`!pml`, `ptl!=pml`), so that a later
+   * `if` on the same condition follows the same branch: kernel code often
+   * locks under `if (!pml)` and unlocks under the same test.
+   */
+  known: readonly string[];
 }
 
 export type FlowEvent =
@@ -72,7 +78,7 @@ export interface FunctionAnalysis {
   freshVmas: Set<string>;
 }
 
-const EMPTY: LockState = { held: [], gone: [], pending: [] };
+const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
 
 const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
 const SPIN_FAMILY: ReadonlySet<LockClass> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
@@ -98,7 +104,7 @@ function stateKey(s: LockState): string {
   const h = s.held.map((x) => `${x.lock}/${x.mode}/${x.instance}/${x.origin}/${x.uncertain ? 1 : 0}/${x.step.line}`).join(',');
   const g = s.gone.map((x) => `${x.lock}/${x.instance}/${x.how}/${x.step.line}`).join(',');
   const p = s.pending.map((x) => `${x.variable}/${x.call.pos.line}`).join(',');
-  return `${h}|${g}|${p}`;
+  return `${h}|${g}|${p}|${s.known.join(',')}`;
 }
 
 /** Strips `likely(...)`, `unlikely(...)` and outer parentheses, and all spaces. */
@@ -112,6 +118,23 @@ function normCondition(cond: string): string {
     if (c === before) break;
   }
   return c;
+}
+
+/** The negation of a normalized condition (`!x` <-> `x`). */
+function negate(c: string): string {
+  if (c.startsWith('!(') && c.endsWith(')') && balanced(c.slice(2, -1))) return c.slice(2, -1);
+  if (c.startsWith('!') && !c.startsWith('!=') && /^!\w+$|^!\w+\(.*\)$/.test(c)) return c.slice(1);
+  if (/^[\w>.\-]+!=[\w>.\-]+$/.test(c)) return c.replace('!=', '==');
+  if (/^[\w>.\-]+==[\w>.\-]+$/.test(c)) return c.replace('==', '!=');
+  return /^[\w>.\-]+$/.test(c) || /^\w+\(.*\)$/.test(c) ? `!${c}` : `!(${c})`;
+}
+
+/** Drops decided conditions that mention `name` (it was just assigned). */
+function forget(known: readonly string[], name: string): readonly string[] {
+  if (known.length === 0) return known;
+  const re = new RegExp(`(^|[^\\w])${escapeRe(name)}($|[^\\w])`);
+  const out = known.filter((k) => !re.test(k));
+  return out.length === known.length ? known : out;
 }
 
 function balanced(s: string): boolean {
@@ -192,6 +215,11 @@ export interface AnalyzeEnv {
   model: Model;
   /** Helpers summarized from the series' own function bodies. */
   summaries: Map<string, HelperSpec>;
+  /**
+   * Which hunk an input position is in.  Code between two hunks is not
+   * shown: what this function held before the gap becomes uncertain there.
+   */
+  hunkOf?: (pos: SourcePos) => number | undefined;
 }
 
 export function helperOf(env: AnalyzeEnv, name: string): HelperSpec | undefined {
@@ -262,7 +290,14 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       held.push(taken);
     }
     const gone = s.gone.filter((g) => !(spec.acquires ?? []).some((u) => g.lock === refine(u.lock, instanceOf(u, call))));
-    return { held, gone, pending: s.pending };
+    let known = s.known;
+    // `x = pmd_lock(...)` cannot fail: x is non-NULL from here on.
+    for (const use of spec.acquires ?? []) {
+      if (use.instance !== 'return' || (spec.success ?? 'always') !== 'always') continue;
+      const v = resultVar(call);
+      if (v) known = [...forget(known, v), v];
+    }
+    return { held, gone, pending: s.pending, known };
   };
 
   const fail = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
@@ -272,7 +307,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       gone.push({ lock: refine(use.lock, instance), instance, how: 'failed', helper: spec.name, change: call.change,
         step: stepOf(call.pos, `${spec.name}() failed: nothing is held`) });
     }
-    return { held: s.held, gone, pending: s.pending };
+    return { held: s.held, gone, pending: s.pending, known: s.known };
   };
 
   const release = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
@@ -288,7 +323,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         continue;
       }
       let idx = held.findIndex((x) => family(x) && instance !== null && x.instance === instance);
-      if (idx < 0) idx = held.findIndex((x) => x.lock === lock && (instance === null || x.instance === null || !SPIN_FAMILY.has(lock)));
+      if (idx < 0) idx = held.findIndex((x) => family(x) && (instance === null || x.instance === null || !SPIN_FAMILY.has(lock)));
       if (idx >= 0) {
         const was = held[idx];
         held.splice(idx, 1);
@@ -302,7 +337,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         pending = pending.filter((x) => x !== p);
         continue;
       }
-      if (spec.anyOf) continue;
+      if (spec.anyOf || spec.summary) continue;
       const prior = [...gone].reverse().find((g) => family({ lock: g.lock } as Held) && (instance === null || g.instance === null || g.instance === instance)) ?? null;
       events.push({ kind: 'release-unheld', call, spec, use, instance, gone: prior, state: s });
       if (lock !== 'rcu') {
@@ -310,7 +345,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           step: stepOf(call.pos, `${spec.name}() releases ${lock}`) });
       }
     }
-    return { held, gone, pending };
+    return { held, gone, pending, known: s.known };
   };
 
   const assertState = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
@@ -328,7 +363,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           step: stepOf(call.pos, `${spec.name}() implies mmap_lock (write)`) });
       }
     }
-    return { held, gone: s.gone, pending: s.pending };
+    return { held, gone: s.gone, pending: s.pending, known: s.known };
   };
 
   /** An unknown function given a lock's instance (or named like an unlock) may drop it. */
@@ -344,11 +379,25 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       }
       return x;
     });
-    return changed ? { held, gone: s.gone, pending: s.pending } : s;
+    return changed ? { held, gone: s.gone, pending: s.pending, known: s.known } : s;
   };
 
-  const applyCall = (s: LockState, call: CallFact, inIf: boolean): LockState => {
+  /** Hidden code between two hunks may have dropped or retaken anything this function holds. */
+  const gap = (s: LockState): LockState => ({
+    held: s.held.map((x) => (x.origin === 'acquired' && !x.uncertain ? { ...x, uncertain: 'code between two hunks of this function is not shown' } : x)),
+    gone: [],
+    pending: [],
+    known: [],
+  });
+
+  const applyCall = (s0: LockState, call: CallFact, inIf: boolean): LockState => {
     const spec = helperOf(env, call.name);
+    let s = s0;
+    // `f(&x)` may change x.
+    for (const arg of call.args) {
+      const m = /^\s*&\s*([A-Za-z_]\w*)\s*$/.exec(arg);
+      if (m) s = { ...s, known: forget(s.known, m[1]) };
+    }
     let next = s;
     if (!spec) {
       next = touchByUnknown(s, call);
@@ -394,6 +443,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
 
   interface LoopCtx { breaks: LockState[] }
 
+  let lastHunk: number | undefined;
+  const itemPos = (item: FlowItem): SourcePos =>
+    item.kind === 'call' ? item.call.pos : item.kind === 'assign' ? item.assign.pos : item.pos;
+
   const walk = (items: FlowItem[], input: LockState[], loop: LoopCtx | null): LockState[] => {
     let states = input;
     for (const item of items) {
@@ -401,14 +454,32 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         truncated = true;
         return states;
       }
+      if (env.hunkOf) {
+        const h = env.hunkOf(itemPos(item));
+        if (h !== undefined) {
+          if (lastHunk !== undefined && h !== lastHunk) states = dedupe(states.map(gap));
+          lastHunk = h;
+        }
+      }
       if (states.length === 0 && item.kind !== 'label') continue;
       switch (item.kind) {
         case 'call':
           states = states.map((s) => applyCall(s, item.call, false));
           break;
-        case 'assign':
+        case 'assign': {
           for (const s of states) events.push({ kind: 'assign', assign: item.assign, state: s });
+          const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
+          if (target) {
+            const fromCall = /^\s*(\w+)\s*\(/.exec(item.assign.value);
+            const spec = fromCall ? helperOf(env, fromCall[1]) : undefined;
+            const nonNull = spec?.acquires?.some((u) => u.instance === 'return') && (spec.success ?? 'always') === 'always';
+            states = states.map((s) => {
+              const known = forget(s.known, target);
+              return { ...s, known: nonNull ? [...known, target] : known };
+            });
+          }
           break;
+        }
         case 'if':
           states = walkIf(item, states, loop);
           break;
@@ -450,8 +521,17 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const walkIf = (item: Extract<FlowItem, { kind: 'if' }>, input: LockState[], loop: LoopCtx | null): LockState[] => {
     const thenIn: LockState[] = [];
     const elseIn: LockState[] = [];
+    const cond = normCondition(item.condition);
+    const notCond = negate(cond);
+    const { op, terms } = splitTop(cond);
+    // What each branch learns: the condition, or its negation (term by term when that is sound).
+    const thenLearns = op === '&&' ? terms : [cond];
+    const elseLearns = op === '||' ? terms.map(negate) : [notCond];
+    const pure = item.conditionCalls.length === 0;
     for (const s0 of input) {
       let s = s0;
+      const goesThen = !pure || !s.known.includes(notCond);
+      const goesElse = !pure || !s.known.includes(cond);
       for (const c of item.conditionCalls) s = applyCall(s, c, true);
       let t = s;
       let e = s;
@@ -469,8 +549,12 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         const strip = (x: LockState): LockState => ({ ...x, pending: x.pending.filter((q) => q !== pend) });
         [t, e] = branchOn(strip(t), strip(e), pend.spec, pend.call, p, null);
       }
-      thenIn.push(t);
-      elseIn.push(e);
+      if (pure) {
+        t = { ...t, known: [...t.known.filter((k) => !thenLearns.includes(k)), ...thenLearns] };
+        e = { ...e, known: [...e.known.filter((k) => !elseLearns.includes(k)), ...elseLearns] };
+      }
+      if (goesThen) thenIn.push(t);
+      if (goesElse) elseIn.push(e);
     }
     const thenOut = walk(item.then, dedupe(thenIn), loop);
     const elseOut = item.else ? walk(item.else, dedupe(elseIn), loop) : elseIn;

@@ -34,7 +34,7 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
   }
   const summaries = summarizeSeries(fns.map((x) => x.fn), model);
   const cache = new Map<FunctionFacts, FunctionAnalysis>();
-  const env = { model, summaries };
+  const patchOf = new Map<FunctionFacts, PatchInput>(fns.map((x) => [x.fn, x.patch]));
   return {
     patches,
     model,
@@ -44,7 +44,8 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
     analysis(fn) {
       let a = cache.get(fn);
       if (!a) {
-        a = analyzeFunction(fn, env);
+        const lines = patchOf.get(fn)?.lines;
+        a = analyzeFunction(fn, { model, summaries, ...(lines ? { hunkOf: (pos: SourcePos) => lines.at(pos.file, pos.line)?.hunk } : {}) });
         cache.set(fn, a);
       }
       return a;

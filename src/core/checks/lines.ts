@@ -17,9 +17,11 @@ export function indexDiff(file: string, diff: string, map: LineMap): DiffLineInd
   const byLine = new Map<string, PatchLine>();
   const added: DiffLineIndex['added'] = [];
   const parsed = readDiff(diff);
+  let hunk = 0;
   for (const f of parsed.files) {
     const path = f.newPath ?? f.oldPath ?? '';
     for (const h of f.hunks) {
+      hunk++;
       for (const l of h.lines) {
         const inLine = l.diffLine < map.length ? map.line(l.diffLine) : l.diffLine + 1;
         const column = l.diffLine < map.length ? map.column(l.diffLine) : 1;
@@ -28,6 +30,7 @@ export function indexDiff(file: string, diff: string, map: LineMap): DiffLineInd
           line: l.kind === '-' ? l.oldLine : l.newLine,
           change: l.kind,
           column: column + 1,
+          hunk,
         };
         byLine.set(`${file}:${inLine}`, entry);
         if (l.kind === '+') added.push({ path, text: l.text, pos: { file, line: inLine, column: column + 1 } });

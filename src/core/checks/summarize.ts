@@ -29,10 +29,8 @@ export function summarizeFunction(fn: FunctionFacts, model: Model, summaries: Ma
   const requires: LockUse[] = [];
   const acquires: LockUse[] = [];
   const releases: LockUse[] = [];
-  let maySleep = false;
   for (const e of a.events) {
     if (e.kind === 'call' && e.spec) {
-      if (e.spec.maySleep) maySleep = true;
       const tookAny = e.before.held.some((h) => h.origin === 'acquired');
       if (e.spec.kind === 'assert' && !e.spec.anyOf && !tookAny) for (const u of e.spec.asserts ?? []) addUse(requires, u);
       if (e.spec.requires && !e.spec.anyOf) {
@@ -64,7 +62,7 @@ export function summarizeFunction(fn: FunctionFacts, model: Model, summaries: Ma
     ...(requires.length ? { requires } : {}),
     ...(acquires.length ? { acquires } : {}),
     ...(releases.length ? { releases } : {}),
-    ...(maySleep ? { maySleep } : {}),
+    summary: true,
     note: 'summarized from its body in this series',
     source: [{ file: fn.path, note: `summarized from ${fn.name}() as the series defines it (input line ${fn.pos.line})` }],
   };

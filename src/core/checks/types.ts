@@ -18,6 +18,8 @@ export interface PatchLine {
   change: '+' | '-' | ' ';
   /** Input column where the line's content starts (after the +/-/space marker). */
   column: number;
+  /** Which hunk of the diff the line is in (distinct per file and hunk). */
+  hunk: number;
 }
 
 /** Input line -> kernel-tree line, plus the added lines per file (see lines.ts). */

@@ -103,6 +103,8 @@ export interface HelperSpec {
   flagBitArg?: number;
   /** What the helper means without CONFIG_PER_VMA_LOCK. */
   withoutPerVmaLock?: string;
+  /** Summarized from a function body of the series (approximate: never the basis of a release finding). */
+  summary?: boolean;
   /** One-line summary for a reviewer. */
   note?: string;
   source: SourceRef[];

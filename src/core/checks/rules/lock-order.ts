@@ -26,11 +26,18 @@ export const rule: Rule = {
           if (h.uncertain || h.lock === taking.lock) continue;
           if (!closure.get(taking.lock)?.has(h.lock)) continue;
           if (e.call.change !== '+' && h.change !== '+') continue;
+          // vma_start_write() is a no-op on a VMA already write-locked on this path.
+          if (taking.lock === 'vma_lock' && taking.mode === 'write' &&
+              e.before.held.some((k) => k.lock === 'vma_lock' && k.mode === 'write' && (k.instance === null || k.instance === taking.instance))) break;
           const why = orderPath(ctx.model, taking.lock, h.lock);
+          // A helper that write-locks the VMA as a side effect (vm_flags_set()) inverts
+          // the order only if nobody locked the VMA before: the caller may have.
+          const sideEffect = e.spec.kind !== 'acquire' && taking.lock === 'vma_lock';
           const held = h.origin === 'acquired' ? `taken by ${h.helper}() at line ${h.step.line}` : `stated held by ${h.helper}() at line ${h.step.line}`;
           out.push(ctx.finding(rule, patch, e.call.pos,
             `${e.call.name}() takes ${lockName(taking.lock, taking.mode === 'any' ? undefined : taking.mode)} while holding ${lockName(h.lock)} (${held}), but the lock order puts ${lockName(taking.lock)} outside it (${why.map((w) => w.why).join('; ')}).`,
-            { path: [h.step, step(e.call.pos, `${e.call.name}() acquires ${taking.lock}`)], sources: sourcesOf(...why.map((w) => w.source), e.spec.source) }));
+            { path: [h.step, step(e.call.pos, `${e.call.name}() acquires ${taking.lock}`)], sources: sourcesOf(...why.map((w) => w.source), e.spec.source),
+              ...(sideEffect ? { severity: 'info' as const, uncertain: `${e.call.name}() write-locks the VMA only if it is not write-locked yet; it may have been locked before ${h.helper}()` } : {}) }));
           break;
         }
       }

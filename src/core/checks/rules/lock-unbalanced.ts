@@ -43,8 +43,10 @@ export const rule: Rule = {
             !o.state.held.some((k) => k.lock === h.lock && k.instance === h.instance) &&
             o.state.gone.some((g) => g.lock === h.lock && g.how === 'released' && g.step.line > h.step.line - 1));
           if (releasing.length === 0) continue;
-          const helperShape = !ERRORISH.test(value) && releasing.every((o) => ERRORISH.test((o.value ?? '').trim()));
-          if (helperShape) continue;
+          // Only the error path that forgets to unlock: a return of an error
+          // (or a bare return).  A function returning a result with the lock
+          // held is a lock helper (folio_walk_start(), pmd_trans_huge_lock()).
+          if (value !== '' && !ERRORISH.test(value)) continue;
           const exitAdded = !ex.implicit && added(ctx, patch, ex.pos);
           if (!exitAdded && h.change !== '+') continue;
           const key = `${ex.pos.line}:${h.lock}:${h.instance}`;

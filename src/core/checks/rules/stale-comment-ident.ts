@@ -76,6 +76,12 @@ function looksLikeCode(c: CommentFact, name: string): boolean {
   return name.includes('_') || new RegExp(`\\b${name}\\(\\)`).test(c.text);
 }
 
+/** The post-image still uses a name built on it (`vm_flags` -> `vm_flags_reset()`): the comment's subject is still there. */
+function stillNamed(tokens: Set<string>, name: string): boolean {
+  for (const t of tokens) if (t !== name && (t.startsWith(`${name}_`) || t.endsWith(`_${name}`))) return true;
+  return false;
+}
+
 function endLine(c: CommentFact): number {
   let n = 0;
   for (let i = 0; i < c.text.length; i++) if (c.text.charCodeAt(i) === 10) n++;
@@ -150,7 +156,7 @@ export const rule: Rule = {
         for (const id of fn.identifiers) if (!commentWords.has(id)) now.add(id);
         for (const c of fn.comments) {
           if (c.change === '-' || HISTORY_WORDS.test(c.text)) continue;
-          const stale = c.identifiers.filter((x) => used.has(x) && !now.has(x) && looksLikeCode(c, x) && !gone.has(x));
+          const stale = c.identifiers.filter((x) => used.has(x) && !now.has(x) && looksLikeCode(c, x) && !gone.has(x) && !stillNamed(now, x));
           if (stale.length === 0) continue;
           const end = endLine(c);
           const describes = stale.filter((x) => linesUsing(before.flow, x).some((l) => l > end && l <= end + 3));
