@@ -30,6 +30,7 @@ import { patchId } from './patchid.js';
 import { canonicalEmail, isObfuscated, obfuscatedMatches, parsePerson, sameEmail, sameName } from './person.js';
 import { findReplyTags, type ReplyTag } from './replies.js';
 import { commitParts } from './commit.js';
+import { previousOf } from './compare.js';
 
 export type TagStatus = 'in-patch' | 'collected' | 'carried' | 'dropped' | 'mismatch' | 'unconfirmed';
 
@@ -345,6 +346,14 @@ function addTag(entry: PatchTrailers, tag: CollectedTag, findings: Finding[]): v
     }
     if (existing.status === tag.status || existing.status === 'collected') return;
   }
+  const twin = entry.tags.find(
+    (o) => o.key.toLowerCase() === tag.key.toLowerCase() && !!o.name && !!tag.name && o.name.toLowerCase() === tag.name.toLowerCase() && !!o.email && !!tag.email,
+  );
+  if (twin && tag.status === 'collected' && !entry.tags.some((o) => o.pos === tag.pos)) {
+    findings.push(
+      finding('TAG-DUPLICATE', 'warning', tag.pos, `${describe(tag)}: ${tag.name} also gave ${twin.key} as <${twin.email}> (${twin.pos.file}:${twin.pos.line}); the addresses differ, one may be mistyped.`),
+    );
+  }
   if (tag.status === 'mismatch' && !entry.tags.some((o) => o.status === 'mismatch' && o.pos === tag.pos)) {
     findings.push(
       finding('TAG-SENDER-MISMATCH', 'warning', tag.pos, `${describe(tag)} ignored: ${tag.notice}, which matches neither its address nor its name (b4: "ignored due to from/email mismatches").`),
@@ -353,12 +362,10 @@ function addTag(entry: PatchTrailers, tag: CollectedTag, findings: Finding[]): v
   entry.tags.push({ ...tag });
 }
 
-/** The patch of the previous version this one re-rolls: same title, else same index. */
+/** The patch of the previous version this one re-rolls (compare.ts previousOf). */
 function matchPrevious(entry: PatchTrailers, prev: PatchTrailers[]): PatchTrailers | null {
-  const title = entry.patch.subject.title.toLowerCase().replace(/\s+/g, ' ').trim();
-  const byTitle = prev.find((p) => p.patch.subject.title.toLowerCase().replace(/\s+/g, ' ').trim() === title);
-  if (byTitle) return byTitle;
-  return prev.find((p) => p.index === entry.index && p.index > 0) ?? null;
+  const p = previousOf(entry.patch, prev.map((e) => e.patch));
+  return p ? (prev.find((e) => e.patch === p) ?? null) : null;
 }
 
 /**

@@ -39,17 +39,43 @@ function normaliseMessage(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * The patch of `candidates` that `patch` re-rolls: the same title; else a
+ * retitled patch at the same position that touches the same files.
+ */
+export function previousOf(patch: Patch, candidates: readonly Patch[], used: ReadonlySet<Patch> = new Set()): Patch | null {
+  const title = key(patch.subject.title);
+  const byTitle = candidates.find((p) => !used.has(p) && key(p.subject.title) === title);
+  if (byTitle) return byTitle;
+  const index = patch.subject.index ?? 0;
+  if (index <= 0) return null;
+  const files = new Set(patch.files.map((f) => f.path));
+  const id = patchId(patch.diff);
+  return (
+    candidates.find(
+      (p) => !used.has(p) && p.subject.index === index && ((id !== null && patchId(p.diff) === id) || (files.size > 0 && p.files.length === files.size && p.files.every((f) => files.has(f.path)))),
+    ) ?? null
+  );
+}
+
 export function compareVersions(from: SeriesVersion, to: SeriesVersion): VersionComparison {
   const used = new Set<Patch>();
-  const byTitle = new Map<string, Patch>();
-  for (const p of from.patches) if (!byTitle.has(key(p.subject.title))) byTitle.set(key(p.subject.title), p);
+  // Titles first, so a retitled patch cannot take the place of one that kept its title.
+  const exact = new Map<Patch, Patch>();
+  for (const patch of to.patches) {
+    const prev = from.patches.find((p) => !used.has(p) && key(p.subject.title) === key(patch.subject.title));
+    if (prev) {
+      exact.set(patch, prev);
+      used.add(prev);
+    }
+  }
   const patches = to.patches.map((patch) => {
-    let prev = byTitle.get(key(patch.subject.title));
-    if (!prev || used.has(prev)) {
-      prev = from.patches.find((p) => !used.has(p) && p.subject.index === patch.subject.index && (p.subject.index ?? 0) > 0);
+    let prev = exact.get(patch) ?? null;
+    if (!prev) {
+      prev = previousOf(patch, from.patches, used);
+      if (prev) used.add(prev);
     }
     if (!prev) return { patch, change: { kind: 'new' as const, fromVersion: from.version, from: null } };
-    used.add(prev);
     return { patch, change: changeBetween(prev, patch, from.version) };
   });
   return { from, to, patches, dropped: from.patches.filter((p) => !used.has(p)) };
