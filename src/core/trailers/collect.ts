@@ -243,9 +243,13 @@ interface KnownPerson {
 /** Every name/address pair the input shows, to recover hidden or missing addresses. */
 function knownPeople(series: readonly Series[], messages: readonly MailMessage[]): KnownPerson[] {
   const out: KnownPerson[] = [];
+  const seen = new Set<string>();
   const add = (name: string | null | undefined, email: string | null | undefined) => {
     if (!name || !email || isObfuscated(email) || !email.includes('@')) return;
-    if (!out.some((p) => p.email.toLowerCase() === email.toLowerCase() && p.name.toLowerCase() === name.toLowerCase())) out.push({ name, email });
+    const k = `${name.toLowerCase()}\n${email.toLowerCase()}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ name, email });
   };
   for (const m of messages) {
     add(m.from?.name, m.from?.email);

@@ -30,8 +30,6 @@ export interface ReplyTag {
   attributedTo?: string;
 }
 
-/** Keys b4 treats as not naming a person. */
-const NON_PERSON = new Set(['fixes', 'link', 'buglink', 'closes', 'obsoleted-by', 'change-id', 'base-commit']);
 /** Keys b4 never takes from a reply. */
 const IGNORED = new Set(['phone', 'email', 'subject', 'date', 'from', 'to']);
 
@@ -149,14 +147,3 @@ export function findReplyTags(message: MailMessage, options: ReplyTagOptions = {
   return out;
 }
 
-/**
- * What b4 would do with a reply tag: `take` (it collects it), `no-address`
- * (a person tag without a usable address: b4 drops it silently), `url`
- * (b4 0.12 drops tags holding a URL unless they are links).
- */
-export function b4Disposition(tag: ReplyTag): 'take' | 'no-address' | 'url' {
-  const lower = tag.key.toLowerCase();
-  if (!NON_PERSON.has(lower) && !/\S+@\S+\.\S+/.test(tag.value)) return 'no-address';
-  if (/https?:\/\//.test(tag.value) && !NON_PERSON.has(lower)) return 'url';
-  return 'take';
-}
