@@ -7,7 +7,7 @@ import { binaryToBytes } from './charset.js';
 import { decodeHeaders, readHeaderBlock } from './headers.js';
 import { readInBodyHeaders } from './inbody.js';
 import { PointLineMap } from './lines.js';
-import { decodeBody, problemAt } from './mime.js';
+import { decodeBody, problemAt, stripLineEndCRs } from './mime.js';
 import { isGtFrom } from './mbox.js';
 import type { Source } from './source.js';
 
@@ -48,7 +48,7 @@ export async function readMessage(
     // only say it comes from somewhere in the body.
     const text = await postalText(src, headerStart, end);
     if (text !== null) {
-      lines = text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
+      lines = stripLineEndCRs(text.replace(/\n$/, '')).split('\n');
       map = new PointLineMap(lines.length, Math.min(block.bodyStart, end - 1) + 1);
     } else {
       problems.push(problemAt(src, block.bodyStart, 'mime-decode', 'no readable text part in this message'));

@@ -75,9 +75,8 @@ function fastPath(src: Source, from: number, to: number, charset: string | null)
   const n = Math.max(0, to - from);
   if (n === 0) return { lines: [], map: new OffsetLineMap(from + 1, 0) };
   let raw = idx.text.slice(idx.start(from), idx.start(to));
-  if (raw.indexOf('\r') !== -1) raw = raw.replace(/\r\n/g, '\n');
   if (raw.endsWith('\n')) raw = raw.slice(0, -1);
-  if (raw.endsWith('\r')) raw = raw.slice(0, -1); // a last line with CR but no LF
+  if (raw.indexOf('\r') !== -1) raw = stripLineEndCRs(raw);
   let shifted: Map<number, number> | null = null;
   if (src.mboxrd && raw.indexOf('>From ') !== -1) {
     shifted = new Map();
@@ -196,11 +195,18 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 /** Splits decoded bytes into lines (after charset decoding), CR LF as LF. */
 function linesFromBytes(bytes: Uint8Array, charset: string | null, map: LineMap): LeafResult {
   let text = decodeBytes(bytes, charset).text;
-  if (text.indexOf('\r') !== -1) text = text.replace(/\r\n/g, '\n');
   if (text.endsWith('\n')) text = text.slice(0, -1);
-  if (text.endsWith('\r')) text = text.slice(0, -1);
+  if (text.indexOf('\r') !== -1) text = stripLineEndCRs(text);
   const lines = text.length === 0 && bytes.length === 0 ? [] : text.split('\n');
   return { lines, map: fitMap(map, lines.length) };
+}
+
+/**
+ * Removes CRs at line ends (CR LF, and the stray CR CR LF of a mail that
+ * went through two converters), keeping CRs inside lines.
+ */
+export function stripLineEndCRs(text: string): string {
+  return text.replace(/\r+(?=\n)/g, '').replace(/\r+$/, '');
 }
 
 /** Makes the map exactly `n` long (a charset could in theory merge or add LFs). */
