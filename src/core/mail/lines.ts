@@ -2,7 +2,7 @@
  * Line bookkeeping for one input document, and the LineMap shapes that carry
  * decoded text back to it.
  *
- * Lines end at LF only (a CR before the LF is not part of the line's text);
+ * Lines end at LF only (CRs before the LF are not part of the line's text);
  * that is how `git mailsplit` counts them and how editors number CRLF files.
  */
 import type { LineMap } from '../types.js';
@@ -47,7 +47,7 @@ export class LineIndex {
   end(i: number): number {
     let e = i + 1 >= this.count ? this.text.length : this.starts[i + 1];
     if (e > this.starts[i] && this.text.charCodeAt(e - 1) === 10) e--;
-    if (e > this.starts[i] && this.text.charCodeAt(e - 1) === 13) e--;
+    while (e > this.starts[i] && this.text.charCodeAt(e - 1) === 13) e--;
     return e;
   }
 
