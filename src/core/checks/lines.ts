@@ -31,14 +31,40 @@ export function indexDiff(file: string, diff: string, map: LineMap): DiffLineInd
           change: l.kind,
           column: column + 1,
           hunk,
+          text: l.text,
         };
         byLine.set(`${file}:${inLine}`, entry);
         if (l.kind === '+') added.push({ path, text: l.text, pos: { file, line: inLine, column: column + 1 } });
       }
     }
   }
+  let lastLine = 0;
+  for (const v of byLine.keys()) lastLine = Math.max(lastLine, Number(v.slice(v.lastIndexOf(':') + 1)));
   return {
     at: (f, line) => byLine.get(`${f}:${line}`),
     added,
+    lead: leadLines(file, diff, map),
+    lastLine,
   };
+}
+
+/** Diff lines before the first header (`diff `, `--- `, `@@ `): a continued quoted hunk. At most 200. */
+function leadLines(file: string, diff: string, map: LineMap): DiffLineIndex['lead'] {
+  const out: DiffLineIndex['lead'] = [];
+  let from = 0;
+  for (let i = 0; i < 200 && from < diff.length; i++) {
+    let to = diff.indexOf('\n', from);
+    if (to < 0) to = diff.length;
+    const text = diff.slice(from, to);
+    from = to + 1;
+    if (/^(diff |--- |\+\+\+ |@@ )/.test(text)) break;
+    const c = text[0];
+    if (c !== '+' && c !== '-' && c !== ' ') {
+      if (text === '') continue;
+      break;
+    }
+    const pos = i < map.length ? { file, line: map.line(i), column: map.column(i) + 1 } : { file, line: i + 1, column: 2 };
+    out.push({ text: text.slice(1), change: c, pos });
+  }
+  return out;
 }

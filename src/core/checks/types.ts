@@ -20,6 +20,8 @@ export interface PatchLine {
   column: number;
   /** Which hunk of the diff the line is in (distinct per file and hunk). */
   hunk: number;
+  /** The line's text without its marker. */
+  text: string;
 }
 
 /** Input line -> kernel-tree line, plus the added lines per file (see lines.ts). */
@@ -28,6 +30,14 @@ export interface DiffLineIndex {
   at(file: string, line: number): PatchLine | undefined;
   /** Every `+` line: kernel-tree path and text (for FLAG-NOT-REGISTERED). */
   added: { path: string; text: string; pos: SourcePos }[];
+  /**
+   * Hunk lines before the first file or hunk header: a quoted diff that
+   * continues, mid-hunk, a piece the reviewer interrupted.  No file is
+   * known for them, so no C facts are made; STALE-COMMENT-IDENT reads them.
+   */
+  lead: { text: string; change: '+' | '-' | ' '; pos: SourcePos }[];
+  /** Last input line of the diff's hunks (0 when none). */
+  lastLine: number;
 }
 
 /** One patch of the series. */

@@ -64,9 +64,17 @@ function mentionPos(ctx: SeriesContext, patch: PatchInput, c: CommentFact, name:
   if (idx < 0) return c.pos;
   const before = c.text.slice(0, idx);
   const nl = before.lastIndexOf('\n');
-  const lineOffset = before.split('\n').length - 1;
+  let lineOffset = before.split('\n').length - 1;
+  // A comment opened before the hunk starts with a `/*` the extractor supplied: not an input line.
+  const first = patch.lines?.at(c.pos.file, c.pos.line)?.text;
+  if (first !== undefined && c.text.startsWith('/*\n') && !first.includes('/*')) lineOffset--;
   if (lineOffset === 0) return { file: c.pos.file, line: c.pos.line, column: c.pos.column + idx };
-  const line = c.pos.line + lineOffset;
+  // The comment's text is post-image: skip the removed lines interleaved with it in the input.
+  let line = c.pos.line;
+  for (let k = 0, guard = 0; k < lineOffset && guard < lineOffset + 2000; guard++) {
+    line++;
+    if (patch.lines?.at(c.pos.file, line)?.change !== '-') k++;
+  }
   const start = patch.lines?.at(c.pos.file, line)?.column ?? 1;
   return { file: c.pos.file, line, column: start + (idx - nl - 1) };
 }
@@ -148,8 +156,8 @@ export const rule: Rule = {
         if (fn.image !== 'post' || fn.comments.length === 0) continue;
         const before = preFns.get(`${fn.path}|${fn.name}`);
         if (!before) continue;
-        const used = new Set<string>();
-        codeTokens(before.flow, used);
+        // Functions the pre-image called: a comment naming one the code no longer calls is stale.
+        const used = new Set(before.calls.filter((c) => c.change === '-').map((c) => c.name));
         const now = new Set<string>();
         codeTokens(fn.flow, now);
         const commentWords = new Set(fn.comments.flatMap((c) => c.identifiers));
@@ -161,17 +169,54 @@ export const rule: Rule = {
           const end = endLine(c);
           const describes = stale.filter((x) => linesUsing(before.flow, x).some((l) => l > end && l <= end + 3));
           const names = describes.length > 0 ? describes : stale;
-          const list = names.map((x) => (new RegExp(`\\b${x}\\(\\)`).test(c.text) ? `${x}()` : x)).join(' and ');
+          const list = names.map((x) => `${x}()`).join(' and ');
           if (describes.length > 0) {
-            report(patch, c, names, `The comment names ${list}, which the code below it no longer uses after this patch.`);
+            report(patch, c, names, `The comment names ${list}, which the code below it no longer calls after this patch.`);
           } else {
-            report(patch, c, names, `The comment names ${list}, which ${fn.name}() no longer uses in the lines this patch shows.`, {
+            report(patch, c, names, `The comment names ${list}, which ${fn.name}() no longer calls in the lines this patch shows.`, {
               severity: 'info', uncertain: `${fn.name}() may still use it outside the hunks of this patch`,
             });
           }
         }
       }
     }
+    continuedPieces(ctx, report);
     return out;
   },
 };
+
+/**
+ * (c) A reply that interrupts a quoted hunk right after a comment: the
+ * statement the comment describes opens the next quoted piece, which has no
+ * header and so no C facts.  Its `-`/`+` lines are read as text: a function
+ * the comment names that the `-` lines call and the `+` lines no longer do
+ * is stale (seed 001).
+ */
+function continuedPieces(ctx: SeriesContext, report: (patch: PatchInput, c: CommentFact, names: string[], message: string) => void): void {
+  const pieces = ctx.patches;
+  for (let i = 0; i + 1 < pieces.length; i++) {
+    const patch = pieces[i];
+    const next = pieces.slice(i + 1).find((p) => p.lines && p.lines.lead.length > 0 && patch.lines &&
+      p.lines.lead[0].pos.file === (patch.facts.functions[0]?.pos.file ?? p.lines.lead[0].pos.file) &&
+      p.lines.lead[0].pos.line > patch.lines.lastLine);
+    if (!next || !patch.lines) continue;
+    const lead = next.lines!.lead.slice(0, 8);
+    if (!lead.some((l) => l.change === '-')) continue;
+    const calls = (change: '+' | '-' | ' ') => new Set(lead.filter((l) => l.change === change).flatMap((l) => [...l.text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1])));
+    const removedCalls = calls('-');
+    for (const k of calls('+')) removedCalls.delete(k);
+    if (removedCalls.size === 0) continue;
+    const comments: CommentFact[] = [...patch.facts.comments];
+    for (const fn of patch.facts.functions) {
+      if (fn.image !== 'post') continue;
+      // Only a comment with no code after it in this piece: the piece ends inside or right after it.
+      for (const c of fn.comments) if (!fn.calls.some((k) => k.pos.line > c.pos.line)) comments.push(c);
+    }
+    for (const c of comments) {
+      if (c.change === '-' || patch.lines.lastLine - c.pos.line > 60 || HISTORY_WORDS.test(c.text)) continue;
+      const names = c.identifiers.filter((x) => removedCalls.has(x) && looksLikeCode(c, x));
+      if (names.length === 0) continue;
+      report(patch, c, names, `The comment names ${names.map((x) => `${x}()`).join(' and ')}, which the code below it (line ${lead[0].pos.line}) no longer calls after this patch.`);
+    }
+  }
+}
