@@ -176,7 +176,7 @@ function parseImage(
 ): ImageResult {
   const n = neutralize(text);
   const tree = parseC(n.text);
-  const root = lightTree(tree);
+  const root = lightTree(tree, n.text);
   const origins: (RowOrigin | null)[] = rows.map((r) => (r ? { change: r.change as Change } : null));
   const out = extract({ src: text, root, rows: origins, locate, loops: n.loops, scopes: n.scopes, wrappers, image, path });
   const badHunks = new Set<number>();

@@ -1,8 +1,9 @@
 /**
  * A light copy of a tree-sitter tree: named nodes only, with their type and
- * text offsets.  Walking tree-sitter's own nodes crosses into native code for
- * every property; one cursor pass that copies what the extractor needs is
- * several times cheaper than walking SyntaxNode objects.
+ * text offsets.  Every property of a tree-sitter node or cursor is a call
+ * into native code; one cursor pass that reads as few as it can (a type id,
+ * then start and end for named nodes only) is several times cheaper than
+ * walking SyntaxNode objects, and the extractor then walks plain objects.
  */
 import type ParserType from 'tree-sitter';
 
@@ -16,22 +17,51 @@ export interface SNode {
   missing?: boolean;
 }
 
-/** Copies the named (and missing) nodes of a tree. */
-export function lightTree(tree: ParserType.Tree): SNode {
+/** Per grammar symbol: its name and whether it is a named node (read once per process). */
+const symbols: ({ type: string; named: boolean } | undefined)[] = [];
+
+/** Leaves as far as the extractor cares: their insides are not copied. */
+const OPAQUE = new Set(['string_literal', 'char_literal', 'concatenated_string', 'system_lib_string', 'comment', 'number_literal']);
+
+/** Leaves whose end is found by scanning the text (a word), saving a native call each. */
+const WORDS = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier', 'primitive_type', 'true', 'false', 'null', 'number_literal']);
+
+function wordEnd(text: string, start: number): number {
+  let k = start;
+  for (; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    // [A-Za-z0-9_.] (a dot for number literals such as 1.5)
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46)) break;
+  }
+  return k;
+}
+
+/** Copies the named (and missing) nodes of a tree parsed from `text`. */
+export function lightTree(tree: ParserType.Tree, text: string): SNode {
   const cursor = tree.walk();
+  // Error recovery is rare; only then are MISSING tokens looked for.
+  const hasError = tree.rootNode.hasError;
   const root: SNode = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, kids: [] };
   if (!cursor.gotoFirstChild()) return root;
   const stack: SNode[] = [root];
   for (;;) {
     const parent = stack[stack.length - 1]!;
+    const id = cursor.nodeTypeId;
+    let sym = symbols[id];
+    if (!sym) {
+      sym = { type: cursor.nodeType, named: cursor.nodeIsNamed };
+      symbols[id] = sym;
+    }
     let node: SNode | null = null;
-    const missing = cursor.nodeIsMissing;
-    if (cursor.nodeIsNamed || missing) {
-      node = { type: cursor.nodeType, start: cursor.startIndex, end: cursor.endIndex, kids: [] };
+    const missing = hasError && cursor.nodeIsMissing;
+    if (sym.named || missing) {
+      const start = cursor.startIndex;
+      const word = !missing && WORDS.has(sym.type);
+      node = { type: sym.type, start, end: word ? wordEnd(text, start) : cursor.endIndex, kids: [] };
       if (missing) node.missing = true;
       parent.kids.push(node);
     }
-    if (node && cursor.gotoFirstChild()) {
+    if (node && !OPAQUE.has(sym.type) && !WORDS.has(sym.type) && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;
     }
