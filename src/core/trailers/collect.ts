@@ -188,7 +188,22 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
     }
   }
 
-  return { patches, findings, coverTags, orphans, of: (patch) => byPatch.get(patch) };
+  return { patches, findings: latestPerTag(findings), coverTags, orphans, of: (patch) => byPatch.get(patch) };
+}
+
+/**
+ * A tag followed through v1 -> v2 -> v3 is reported once, for the newest
+ * version it fails to reach, at the line where it was given.
+ */
+function latestPerTag(findings: Finding[]): Finding[] {
+  const lastIndex = new Map<string, number>();
+  findings.forEach((f, i) => {
+    if (f.rule === 'TAG-NOT-APPLIED' || f.rule === 'TAG-DROPPED') lastIndex.set(`${f.rule}|${f.file}|${f.line}|${f.column}`, i);
+  });
+  return findings.filter((f, i) => {
+    if (f.rule !== 'TAG-NOT-APPLIED' && f.rule !== 'TAG-DROPPED') return true;
+    return lastIndex.get(`${f.rule}|${f.file}|${f.line}|${f.column}`) === i;
+  });
 }
 
 /** Where a reply belongs: the In-Reply-To chain first, then References, then its version's patches. */
@@ -395,7 +410,6 @@ function carryAcross(before: PatchTrailers, entry: PatchTrailers, findings: Find
   const oldId = patchId(before.patch.diff);
   const newId = patchId(entry.patch.diff);
   const unchanged = oldId !== null && oldId === newId;
-  const from = `v${before.version.version}`;
   const to = `v${entry.version.version}`;
   for (const tag of before.tags) {
     if (!REVIEW_KEYS.has(tag.key.toLowerCase())) continue;
@@ -403,8 +417,8 @@ function carryAcross(before: PatchTrailers, entry: PatchTrailers, findings: Find
     if (entry.tags.some((o) => sameTag(o, tag) && (o.status === 'in-patch' || o.status === 'collected' || o.status === 'carried'))) continue;
     if (entry.tags.some((o) => sameTag(o, tag) && o.status === tag.status)) continue;
     const explained = changelogExplains(entry.version, tag) !== null;
-    const wasInPatch = tag.status === 'in-patch';
-    const where = wasInPatch ? `in ${from}'s patch` : `given on ${from}${tag.origin === 'reply' ? ' in a reply' : ''}`;
+    const wasInPatch = tag.via === 'patch';
+    const where = wasInPatch ? `in v${tag.version}'s patch` : `given on v${tag.version} in a reply`;
     if (unchanged) {
       entry.tags.push({ ...tag, status: 'carried', notice: `${where}; the diff is unchanged in ${to} (same patch-id)` });
       if (wasInPatch && !explained) {

@@ -182,3 +182,36 @@ test('across versions: a tag the author propagated is not reported', async () =>
   assert.deepEqual(tagsOf(c, 2).map((t) => t.split(' ')[0]), ['in-patch', 'in-patch', 'in-patch']);
   assert.deepEqual(c.findings, []);
 });
+
+test('every kernel tag is recognised in a reply; a tag followed across three versions is reported once, for the newest', async () => {
+  const keys = mail({ from: AUTHOR, subject: '[PATCH] mm: thing', id: 'p1@x' }, patchBody()) +
+    mail(
+      { from: 'Kim Kernel <kim@example.org>', subject: 'Re: [PATCH] mm: thing', id: 'r1@x', irt: 'p1@x' },
+      [
+        'Reviewed-by: Kim Kernel <kim@example.org>',
+        'Acked-by: Kim Kernel <kim@example.org>',
+        'Tested-by: Kim Kernel <kim@example.org>',
+        'Reported-by: Kim Kernel <kim@example.org>',
+        'Suggested-by: Kim Kernel <kim@example.org>',
+        'Co-developed-by: Kim Kernel <kim@example.org>',
+        'Signed-off-by: Kim Kernel <kim@example.org>',
+        'Assisted-by: Kim Kernel <kim@example.org>',
+        'Cc: Kim Kernel <kim@example.org>',
+        'Fixes: 1234567890ab ("mm: the old thing")',
+        'Closes: https://lore.kernel.org/r/bug@x',
+        'Link: https://lore.kernel.org/r/more@x',
+      ].join('\n'),
+    );
+  const c = await collect(keys);
+  assert.deepEqual(
+    c.patches[0].tags.filter((t) => t.origin === 'reply').map((t) => `${t.key} ${t.status}`),
+    ['Reviewed-by', 'Acked-by', 'Tested-by', 'Reported-by', 'Suggested-by', 'Co-developed-by', 'Signed-off-by', 'Assisted-by', 'Cc', 'Fixes', 'Closes', 'Link'].map((k) => `${k} collected`),
+  );
+  const three =
+    twoVersions([], 'c') + mail({ from: AUTHOR, subject: '[PATCH v3] mm: thing', id: 'p3@x' }, patchBody([], 'c'));
+  const c3 = await collect(three);
+  assert.deepEqual(tagsOf(c3, 3).slice(1).map((t) => t.split(' ')[0]), ['carried', 'carried']);
+  const notApplied = c3.findings.filter((f) => f.rule === 'TAG-NOT-APPLIED');
+  assert.equal(notApplied.length, 1);
+  assert.match(notApplied[0].message, /not in v3's patch/);
+});
