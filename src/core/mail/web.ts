@@ -60,6 +60,7 @@ export function readLorePage(src: Source, posted: number[]): MailMessage[] {
     const subject = start < p ? src.idx.line(start).trim() : '';
     const name = postedBy(src.idx.line(p)) ?? '';
     const body = decodeBody(src, p + 1, end, null, null);
+    const email = name ? ownTrailerEmail(body.lines, name) : '';
     out.push({
       file: src.file,
       index: k,
@@ -68,7 +69,7 @@ export function readLorePage(src: Source, posted: number[]): MailMessage[] {
       endLine: Math.max(start + 1, end),
       headers: [],
       subject,
-      from: name ? { name, email: '' } : null,
+      from: name ? { name, email } : null,
       to: [],
       cc: [],
       date: null,
@@ -130,4 +131,19 @@ export async function readOpenwallPage(src: Source, headerLine: number): Promise
   }
   while (end > headerLine + 1 && src.idx.line(end - 1).trim() === '') end--;
   return readMessage(src, headerLine, end, 0, 'openwall-page', false);
+}
+
+/**
+ * The page shows no address, but the poster's own `Signed-off-by:` /
+ * `Reviewed-by:` ... line in the same mail, under the same name, usually
+ * does; unquoted lines only.  '' when none matches.
+ */
+function ownTrailerEmail(lines: string[], name: string): string {
+  const want = name.toLowerCase();
+  for (const line of lines) {
+    if (line.length > 300 || line.startsWith('>')) continue;
+    const m = /^[A-Za-z]+(?:-[A-Za-z]+)*-by:\s*(.+?)\s*<([^<>\s@]+@[^<>\s]+)>\s*$/.exec(line);
+    if (m && m[1].replace(/^"|"$/g, '').toLowerCase() === want) return m[2];
+  }
+  return '';
 }

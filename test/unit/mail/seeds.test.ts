@@ -42,6 +42,11 @@ test('lore page: the patch and each reply are messages, author from "Posted by"'
     ],
   );
   const [patch, lance, david] = res.messages;
+  // The page shows no address; each poster's own tag line does.
+  assert.deepEqual(
+    res.messages.map((m) => m.from?.email),
+    ['lorenzo.stoakes@oracle.com', 'lance.yang@linux.dev', 'david@kernel.org'],
+  );
   assert.ok(patch.body.startsWith('This patch adds the ability to atomically set VMA flags'));
   assert.ok(patch.body.includes('\ndiff --git a/include/linux/mm.h b/include/linux/mm.h\n'));
   assert.equal(patch.endLine, 86, 'the patch ends before the reply subject line');
