@@ -50,7 +50,8 @@ export function readDamagedLine(file: string, line: string, lineNo: number, firs
   for (let m = MBOX_FROM.exec(line); m !== null; m = MBOX_FROM.exec(line)) {
     cuts.push(m.index + (m[0].startsWith('From') ? 0 : 1));
   }
-  if (cuts.length === 0 || cuts[0] > 0 && line.slice(0, cuts[0]).trim() !== '') cuts.unshift(0);
+  // Text before the first separator is a message too (the separator may be missing).
+  if (cuts.length === 0 || (cuts[0] > 0 && line.slice(0, cuts[0]).trim() !== '')) cuts.unshift(0);
   const out: MailMessage[] = [];
   for (let k = 0; k < cuts.length; k++) {
     const seg = line.slice(cuts[k], k + 1 < cuts.length ? cuts[k + 1] : line.length);

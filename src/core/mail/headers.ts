@@ -50,7 +50,7 @@ export function readHeaderBlock(idx: LineIndex, from: number, to: number, binary
   };
   for (; i < to; i++) {
     const text = idx.line(i);
-    if (text.length === 0 || /^[ \t]*$/.test(text) && !cur) {
+    if (text.length === 0 || (!cur && /^[ \t]*$/.test(text))) {
       flush();
       return { headers, bodyStart: i + 1, blankEnded: true };
     }
