@@ -62,7 +62,7 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
         file: pos.file,
         line: pos.line,
         column: pos.column,
-        ...(where ? { patchFile: where.path, patchLine: where.line } : {}),
+        ...(where && where.path ? { patchFile: where.path, patchLine: where.line } : where ? { patchLine: where.line } : {}),
         ...extra,
       };
       if (!f.sources || f.sources.length === 0) f.sources = rule.source;
