@@ -5,7 +5,7 @@
  * version, dropped, kept apart).
  *
  * `patchlens trailers --am OUT.mbx [--order GLOBS] [-S] [--no-cover-trailers]
- * [--add-link] FILE...` writes an am-ready mbox of the latest version with
+ * [--add-link] [--accept-unconfirmed] FILE...` writes an am-ready mbox of the latest version with
  * the collected trailers, in b4's order.
  */
 import type { Command } from '../io.js';
@@ -13,12 +13,13 @@ import { EXIT_OK, EXIT_USAGE } from '../io.js';
 import { readInputs } from '../files.js';
 import { readSeries } from '../../core/review.js';
 import { collectTrailers, type CollectedTag, type CollectedTrailers } from '../../core/trailers/collect.js';
-import { amTrailerLines, writeAmMbox, DEFAULT_LINK_TRAILER, type AmOptions } from '../../core/trailers/am.js';
+import { amTrailerLines, usableAddress, writeAmMbox, DEFAULT_LINK_TRAILER, type AmOptions } from '../../core/trailers/am.js';
 import type { Series } from '../../core/series/types.js';
 import type { Finding } from '../../core/findings.js';
 
 const USAGE = `usage: patchlens trailers [--json] FILE...
-       patchlens trailers --am OUT.mbx [--order GLOBS] [-S|--sloppy] [--no-cover-trailers] [--add-link] FILE...
+       patchlens trailers --am OUT.mbx [--order GLOBS] [-S|--sloppy] [--no-cover-trailers] [--add-link]
+                          [--accept-unconfirmed] FILE...
 `;
 
 /** Short names for the matrix cells. */
@@ -64,6 +65,7 @@ export const run: Command = async (argv, io) => {
     else if (arg === '-S' || arg === '--sloppy') am.sloppy = true;
     else if (arg === '--no-cover-trailers') am.coverTrailers = false;
     else if (arg === '--add-link') am.linkTrailer = DEFAULT_LINK_TRAILER;
+    else if (arg === '--accept-unconfirmed') am.unconfirmed = true;
     else if (arg === '--') continue;
     else if (arg.startsWith('-')) {
       io.err(`patchlens trailers: unknown option ${arg}\n${USAGE}`);
@@ -194,7 +196,8 @@ function amSummary(series: readonly Series[], collected: CollectedTrailers, am: 
       const own = new Set(p.tags.filter((t) => t.status === 'in-patch').map((t) => `${t.key}: ${t.value}`));
       for (const l of amTrailerLines(p, am)) if (!own.has(`${l.key}: ${l.value}`)) lines.push(`    + ${l.key}: ${l.value}`);
       for (const t of p.tags.filter((t) => t.status === 'mismatch' || t.status === 'unconfirmed' || t.status === 'dropped')) {
-        lines.push(`    ${MARK[t.status]} ${t.key}: ${t.value} (${t.status}${t.notice ? `: ${t.notice}` : ''})`);
+        const applied = t.status === 'unconfirmed' && am.unconfirmed && usableAddress(t) !== null;
+        lines.push(`    ${MARK[t.status]} ${t.key}: ${t.value} (${applied ? 'applied, ' : 'not applied, '}${t.status}${t.notice ? `: ${t.notice}` : ''})`);
       }
     }
     if (latest.missing.length) lines.push(`  missing in v${latest.version}: ${latest.missing.join(', ')} (taken from an earlier version when present)`);

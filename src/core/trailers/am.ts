@@ -37,6 +37,12 @@ export interface AmOptions {
   copyCcs?: boolean;
   /** Addresses whose tags are never applied (b4 `trailers-ignore-from`). */
   ignoreFrom?: string[];
+  /**
+   * Also apply tags that need confirmation (inline in prose, hidden or
+   * missing address) when an address is known for them; the caller shows
+   * each one's notice.
+   */
+  unconfirmed?: boolean;
 }
 
 export const DEFAULT_LINK_TRAILER = 'Link: https://patch.msgid.link/%s';
@@ -63,6 +69,13 @@ function equal(a: Line, b: Line): boolean {
   return a.value.trim().toLowerCase() === b.value.trim().toLowerCase();
 }
 
+/** The address a tag can be applied with: recovered, or as written when not hidden. */
+export function usableAddress(t: CollectedTag): string | null {
+  if (t.recoveredEmail) return t.recoveredEmail;
+  if (t.email && t.email.includes('@') && !t.email.includes('...') && !/protected\]/.test(t.email)) return t.email;
+  return null;
+}
+
 /** fnmatch with `*` and `?`, case-insensitive; no backtracking blowup on short globs. */
 function globMatch(glob: string, text: string): boolean {
   const re = new RegExp('^' + glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
@@ -76,9 +89,14 @@ export function amTrailerLines(entry: PatchTrailers, options: AmOptions = {}): L
     if (t.status === 'collected') return !(t.viaCover && options.coverTrailers === false);
     if (t.status === 'carried') return options.carried !== false;
     if (t.status === 'mismatch') return !!options.sloppy;
+    if (t.status === 'unconfirmed') return !!options.unconfirmed && usableAddress(t) !== null;
     return false;
   };
-  let fresh: Line[] = options.noAdd ? [] : entry.tags.filter(wanted).map(lineOf);
+  const asLine = (t: CollectedTag): Line => {
+    if (t.status !== 'unconfirmed') return lineOf(t);
+    return { key: t.key, value: `${t.name ?? ''} <${usableAddress(t)}>`.trim() };
+  };
+  let fresh: Line[] = options.noAdd ? [] : entry.tags.filter(wanted).map(asLine);
   const mySob = options.mySignoff ? { key: 'Signed-off-by', value: `${options.mySignoff.name} <${options.mySignoff.email}>` } : null;
   let addMySob = !!mySob;
   let body = own;

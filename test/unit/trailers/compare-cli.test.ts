@@ -131,3 +131,36 @@ test('patchlens diff compares the two latest versions by default, or the ones as
   const bad = fakeIO();
   assert.equal(await main(['diff', '--from', 'seven', path], bad.io), 2);
 });
+
+test('--am on the lore page copy of seed 000 adds the two reply tags after the patch\'s own', async () => {
+  const seeds = new URL('../../fixtures/seeds/', import.meta.url).pathname;
+  const { io, out, written } = fakeIO();
+  assert.equal(await main(['trailers', '--am', 'o.mbx', seeds + '000_dbfa3d816e84323d.txt'], io), 0);
+  assert.match(written.get('o.mbx')!, /Reviewed-by: Vlastimil Babka <vbabka@suse.cz>\nReviewed-by: Lance Yang <lance.yang@linux.dev>\nAcked-by: David Hildenbrand \(Red Hat\) <david@kernel.org>\n---/);
+  assert.match(out.join(''), /\+ Reviewed-by: Lance Yang/);
+});
+
+test('--accept-unconfirmed applies a tag without address once the input shows one, and says so', async () => {
+  const path = '/tmp/patchlens-unconfirmed-test.mbox';
+  const { writeFileSync } = await import('node:fs');
+  const reply = [
+    'From mboxrd@z Thu Jan  1 00:00:00 1970',
+    'From: Nora Noaddr <nora@example.org>',
+    'Subject: Re: [PATCH v1 1/4] mm: one',
+    'Date: Tue, 11 Nov 2025 10:00:00 +0000',
+    'Message-Id: <nora@x>',
+    'In-Reply-To: <v1-1@x>',
+    '',
+    'Acked-by: Nora Noaddr',
+    '',
+  ].join('\n');
+  writeFileSync(path, V1 + reply);
+  const plain = fakeIO();
+  assert.equal(await main(['trailers', '--am', 'o.mbx', path], plain.io), 0);
+  assert.doesNotMatch(plain.written.get('o.mbx')!, /Nora/);
+  assert.match(plain.out.join(''), /\? Acked-by: Nora Noaddr \(not applied, unconfirmed: no address; nora@example.org found/);
+  const accept = fakeIO();
+  assert.equal(await main(['trailers', '--am', 'o.mbx', '--accept-unconfirmed', path], accept.io), 0);
+  assert.match(accept.written.get('o.mbx')!, /Signed-off-by: Ann Author <ann@example.org>\nAcked-by: Nora Noaddr <nora@example.org>\n---/);
+  assert.match(accept.out.join(''), /\? Acked-by: Nora Noaddr \(applied, unconfirmed/);
+});
