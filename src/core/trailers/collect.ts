@@ -195,7 +195,15 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
  * A tag followed through v1 -> v2 -> v3 is reported once, for the newest
  * version it fails to reach, at the line where it was given.
  */
-function latestPerTag(findings: Finding[]): Finding[] {
+function latestPerTag(all: Finding[]): Finding[] {
+  // A cover-letter tag is judged once per patch: one notice is enough.
+  const seen = new Set<string>();
+  const findings = all.filter((f) => {
+    const k = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   const lastIndex = new Map<string, number>();
   findings.forEach((f, i) => {
     if (f.rule === 'TAG-NOT-APPLIED' || f.rule === 'TAG-DROPPED') lastIndex.set(`${f.rule}|${f.file}|${f.line}|${f.column}`, i);

@@ -17,10 +17,18 @@
  *     Tags a reply gives, as b4 collects them, plus the ones b4 drops
  *     silently (inline in prose, obfuscated address, no address).
  *
+ *   commitParts(patch) -> { message, trailers }                       (commit.ts)
+ *     The patch as the commit git am makes: Subject = title (so a body of
+ *     only trailers has them), in-body From: skipped, run-together trailers
+ *     of a mail whose line breaks were lost split at the known keys.
+ *
  *   collectTrailers(series, messages) -> CollectedTrailers            (collect.ts)
- *     Per patch of every version: the full list (patch and reply tags, with
- *     origin / version / pos / status), findings TAG-*, and the list that an
- *     am-ready mbox of that version would carry.
+ *     Per patch of every version (`of(patch)`): the full list, each a
+ *     Trailer plus status (in-patch | collected | carried | dropped |
+ *     mismatch | unconfirmed), via, viaCover, sender, notice,
+ *     recoveredEmail; `findings` (TAG-*); `coverTags`; `orphans` (tags in
+ *     replies whose patch is not in the input).  changelogExplains(version,
+ *     tag) finds the changelog line that accounts for tags changing.
  *
  *   patchId(diff) -> string | null                                    (patchid.ts)
  *     `git patch-id --stable` of a diff.
@@ -33,9 +41,14 @@
  *   checkSignoffChain(patch) -> Finding[]                             (signoff.ts)
  *     SOB-MISSING-AUTHOR, SOB-FROM-MISMATCH, SOB-CODEV-ORDER.
  *
- *   amMessage / writeAmMbox(collected, series, options) -> string     (am.ts)
- *     An am-ready mbox of the latest version with the collected trailers in
- *     b4's order; `parseTrailerOrder('Cc,Tested*,Reviewed*,*')`.
+ *   writeAmMbox(collected, series, options) -> string                 (am.ts)
+ *     An am-ready mbox of the latest version (missing patches of a partial
+ *     re-roll from the version before) with the collected trailers in b4's
+ *     order; options: order (b4 trailer-order globs), noAdd, sloppy,
+ *     coverTrailers, carried, mySignoff, linkTrailer, copyCcs, ignoreFrom,
+ *     unconfirmed.  amTrailerLines(entry, options) gives one patch's lines;
+ *     appendTrailers(commitMessage, trailers) adds tags to a local commit
+ *     message before any `---` notes it keeps (b4 trailers -u).
  *
  * Finding ids: TAG-NOT-APPLIED, TAG-DROPPED, TAG-SENDER-MISMATCH, TAG-INLINE,
  * TAG-OBFUSCATED, TAG-NO-EMAIL, TAG-DUPLICATE, SOB-MISSING-AUTHOR,
@@ -98,7 +111,7 @@ export function parseTrailerBlock(text: string, options: ParseTrailerOptions): P
 
 export { findReplyTags, isTagKey } from './replies.js';
 export type { ReplyTag } from './replies.js';
-export { collectTrailers, amTags } from './collect.js';
+export { collectTrailers, amTags, changelogExplains } from './collect.js';
 export type { CollectedTag, CollectedTrailers, PatchTrailers, TagStatus } from './collect.js';
 export { commitParts } from './commit.js';
 export type { CommitParts } from './commit.js';
@@ -106,5 +119,5 @@ export { patchId } from './patchid.js';
 export { compareVersions, changeSincePrevious, interdiff } from './compare.js';
 export type { PatchChange, PatchChangeKind, VersionComparison } from './compare.js';
 export { checkSignoffChain, signoffChain } from './signoff.js';
-export { amMessage, amTrailerLines, appendTrailers, writeAmMbox, DEFAULT_LINK_TRAILER } from './am.js';
+export { amMessage, amTrailerLines, appendTrailers, usableAddress, writeAmMbox, DEFAULT_LINK_TRAILER } from './am.js';
 export type { AmOptions } from './am.js';

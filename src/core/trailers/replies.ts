@@ -126,6 +126,10 @@ export function findReplyTags(message: MailMessage, options: ReplyTagOptions = {
       const inline = INLINE_RE.exec(line.length < 2000 ? line : line.slice(0, 2000));
       if (inline && inline.index > 0 && line.slice(0, inline.index).trim().length > 0) {
         const value = inline[2].trim().replace(/[.,;)]+$/, '');
+        // Prose about tags ("no Reviewed-by: tags yet") is not a tag: it must
+        // name an address, or the sender.
+        const senderName = message.from?.name?.toLowerCase() ?? '';
+        if (!value.includes('@') && !(senderName && value.toLowerCase().startsWith(senderName))) continue;
         out.push({ key: canonicalKey(inline[1]), value, person: parsePerson(value), bodyLine: i, via: 'inline' });
       }
     } else if (depth === 1 && options.quotedParent && attribution) {
