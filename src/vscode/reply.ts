@@ -86,8 +86,10 @@ export function composeReply(r: ReplyRequest): string {
       body.push(...intro.map((l) => quote(l)), '');
     }
   }
+  // Never quote the mail's own headers as context.
+  const bodyStart = m.bodyMap.length ? m.bodyMap.line(0) : first;
   for (const line of commented) {
-    const from = Math.max(line - CONTEXT, quotedUpTo + 1, first);
+    const from = Math.max(line - CONTEXT, quotedUpTo + 1, line >= bodyStart ? bodyStart : first);
     // Quote the diff / hunk headers the commented line sits under.
     const headers = line >= diffStart ? hunkHeaders(lines, diffStart, line, from) : [];
     if (from > quotedUpTo + 1 && quotedUpTo >= first) body.push('[...]', '');

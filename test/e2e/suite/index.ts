@@ -240,7 +240,8 @@ test('Compose Review Reply: threading headers, quoted hunk, finding and note inl
   const at = lines.indexOf(quotedPlus);
   assert.ok(at > 0, `the commented line is quoted: ${quotedPlus}`);
   assert.equal(lines[at + 2], 'This needs a comment.');
-  assert.ok(lines.some((l) => l.startsWith('> @@ ')), 'the hunk header is quoted');
+  assert.ok(lines.some((l) => l.startsWith('> @@')), 'the hunk header is quoted');
+  assert.ok(!lines.some((l) => /^> (Message-Id|Date):/.test(l)), 'mail headers are not quoted');
   assert.match(text, /^Reviewed-by: Test Reviewer <reviewer@example\.org>$/m);
   const draft = vscode.window.activeTextEditor?.document;
   assert.equal(draft?.getText(), text, 'the draft is open in a new editor');
