@@ -17,6 +17,9 @@ export interface SNode {
   missing?: boolean;
 }
 
+/** Shared by every leaf: leaves never get children. */
+const NO_KIDS: SNode[] = [];
+
 /** Per grammar symbol: its name and whether it is a named node (read once per process). */
 const symbols: ({ type: string; named: boolean } | undefined)[] = [];
 
@@ -57,11 +60,12 @@ export function lightTree(tree: ParserType.Tree, text: string): SNode {
     if (sym.named || missing) {
       const start = cursor.startIndex;
       const word = !missing && WORDS.has(sym.type);
-      node = { type: sym.type, start, end: word ? wordEnd(text, start) : cursor.endIndex, kids: [] };
+      const leaf = word || OPAQUE.has(sym.type);
+      node = { type: sym.type, start, end: word ? wordEnd(text, start) : cursor.endIndex, kids: leaf ? NO_KIDS : [] };
       if (missing) node.missing = true;
       parent.kids.push(node);
     }
-    if (node && !OPAQUE.has(sym.type) && !WORDS.has(sym.type) && cursor.gotoFirstChild()) {
+    if (node && node.kids !== NO_KIDS && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;
     }
