@@ -244,10 +244,13 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     let c = commentFirst;
     let pre = macroFirst;
     const codeRows: number[] = [];
+    /** First-pass scans, reused below when the emission starts a line in the same state. */
+    const scans: { s: LineScan; comment: boolean; pre: boolean }[] = [];
     for (let r = 0; r < lines.length; r++) {
       const text = lines[r]!.text;
       const wasComment = c;
       const s = scanLine(text, c, pre);
+      scans.push({ s, comment: c, pre });
       if (s.code && !s.preproc && !(wasComment && !/\*\//.test(text))) codeRows.push(r);
       if (rel + s.low < low) low = rel + s.low;
       rel += s.delta;
@@ -339,11 +342,13 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     let lastHead = '';
     let lastPre = false;
     let pendingHead: string | null = null;
-    for (const l of lines) {
+    for (let r = 0; r < lines.length; r++) {
+      const l = lines[r]!;
       out.push(l.text);
       rows.push(l);
       const wasComment = inComment;
-      const s = scanLine(l.text, inComment, preLine);
+      const cached = scans[r]!;
+      const s = cached.comment === inComment && cached.pre === preLine ? cached.s : scanLine(l.text, inComment, preLine);
       if (depth === 0 && !wasComment && !s.preproc) {
         const name = definitionName(l.text);
         if (name) {
