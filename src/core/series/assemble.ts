@@ -110,7 +110,8 @@ function patchKey(c: Classified, byId: Map<string, Classified>, seen = new Set<C
   const ancestors = [...c.message.references].reverse();
   if (c.message.inReplyTo) ancestors.unshift(c.message.inReplyTo);
   const parents = ancestors.map((id) => byId.get(id)).filter((p): p is Classified => p !== undefined);
-  const cover = parents.find((p) => p.role === 'cover');
+  // A partial re-roll (v3 2/2 sent in reply to the v2 cover) is its own version.
+  const cover = parents.find((p) => p.role === 'cover' && p.subject.version === c.subject.version);
   if (cover) return coverKey(cover);
   const chained = parents.find(
     (p) => p.role === 'patch' && !seen.has(p) && p.subject.version === c.subject.version && p.subject.total === c.subject.total,
@@ -218,7 +219,9 @@ function mergeVersions(groups: Group[]): Series[] {
     const coverBody = covers.length ? covers[covers.length - 1].message.body : '';
     const summary = readCoverSummary(coverBody);
     series.push({
-      title: groupTitle(latest) || summary.titles[0] || '(untitled)',
+      // A cover letter names the series best, even an older version's
+      // (a partial re-roll resends patches without one).
+      title: (covers.length ? groupTitle(cluster.filter((g) => g.cover).pop()!) : groupTitle(latest)) || summary.titles[0] || '(untitled)',
       versions,
       shortlogTitles: summary.titles,
       coverDiffstat: summary.files,

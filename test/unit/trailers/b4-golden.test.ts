@@ -110,13 +110,8 @@ const UPSTREAM_DIFFERENCES: Record<string, { reason: string; ours: (b4: Blocks) 
   },
   'partial-reroll-ref-defaults': {
     reason:
-      'Not yet comparable: the series assembly files v3 2/2 (which threads under the v2 cover) as a resend inside v2, so the am output is v2 2/2 with its own reply tag instead of b4\'s v3 2/2.',
-    ours: (b4) =>
-      b4.map((b) =>
-        b.subject === 'Simple test 2'
-          ? { ...b, trailers: b.trailers.map((t) => (t.includes('Coverletter') ? 'Reviewed-by: Followup Reviewer1 <followup-reviewer1@example.com>' : t)) }
-          : b,
-      ),
+      'v3 2/2 is a new version of patch 2 (its diff changed). The Reviewed-by given on the v2 cover letter reviewed v2; we do not apply it to the changed v3 2/2 (it is reported as not carried), b4 applies it because the re-roll was sent in the v2 thread.',
+    ours: dropLine('Simple test 2', 'Reviewed-by: Coverletter Reviewer1 <followup-reviewer1@example.com>'),
   },
   'with-cover-ref-addlink': {
     reason: MERGED_SAME_ADDRESS,
@@ -289,10 +284,6 @@ const B4_012_DIFFERENCES: Record<string, { reason: string; mismatchesOnlyB4?: st
   'b4-trailers-followup-stripped-lines': {
     reason: '0.12 appends the new trailer after the diff when context lines lost their space; we put it in the trailer block, as upstream b4 does.',
     amDiffers: 'after-diff',
-  },
-  'b4-trailers-followup-partial-reroll': {
-    reason: 'pending: the series assembly keeps v3 2/2 inside v2 (no v3), so the am output is v2 (b4: v3 with 1/2 from v2).',
-    amDiffers: 'series',
   },
 };
 
