@@ -9,6 +9,8 @@
  *   __acquires(x), __releases(x), __free(kfree) -> spaces
  *   list_for_each_entry(a, b, c) { ... }        -> while              (a, b, c) { ... }
  *   scoped_guard(mutex, &m) { ... }             -> if          (mutex, &m) { ... }
+ *   DEFINE_GUARD(name, struct mm_struct *, ...) -> spaces (a top-level macro whose
+ *                                                  arguments are types, not values)
  */
 
 /** Annotations that are plain words: dropped. */
@@ -35,6 +37,11 @@ const CALL_RE = new RegExp(`\\b(?:${CALL_ANNOTATIONS.join('|')})\\s*\\(`, 'g');
 /** Iterator macros: `list_for_each_entry(`, `for_each_vma(`, `xa_for_each(`, `mas_for_each(` ... */
 const LOOP_RE = /\b\w*for_each\w*(?=\s*\()/g;
 const SCOPE_RE = /\bscoped_(?:cond_)?guard(?=\s*\()/g;
+/** A macro invocation alone at the top level (column 0). */
+const TOP_MACRO_RE = /^[A-Z_][A-Z0-9_]*\(/gm;
+const NEXT_CODE = /\S/g;
+/** Arguments that are types: C cannot parse them as an expression list. */
+const TYPE_ARGS = /\b(?:struct|union|enum|unsigned|signed|const|int|long|short|char|void|bool|u8|u16|u32|u64|size_t)\b|\*\s*[,)]/;
 
 export interface Neutralized {
   text: string;
@@ -76,6 +83,29 @@ function isStatementMacro(text: string, at: number, len: number): boolean {
   return k < text.length && text[k] !== ';' && text[k] !== ')' && text[k] !== ',';
 }
 
+/** Blanks top-level macro invocations with type arguments (DEFINE_GUARD, DEFINE_LOCK_GUARD_1 ...). */
+function blankTypeMacros(text: string): string {
+  const parts: string[] = [];
+  let last = 0;
+  TOP_MACRO_RE.lastIndex = 0;
+  for (let m = TOP_MACRO_RE.exec(text); m; m = TOP_MACRO_RE.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const end = closeParen(text, open);
+    if (text[end - 1] !== ')') continue;
+    const eol = text.indexOf('\n', end);
+    const rest = text.slice(end, eol < 0 ? text.length : eol);
+    if (!/^\s*;?\s*$/.test(rest)) continue;
+    NEXT_CODE.lastIndex = eol < 0 ? text.length : eol + 1;
+    const next = NEXT_CODE.exec(text);
+    if (next && next[0] === '{') continue; // a function-defining macro (SYSCALL_DEFINE3 ...)
+    if (!TYPE_ARGS.test(text.slice(open, end))) continue;
+    parts.push(text.slice(last, m.index), spaces(text.slice(m.index, end)));
+    last = end;
+    TOP_MACRO_RE.lastIndex = end;
+  }
+  return parts.length ? parts.join('') + text.slice(last) : text;
+}
+
 export function neutralize(text: string): Neutralized {
   const loops = new Set<number>();
   const scopes = new Set<number>();
@@ -95,6 +125,8 @@ export function neutralize(text: string): Neutralized {
     }
     if (parts.length) out = parts.join('') + out.slice(last);
   }
+  TOP_MACRO_RE.lastIndex = 0;
+  if (TOP_MACRO_RE.test(out)) out = blankTypeMacros(out);
   const src = out;
   out = out.replace(LOOP_RE, (m: string, offset: number) => {
     if (m.length < 5 || !isStatementMacro(src, offset, m.length)) return m;
