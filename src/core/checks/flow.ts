@@ -444,9 +444,12 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   interface LoopCtx { breaks: LockState[] }
 
   let lastHunk: number | undefined;
+  /** The most recent live states: code after a goto or return with no label before it is reached from a block the hunk cut. */
+  let lastLive: LockState[] = [EMPTY];
   const itemPos = (item: FlowItem): SourcePos =>
     item.kind === 'call' ? item.call.pos : item.kind === 'assign' ? item.assign.pos : item.pos;
 
+  let depth = 0;
   const walk = (items: FlowItem[], input: LockState[], loop: LoopCtx | null): LockState[] => {
     let states = input;
     for (const item of items) {
@@ -457,11 +460,17 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       if (env.hunkOf) {
         const h = env.hunkOf(itemPos(item));
         if (h !== undefined) {
-          if (lastHunk !== undefined && h !== lastHunk) states = dedupe(states.map(gap));
+          // Hidden code lies between two hunks: whatever it did, it may reach the next hunk.
+          if (lastHunk !== undefined && h !== lastHunk) states = dedupe([...states, ...lastLive].map(gap));
           lastHunk = h;
         }
       }
-      if (states.length === 0 && item.kind !== 'label') continue;
+      if (states.length === 0 && item.kind !== 'label') {
+        // Reachable only from a block whose start the hunk cut (`goto out; }` with its `if` above the hunk).
+        if (loop !== null || depth > 0) continue;
+        states = lastLive;
+      }
+      if (states.length > 0) lastLive = states;
       switch (item.kind) {
         case 'call':
           states = states.map((s) => applyCall(s, item.call, false));
@@ -510,8 +519,11 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           break;
         case 'break':
         case 'continue':
-          if (loop) loop.breaks.push(...states);
-          states = [];
+          // Outside a loop this is a switch's break: the path goes on after the switch.
+          if (loop) {
+            loop.breaks.push(...states);
+            states = [];
+          }
           break;
       }
     }
@@ -547,17 +559,27 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         if (!new RegExp(`(^|[^\\w>.])${escapeRe(pend.variable)}($|[^\\w])`).test(item.condition)) continue;
         const p = polarity(item.condition, null, pend.variable);
         const strip = (x: LockState): LockState => ({ ...x, pending: x.pending.filter((q) => q !== pend) });
+        if (p.then === null && p.else === null) {
+          // Not a test of the result but a use of it (`pte_same(*vmf->pte, ...)`): the code takes success for granted.
+          [t, e] = [acquire(strip(t), pend.spec, pend.call), acquire(strip(e), pend.spec, pend.call)];
+          continue;
+        }
         [t, e] = branchOn(strip(t), strip(e), pend.spec, pend.call, p, null);
       }
       if (pure) {
         t = { ...t, known: [...t.known.filter((k) => !thenLearns.includes(k)), ...thenLearns] };
         e = { ...e, known: [...e.known.filter((k) => !elseLearns.includes(k)), ...elseLearns] };
       }
-      if (goesThen) thenIn.push(t);
-      if (goesElse) elseIn.push(e);
+      // A failed acquisition whose branch is empty (`if (!pte)` with nothing under it) lost its
+      // goto or return to a hunk cut or a parse gap: such a path does not go on.
+      const failedHere = (x: LockState) => x.gone.length > s.gone.length && x.gone.slice(s.gone.length).some((g) => g.how === 'failed');
+      if (goesThen && !(item.then.length === 0 && failedHere(t))) thenIn.push(t);
+      if (goesElse && !(item.else !== null && item.else.length === 0 && failedHere(e))) elseIn.push(e);
     }
+    depth++;
     const thenOut = walk(item.then, dedupe(thenIn), loop);
     const elseOut = item.else ? walk(item.else, dedupe(elseIn), loop) : elseIn;
+    depth--;
     return dedupe([...thenOut, ...elseOut]);
   };
 

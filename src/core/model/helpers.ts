@@ -198,6 +198,7 @@ const TREE: HelperSpec[] = [
     note: 'vma_mark_attached() asserts write-locked and detached', source: [SRC.MM_VMA, SRC.FIX_AD9F006] }),
   h({ name: 'vma_iter_bulk_store', kind: 'tree-store', storesVma: 1, requires: [use('vma_lock', 'write', 1)], source: [SRC.MM_MMH] }),
   h({ name: 'vma_iter_store', kind: 'tree-store', storesVma: 1, source: [SRC.MM_VMA] }),
+  h({ name: 'vma_iter_store_gfp', kind: 'tree-store', storesVma: 1, note: 'do_brk_flags() stores its new VMA with it', source: [SRC.MM_VMA] }),
   h({ name: 'vma_mas_store', kind: 'tree-store', storesVma: 0, source: [{ file: 'mm/mmap.c', kernel: 'v6.1' }] }),
   h({ name: 'vma_prepare', kind: 'acquire', requires: [MMAP_WRITE], acquires: [use('i_mmap', 'write'), use('anon_vma', 'write')],
     note: 'callers vma_start_write() every VMA involved first (c9d6e982c3f8)', source: [SRC.MM_VMA] }),

@@ -5,11 +5,10 @@
  */
 import type { Address, MailMessage } from '../types.js';
 import { diffStat } from '../diff/index.js';
-import { findSeparator, findTrailerBlock, type TrailerBlockLayout } from '../trailers/parse.js';
-import { parsePerson } from '../trailers/person.js';
+import { readCommit } from '../trailers/commit.js';
 import { readStatEntries } from './cover.js';
 import { parseSubject } from './subject.js';
-import type { FileStat, Patch, SubjectInfo, Trailer } from './types.js';
+import type { FileStat, Patch, SubjectInfo } from './types.js';
 
 /** Where the parts of a body start, as 0-based body line numbers. */
 export interface BodyLayout {
@@ -113,29 +112,6 @@ export function parseAddress(value: string): Address | null {
   return { name: text, email: /@/.test(text) ? text : '' };
 }
 
-/**
- * The trailer block.  A mail that lost its line breaks (shape 'damaged') has
- * them re-inserted by the reader but no blank line before the trailers, so
- * git's "last paragraph" rule would see none: there the block is the run of
- * trailer lines at the end of the message.
- */
-function trailerBlockOf(message: MailMessage, commitLines: string[]): TrailerBlockLayout {
-  if (message.shape !== 'damaged') return findTrailerBlock(commitLines);
-  let start = commitLines.length;
-  while (start > 0 && (findSeparator(commitLines[start - 1]) > 0 || commitLines[start - 1].startsWith('(cherry picked from'))) {
-    start--;
-  }
-  const block = findTrailerBlock(['(recovered message)', '', ...commitLines.slice(start)]);
-  const shift = (n: number) => n + start - 2;
-  return {
-    ...block,
-    start: block.start < 0 ? -1 : shift(block.start),
-    end: shift(block.end),
-    messageEnd: shift(block.messageEnd),
-    trailers: block.trailers.map((t) => ({ ...t, line: shift(t.line), endLine: shift(t.endLine) })),
-  };
-}
-
 /** No readable diff: the files the diffstat after `---` names, if any. */
 function statOnly(lines: string[], layout: BodyLayout): FileStat[] {
   if (layout.messageEnd >= lines.length) return [];
@@ -148,21 +124,8 @@ export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubj
   const layout = layoutBody(lines);
   const commitLines = lines.slice(0, layout.messageEnd);
   const commitText = commitLines.join('\n');
-  const block = trailerBlockOf(message, commitLines);
-  const trailers: Trailer[] = block.trailers.map((raw) => {
-    const person = parsePerson(raw.value);
-    return {
-      key: raw.key,
-      value: raw.value,
-      name: person.name || null,
-      email: person.email || null,
-      origin: 'patch',
-      version: subject.version,
-      pos: { file: message.file, line: message.bodyMap.line(raw.line), column: message.bodyMap.column(raw.line) },
-    };
-  });
-  const commitEnd = block.start >= 0 ? block.start : commitLines.length;
-  const commitMessage = commitLines.slice(0, commitEnd).join('\n').trimEnd();
+  // The commit git am would make: in-body headers out, the Subject as title.
+  const commit = readCommit(message, subject.version, lines, layout.messageEnd);
   const diff = layout.diffStart >= 0 ? lines.slice(layout.diffStart, layout.diffEnd).join('\n') + '\n' : '';
   // The commit title is the in-body Subject when there is one; the mail's
   // own subject still decides the counter and version.
@@ -174,8 +137,8 @@ export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubj
     subject: commitSubject,
     author: authorOf(message, hasPatch),
     date: inBodyHeader(message, 'date', hasPatch) ?? message.date,
-    commitMessage,
-    trailers,
+    commitMessage: commit.message,
+    trailers: commit.trailers,
     diff,
     diffBodyLine: layout.diffStart,
     files: diff ? diffStat(diff) : statOnly(lines, layout),

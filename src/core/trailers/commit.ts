@@ -7,7 +7,7 @@
  * has its run-together trailers split at the known keys.
  */
 import type { Patch, Trailer } from '../series/types.js';
-import { layoutBody } from '../series/patch.js';
+import type { MailMessage } from '../types.js';
 import { KERNEL_TRAILER_KEYS } from './keys.js';
 import { findTrailerBlock, splitRunTogetherTrailers, type RawTrailer } from './parse.js';
 import { parsePerson } from './person.js';
@@ -18,15 +18,18 @@ export interface CommitParts {
   trailers: Trailer[];
 }
 
-const cache = new WeakMap<Patch, CommitParts>();
-
+/** The commit view of a patch, as readPatch (series/patch.ts) computed it. */
 export function commitParts(patch: Patch): CommitParts {
-  const hit = cache.get(patch);
-  if (hit) return hit;
-  const m = patch.message;
-  const lines = m.body.split('\n');
-  const layout = layoutBody(lines);
-  const commitLines = lines.slice(0, layout.messageEnd);
+  return { message: patch.commitMessage, trailers: patch.trailers };
+}
+
+/**
+ * Reads the commit of a message: `lines` is its body split at LF and
+ * `messageEnd` the body line where the commit text ends (the `---` line or
+ * the diff), as series/patch.ts layoutBody finds it.
+ */
+export function readCommit(m: MailMessage, version: number, lines: readonly string[], messageEnd: number): CommitParts {
+  const commitLines = lines.slice(0, messageEnd);
   // In-body `From:` / `Subject:` / `Date:` lines are headers to git am, not commit text.
   let top = 0;
   const inBody = m.inBody?.length ?? 0;
@@ -45,7 +48,7 @@ export function commitParts(patch: Patch): CommitParts {
     }
     if (lastProse >= 0) raws = raws.filter((r) => r.line - top > lastProse);
   }
-  let messageEnd = raws.length ? raws[0].line : commitLines.length;
+  let commitEnd = raws.length ? raws[0].line : commitLines.length;
   if (!raws.length && m.shape === 'damaged') {
     const at = lines.findIndex((l) => l.includes('Signed-off-by:'));
     if (at >= 0) {
@@ -53,7 +56,7 @@ export function commitParts(patch: Patch): CommitParts {
       const from = line.search(/\b(?:Signed-off-by|Co-developed-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by):/);
       const stop = line.indexOf(' --- ', from);
       raws = splitRunTogetherTrailers(line.slice(from, stop > 0 ? stop : undefined), KERNEL_TRAILER_KEYS).map((r) => ({ ...r, line: at, endLine: at + 1 }));
-      messageEnd = commitLines.length;
+      commitEnd = commitLines.length;
     }
   }
   const map = m.bodyMap;
@@ -65,7 +68,7 @@ export function commitParts(patch: Patch): CommitParts {
       name: person.name || null,
       email: person.email || null,
       origin: 'patch',
-      version: patch.subject.version,
+      version,
       pos: {
         file: m.file,
         line: raw.line < map.length ? map.line(raw.line) : m.startLine,
@@ -73,7 +76,5 @@ export function commitParts(patch: Patch): CommitParts {
       },
     };
   });
-  const parts = { message: commitLines.slice(top, Math.max(top, messageEnd)).join('\n').replace(/\s+$/, ''), trailers };
-  cache.set(patch, parts);
-  return parts;
+  return { message: commitLines.slice(top, Math.max(top, commitEnd)).join('\n').replace(/\s+$/, ''), trailers };
 }
