@@ -50,12 +50,21 @@ test('--json carries the keys the issue names', async () => {
   assert.equal(patch.index, 14);
   assert.equal(patch.subject, '[PATCH 14/14] mm: lock newly mapped VMA with corrected ordering');
   assert.deepEqual(patch.author, { name: 'Hugh Dickins', email: 'hughd@google.com' });
-  assert.equal(typeof patch.messageId, 'string');
+  assert.equal(patch.messageId, null, 'a format-patch file kept in a packager repo has no Message-ID');
   assert.deepEqual(patch.files.map((f: { path: string; added: number; deleted: number }) => [f.path, f.added, f.deleted]), [['mm/mmap.c', 2, 2]]);
   const tested = patch.trailers.find((t: { key: string }) => t.key === 'Tested-by');
   assert.ok(tested);
   assert.deepEqual([typeof tested.name, typeof tested.email, tested.origin, tested.version], ['string', 'string', 'patch', 1]);
   assert.deepEqual(json.problems, []);
+});
+
+test('--json: the Message-ID of a list mail', async () => {
+  const { io, out } = fakeIO();
+  const file = join(root, 'test/fixtures/corpus/real/001-mm-khugepaged-collapse-pte-mapped-thp-with-mmap-read-lock.patch');
+  assert.equal(await main(['summarize', '--json', file], io), 0);
+  const [patch] = JSON.parse(out()).series[0].patches;
+  assert.equal(patch.messageId, 'b53be6a4-7715-51f9-aad-f1347dcb7c4@google.com');
+  assert.deepEqual([patch.index, patch.version], [10, 3]);
 });
 
 test('an unreadable FILE: exit 2 and one line naming it', async () => {
