@@ -41,13 +41,20 @@ export class PatchHoverProvider implements vscode.HoverProvider {
       else if (flag) parts.push(flagHover(flag));
       if (helper || flag) range = word;
     }
-    if (!parts.length) return undefined;
+    if (!parts.length) {
+      this.record(t0);
+      return undefined;
+    }
     const md = new vscode.MarkdownString(parts.join('\n\n---\n\n'));
     md.isTrusted = false;
     md.supportHtml = false;
+    this.record(t0);
+    return new vscode.Hover(md, range);
+  }
+
+  private record(t0: number): void {
     this.times.push(performance.now() - t0);
     if (this.times.length > 1000) this.times.splice(0, 500);
-    return new vscode.Hover(md, range);
   }
 }
 
