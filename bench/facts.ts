@@ -14,6 +14,7 @@ import { readDiff } from '../src/core/diff/index.js';
 import { hunkImages } from '../src/core/diff/images.js';
 import { extractPatchFacts } from '../src/core/c/index.js';
 import { parseC } from '../src/core/c/parser.js';
+import { applyToTree } from '../src/core/c/tree.js';
 import type { LineMap } from '../src/core/types.js';
 
 const real = join(fileURLToPath(new URL('.', import.meta.url)), '../test/fixtures/corpus/real');
@@ -97,6 +98,49 @@ export async function bench(): Promise<string[]> {
   ];
 }
 
+/**
+ * Kernel-tree mode against a real tree (PATCHLENS_KERNEL_TREE=/path/to/linux):
+ * how many hunks of corpus/real apply to it, and how.
+ */
+export function treeApplyRate(tree: string): string[] {
+  let hunks = 0;
+  let exact = 0;
+  let moved = 0;
+  let whitespace = 0;
+  let failed = 0;
+  let already = 0;
+  let missing = 0;
+  let files = 0;
+  let wholeFiles = 0;
+  for (const c of cases()) {
+    for (const f of readDiff(c.diff).files) {
+      if (f.binary || f.hunks.length === 0) continue;
+      files++;
+      const r = applyToTree(tree, f, c.name, c.map);
+      hunks += f.hunks.length;
+      if (r.ok) wholeFiles++;
+      for (const n of r.notApplied) {
+        if (/is not in the tree/.test(n.reason)) missing++;
+        else if (/^already in /.test(n.reason)) already++;
+        else failed++;
+      }
+      if (r.notApplied.length === 0 || r.notApplied.some((n) => !/is not in the tree/.test(n.reason))) {
+        const applied = f.hunks.length - r.notApplied.length;
+        whitespace += r.fuzzyWhitespace.length;
+        moved += [...r.offsets.keys()].filter((h) => !r.fuzzyWhitespace.includes(h)).length;
+        exact += applied - r.fuzzyWhitespace.length - [...r.offsets.keys()].filter((h) => !r.fuzzyWhitespace.includes(h)).length;
+      }
+    }
+  }
+  const pct = (n: number): string => ((100 * n) / hunks).toFixed(1) + '%';
+  return [
+    `kernel tree ${tree}: ${files} files, ${wholeFiles} patched whole; ${hunks} hunks: ${exact} apply at their line (${pct(exact)}), ` +
+      `${moved} at another line (${pct(moved)}), ${whitespace} only ignoring whitespace (${pct(whitespace)}), ` +
+      `${already} already in the tree (${pct(already)}), ${failed} do not apply (${pct(failed)}), ${missing} in files the tree lacks (${pct(missing)})`,
+  ];
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const line of await bench()) console.log(line);
+  if (process.env.PATCHLENS_KERNEL_TREE) for (const line of treeApplyRate(process.env.PATCHLENS_KERNEL_TREE)) console.log(line);
 }

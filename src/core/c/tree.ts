@@ -77,7 +77,11 @@ export function applyToTree(tree: string, file: DiffFile, doc: string, map: Line
       if (pos >= 0) result.fuzzyWhitespace.push(h.index);
     }
     if (pos < 0) {
-      result.notApplied.push({ hunk: h.index, pos: docPos(doc, map, h.hunk.headerLine, -1), reason: mismatch(source, h.pre, expected, oldPath) });
+      // A tree newer than the patch may hold it already: look for the post-image.
+      const post = h.post.map((l) => l.text);
+      const done = h.post.some((l) => l.change === '+') ? find(source, post, expected, 0, false) : -1;
+      const reason = done >= 0 ? `already in ${oldPath}: its post-image is at line ${done + 1}` : mismatch(source, h.pre, expected, oldPath);
+      result.notApplied.push({ hunk: h.index, pos: docPos(doc, map, h.hunk.headerLine, -1), reason });
       at.push(-1);
       continue;
     }

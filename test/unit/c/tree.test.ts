@@ -100,3 +100,19 @@ test('kernel-tree mode: a file missing from the tree, and a hunk that moved', ()
   const f2 = extractPatchFacts({ file: 'p', diff: missing, map: identityMap(10) }, { tree });
   assert.deepEqual(f2.notApplied!.map((n) => [n.path, n.pos.line, n.reason]), [['mm/none.c', 4, 'mm/none.c is not in the tree']]);
 });
+
+test('kernel-tree mode: a hunk the tree already holds is told apart from one that does not apply', () => {
+  const applied = [
+    'diff --git a/mm/madvise.c b/mm/madvise.c',
+    '--- a/mm/madvise.c',
+    '+++ b/mm/madvise.c',
+    '@@ -9,3 +9,3 @@ static long madvise_guard_install(struct madvise_behavior *madv_behavior)',
+    ' \tif (!is_valid_guard_vma(vma, /* allow_locked = */false))',
+    '-\t\treturn -EPERM;',
+    '+\t\treturn -EINVAL;',
+    ' ',
+    '',
+  ].join('\n');
+  const facts = extractPatchFacts({ file: 'old.patch', diff: applied, map: identityMap(10) }, { tree });
+  assert.deepEqual(facts.notApplied!.map((n) => [n.hunk, n.pos.line, n.reason]), [[0, 4, 'already in mm/madvise.c: its post-image is at line 9']]);
+});
