@@ -1,0 +1,161 @@
+/**
+ * Golden tests of the lock checks on real patch text: every rule fires on a
+ * real patch with a documented bug put in (test/fixtures/checks/README.md)
+ * or on a seed, at the line a reviewer would point at, and stays silent on a
+ * near miss (the unmodified real patch, or the bug fixed).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { review } from '../../../src/core/review.js';
+import { RULES } from '../../../src/core/checks/index.js';
+import type { Finding } from '../../../src/core/findings.js';
+
+const ROOT = new URL('../../../', import.meta.url);
+const path = (p: string) => new URL(p, ROOT).pathname;
+const LOCK_RULES = new Set(RULES.map((r) => r.id));
+
+const cache = new Map<string, Promise<Finding[]>>();
+function findings(file: string): Promise<Finding[]> {
+  if (!cache.has(file)) {
+    cache.set(file, review([{ file, data: readFileSync(path(file)) }]).then((r) => r.findings.filter((f) => LOCK_RULES.has(f.rule))));
+  }
+  return cache.get(file)!;
+}
+
+/** 1-based line of the n-th line containing `needle` (so the test says what the reviewer sees). */
+function lineOf(file: string, needle: string, nth = 1): number {
+  const lines = readFileSync(path(file), 'utf8').split('\n');
+  let seen = 0;
+  for (let i = 0; i < lines.length; i++) if (lines[i].includes(needle) && ++seen === nth) return i + 1;
+  throw new Error(`${needle} not in ${file}`);
+}
+
+const F = 'test/fixtures/checks/';
+const REAL = 'test/fixtures/corpus/real/';
+const real = (n: string) => {
+  const names: Record<string, string> = {
+    '001': '001-mm-khugepaged-collapse-pte-mapped-thp-with-mmap-read-lock.patch',
+    '007': '007-mm-replace-vma-start-write-with-vma-start-write-killable.patch',
+    '011': '011-mm-introduce-lock-vma-under-rcu-to-be-used-from-arch-specifi.patch',
+    '015': '015-mm-khugepaged-use-vma-start-write-killable-in-collapse-huge.patch',
+    '027': '027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch',
+    '039': '039-mm-fix-double-page-fault-on-arm64-if-pte-af-is-cleared.patch',
+    '063': '063-mm-handle-userfaults-under-vma-lock.patch',
+    '081': '081-mm-lock-newly-mapped-vma-with-corrected-ordering.patch',
+  };
+  return REAL + names[n];
+};
+
+interface Firing {
+  rule: string;
+  file: string;
+  /** Text of the line the finding must sit on. */
+  at: string;
+  nth?: number;
+  severity: 'error' | 'warning' | 'info';
+  /** Words the message must contain. */
+  says: RegExp;
+  /** For LOCK-* rules: text of the acquisition / use line on the path. */
+  pathAt?: string;
+}
+
+const FIRING: Firing[] = [
+  { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-mismatch-001-keeps-vma-start-write.patch`, at: '+\tmmap_assert_locked(mm);', severity: 'error',
+    says: /mmap_assert_locked\(\).*vma_start_write\(\).*write/, pathAt: ' \tvma_start_write(vma);' },
+  { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-mismatch-011-write-assert-after-read-lock.patch`, at: '+\tvma_assert_write_locked(vma);', severity: 'error',
+    says: /vma_assert_write_locked\(\).*vma_start_read\(\)/, pathAt: '+\tif (!vma_start_read(vma))' },
+  { rule: 'LOCK-REQUIRES', file: `${F}requires-001-read-lock-caller.patch`, at: '\t\t\tresult = collapse_pte_mapped_thp(mm, addr, true);', severity: 'error',
+    says: /collapse_pte_mapped_thp\(\) needs mmap_lock \(write\).*mmap_read_lock\(\)/, pathAt: '+\t\t\tmmap_read_lock(mm);' },
+  { rule: 'LOCK-ORDER', file: `${F}lock-order-081-reversed.patch`, at: '+\tvma_start_write(vma);', severity: 'error',
+    says: /vma_start_write\(\).*i_mmap_rwsem.*1c7873e33645/, pathAt: 'i_mmap_lock_write(vma->vm_file->f_mapping);' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-039-return-holding-ptl.patch`, at: '+\t\t\treturn false;', severity: 'error',
+    says: /returns false with the PTE ptl .*still held.*pte_unmap_unlock\(\)/, pathAt: '+\t\tvmf->pte = pte_offset_map_lock(' },
+  { rule: 'LOCK-SLEEP-ATOMIC', file: `${F}sleep-039-copy-from-user.patch`, at: '+\tif (copy_from_user(kaddr, uaddr, PAGE_SIZE)) {', severity: 'error',
+    says: /copy_from_user\(\) may sleep.*PTE ptl/, pathAt: '+\t\tvmf->pte = pte_offset_map_lock(' },
+  { rule: 'LOCK-KILLABLE-UNCHECKED', file: `${F}killable-015-unchecked.patch`, at: '+\tvma_start_write_killable(vma);', severity: 'error',
+    says: /result of vma_start_write_killable\(\) is ignored/ },
+  { rule: 'FLAG-ATOMIC-NOT-ALLOWED', file: `${F}flag-atomic-locked-bit.patch`, at: 'vma_flag_set_atomic(vma, VM_LOCKED_BIT);', severity: 'error',
+    says: /VM_LOCKED is not in VM_ATOMIC_SET_ALLOWED/ },
+  { rule: 'FLAG-BIT-COLLISION', file: `${F}flag-collision-maybe-guard-bit12.patch`, at: '+#define VM_MAYBE_GUARD  BIT(VM_MAYBE_GUARD_BIT)', severity: 'error',
+    says: /VM_MAYBE_GUARD is bit 12 \(0x1000\).*VM_UFFD_WP/ },
+  { rule: 'FLAG-NOT-REGISTERED', file: `${F}flag-unregistered-maybe-guard.patch`, at: '+#define VM_MAYBE_GUARD  BIT(VM_MAYBE_GUARD_BIT)', severity: 'warning',
+    says: /VM_MAYBE_GUARD is not added to include\/trace\/events\/mmflags\.h, fs\/proc\/task_mmu\.c, tools\/testing\/vma\// },
+  { rule: 'VMA-INSERT-UNLOCKED', file: `${F}insert-unlocked-007-drops-vma-start-write.patch`, at: '+\tif (vma_iter_store_gfp(vmi, vma, GFP_KERNEL)) {', severity: 'error',
+    says: /vma_iter_store_gfp\(\) stores the new VMA vma.*vma_start_write\(vma\)/, pathAt: '\tvma = vm_area_alloc(mm);' },
+  { rule: 'BUG-ON-ADDED', file: real('063'), at: '+\tVM_BUG_ON_VMA(', severity: 'info', says: /VM_BUG_ON_VMA\(\).*VM_WARN_ON_ONCE_VMA\(\)/ },
+  { rule: 'WARN-SIDE-EFFECT', file: `${F}warn-side-effect-027-clearing-read.patch`, at: 'pmdp_get_and_clear(vma->vm_mm, addr, pmdp)', severity: 'warning',
+    says: /pmdp_get_and_clear\(\).*CONFIG_DEBUG_VM/ },
+  // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
+  { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
+    says: /userfaultfd_wp\(\).*no longer calls/ },
+  // Seed 003: the interdiff's mm_types.h comment names __vma_exit_exclusive_locked(), which v4 renames.
+  { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/003_6bc468803e1b8b4d.txt', at: '+\t * __vma_exit_exclusive_locked() completion which will decrement the', severity: 'warning',
+    says: /__vma_exit_exclusive_locked\(\) \(renamed to __vma_end_exclude_readers\(\) in this series\)/ },
+];
+
+const NEAR_MISS: { rule: string; file: string; why: string }[] = [
+  { rule: 'LOCK-ASSERT-MISMATCH', file: real('001'), why: 'the real patch removes vma_start_write() along with weakening the assertion' },
+  { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-ok-011-read-assert-after-read-lock.patch`, why: 'vma_assert_locked() is satisfied by the read lock' },
+  { rule: 'LOCK-REQUIRES', file: real('001'), why: 'the real callee asserts only mmap_assert_locked()' },
+  { rule: 'LOCK-ORDER', file: real('081'), why: 'the fix: vma_start_write() before i_mmap_lock_write()' },
+  { rule: 'LOCK-UNBALANCED', file: real('039'), why: 'the error path goes through pte_unlock:' },
+  { rule: 'LOCK-SLEEP-ATOMIC', file: real('039'), why: '__copy_from_user_inatomic() does not sleep' },
+  { rule: 'LOCK-KILLABLE-UNCHECKED', file: real('015'), why: 'the result is tested' },
+  { rule: 'FLAG-ATOMIC-NOT-ALLOWED', file: `${F}madvise-guard-install.patch`, why: 'VM_MAYBE_GUARD is the allowed bit' },
+  { rule: 'FLAG-BIT-COLLISION', file: `${F}maybe-guard-intro.patch`, why: '0x800 was freed by VM_DENYWRITE and is VM_MAYBE_GUARD in the model' },
+  { rule: 'FLAG-NOT-REGISTERED', file: `${F}maybe-guard-intro.patch`, why: 'the series adds mmflags.h, task_mmu.c and tools/testing/vma entries' },
+  { rule: 'VMA-INSERT-UNLOCKED', file: real('007'), why: 'vma_start_write_killable() succeeds before the store' },
+  { rule: 'BUG-ON-ADDED', file: real('027'), why: 'it adds VM_WARN_ON_ONCE(), not BUG_ON()' },
+  { rule: 'WARN-SIDE-EFFECT', file: real('027'), why: 'pmdp_get_lockless() only reads' },
+  { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
+  { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
+];
+
+for (const c of FIRING) {
+  test(`${c.rule} fires on ${c.file.split('/').pop()}`, async () => {
+    const all = await findings(c.file);
+    const line = lineOf(c.file, c.at, c.nth);
+    const f = all.find((x) => x.rule === c.rule && x.line === line);
+    assert.ok(f, `${c.rule} not at line ${line}; got ${all.map((x) => `${x.rule}@${x.line}`).join(', ') || 'nothing'}`);
+    assert.equal(f.severity, c.severity);
+    assert.match(f.message, c.says);
+    assert.match(f.message, /^[^\n]+[.]$/, 'one sentence');
+    assert.ok(f.column >= 1);
+    assert.ok((f.sources ?? []).length > 0 && f.sources!.every((s) => s.file), 'cites its sources');
+    if (c.pathAt) {
+      const want = lineOf(c.file, c.pathAt);
+      assert.ok(f.path?.some((s) => s.line === want), `path ${JSON.stringify(f.path)} lacks line ${want}`);
+      assert.ok(f.path?.some((s) => s.line === line), 'path ends at the finding');
+    }
+    if (!c.file.includes('seeds/001')) assert.ok(f.patchFile && f.patchLine && f.patchLine > 0, 'kernel-tree place');
+  });
+}
+
+for (const c of NEAR_MISS) {
+  test(`${c.rule} stays silent on ${c.file.split('/').pop()} (${c.why})`, async () => {
+    const all = await findings(c.file);
+    assert.deepEqual(all.filter((x) => x.rule === c.rule).map((x) => `${x.line}: ${x.message}`), []);
+  });
+}
+
+test('every rule has a firing and a near-miss golden test', () => {
+  for (const r of RULES) {
+    assert.ok(FIRING.some((c) => c.rule === r.id), `${r.id} has no firing case`);
+    assert.ok(NEAR_MISS.some((c) => c.rule === r.id), `${r.id} has no near miss`);
+  }
+});
+
+test('seed 000 fires nothing of severity warning or above', async () => {
+  const all = await findings('test/fixtures/seeds/000_dbfa3d816e84323d.txt');
+  assert.deepEqual(all.filter((f) => f.severity !== 'info').map((f) => `${f.rule}@${f.line}`), []);
+});
+
+test('seed 002 (damaged mail) says its diff could not be read instead of a clean result', async () => {
+  const file = 'test/fixtures/seeds/002_2d6408fa18c60d10.txt';
+  const r = await review([{ file, data: readFileSync(path(file)) }]);
+  const p = r.problems.find((x) => x.kind === 'damaged-diff');
+  assert.ok(p, `problems: ${r.problems.map((x) => x.kind).join(', ')}`);
+  assert.match(p.message, /diff could not be read/);
+  assert.equal(p.file, file);
+});
