@@ -150,7 +150,8 @@ function analyzeWhole(input: FactsInput, tree: TreeFile, image: Image, path: str
   const locate = (row: number, col: number): SourcePos => {
     const origin = side.rows[row];
     if (origin && origin.diffLine >= 0) return docPos(input.file, input.map, origin.diffLine, col);
-    return { file: tree.treePath, line: row + 1, column: col + 1 };
+    // Lines the patch does not show: the tree file's own line (in both images).
+    return { file: tree.treePath, line: origin ? origin.fileLine : row + 1, column: col + 1 };
   };
   const r = parseImage(side.text, side.rows, [], locate, image, path, (row) => side.rows[row]?.hunk ?? -1);
   // Whole files: report only functions the patch touches.

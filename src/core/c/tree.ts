@@ -17,7 +17,7 @@ import { docPos, hunkImages, type ImageLine } from '../diff/images.js';
 
 export interface TreeSide {
   text: string;
-  /** Per row: the hunk's image line, or a tree line (diffLine -1, change ' '). */
+  /** Per row: the hunk's image line, or a tree line (diffLine -1, change ' ', fileLine = its line in the tree file). */
   rows: ImageLine[];
 }
 
@@ -97,7 +97,7 @@ export function applyToTree(tree: string, file: DiffFile, doc: string, map: Line
   let k = 0;
   images.forEach((h, i) => {
     const start = at[i]!;
-    for (; k < start; k++) postRows.push(treeRow(source[k]!, postRows.length + 1));
+    for (; k < start; k++) postRows.push(treeRow(source[k]!, k + 1));
     // The tree's own text for pre rows (it parses as the file is); the hunk's lines map them.
     h.pre.forEach((l, j) => {
       preRows[start + j] = { ...l, text: source[start + j]! };
@@ -116,7 +116,7 @@ export function applyToTree(tree: string, file: DiffFile, doc: string, map: Line
     }
     k = start + h.pre.length;
   });
-  for (; k < source.length; k++) postRows.push(treeRow(source[k]!, postRows.length + 1));
+  for (; k < source.length; k++) postRows.push(treeRow(source[k]!, k + 1));
   result.ok = true;
   result.pre = { text: preRows.map((r) => r.text).join('\n') + '\n', rows: preRows };
   result.post = { text: postRows.map((r) => r.text).join('\n') + '\n', rows: postRows };

@@ -65,7 +65,8 @@ test('kernel-tree mode: whole functions from the patched tree file, defines from
   assert.deepEqual([set.pos.file, set.pos.line, set.pos.column, set.change], ['guard.patch', 14, 3, '+']);
   // Calls outside the hunks point into the tree file, lines of the patched file.
   const walk = post.calls[4]!;
-  assert.deepEqual([walk.pos.file, walk.change], [tree + '/mm/madvise.c', ' ']);
+  // ... at the line of the tree's file (the reviewer's copy), not of the patched text.
+  assert.deepEqual([walk.pos.file, walk.pos.line, walk.pos.column, walk.change], [tree + '/mm/madvise.c', 25, 9, ' ']);
   assert.ok(post.flow.some((i) => i.kind === 'loop' && i.header === 'for (;;)'));
   const pre = facts.functions.find((f) => f.image === 'pre' && f.name === 'madvise_guard_install')!;
   assert.deepEqual(pre.calls.map((c) => c.name), ['is_valid_guard_vma', 'anon_vma_prepare', 'walk_page_range_mm', 'zap_page_range_single']);
