@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import formatsModule from 'ajv-formats';
 import { run, parseArgs } from '../../../src/cli/commands/check.js';
 import type { CliIO } from '../../../src/cli/io.js';
 
@@ -74,6 +74,8 @@ test('sarif: valid against the SARIF 2.1.0 schema, with rules, regions, code flo
   const log = JSON.parse(io.stdout);
   const schema = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/checks/sarif-2.1.0-excerpt.schema.json'), 'utf8'));
   const ajv = new Ajv({ strict: false, allErrors: true });
+  // ajv-formats is CommonJS: its default export arrives wrapped under nodenext.
+  const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (a: Ajv) => Ajv;
   addFormats(ajv);
   const validate = ajv.compile(schema);
   assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
