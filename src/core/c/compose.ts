@@ -193,6 +193,14 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
 
   /** Depth of braces open at the end of what was emitted so far. */
   let depth = 0;
+  /** One entry per open brace: true when it opened a `do { ... } while` body. */
+  let braces: boolean[] = [];
+  /** Synthetic text that closes the innermost `n` braces (`} while (0);` for a do body). */
+  const closers = (n: number): string => {
+    let t = '';
+    for (let k = 0; k < n && braces.length; k++) t += braces.pop() ? '} while (0);' : '}';
+    return t;
+  };
   /** Name and kind of the definition open at the end of the text (depth > 0). */
   let openName: string | null = null;
   let openKind: Kind | null = null;
@@ -213,8 +221,9 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       inComment = false;
     }
     for (; ppOpen > 0; ppOpen--) synthetic('#endif');
-    if (depth > 0) synthetic((inComment ? '*/ ' : '') + '}'.repeat(Math.max(0, depth)) + (openKind !== 'function' && openKind !== null ? ';' : ''));
+    if (depth > 0) synthetic(closers(depth) + (openKind !== 'function' && openKind !== null ? ';' : ''));
     depth = 0;
+    braces = [];
     inComment = false;
     openName = null;
     openKind = null;
@@ -297,8 +306,11 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
         synthetic('*/');
         inComment = false;
       }
-      if (depth > need) synthetic('}'.repeat(depth - need));
-      else if (depth < need) synthetic('{'.repeat(need - depth));
+      if (depth > need) synthetic(closers(depth - need));
+      else if (depth < need) {
+        synthetic('{'.repeat(need - depth));
+        while (braces.length < need) braces.push(false);
+      }
       depth = need;
       if (openWrapper) openWrapper.hunks.push(h);
       if (commentFirst || cont || macroFirst) synthetic((macroFirst ? `#define ${MACRO_CONTINUATION} \\` : '') + cont + (commentFirst ? '/*' : ''));
@@ -316,12 +328,13 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
         };
         wrappers.push(w);
         const head =
-          w.kind === 'aggregate' ? `struct ${AGGREGATE_PREFIX}${w.index} ` :
+          w.kind === 'aggregate' ? `${/^\s*(?:typedef\s+)?enum\b/.test(w.header) ? 'enum' : 'struct'} ${AGGREGATE_PREFIX}${w.index} ` :
           w.kind === 'initializer' ? `int ${AGGREGATE_PREFIX}${w.index}[] = ` :
           `void ${FRAGMENT_PREFIX}${w.index}(void) `;
         synthetic(head + '{'.repeat(need) + (commentFirst ? ' /*' : '') + (cont ? ' ' + cont : ''));
         if (macroFirst) synthetic(`#define ${MACRO_CONTINUATION} \\`);
         depth = need;
+        braces = new Array<boolean>(need).fill(false);
         openWrapper = w;
         openName = w.name;
         openKind = w.kind;
@@ -364,6 +377,13 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       if (depth === 0 && s.delta === 0 && /;\s*$/.test(s.tail)) pendingHead = null;
       depth += s.delta;
       pdepth += s.pdelta;
+      if (!s.preproc) {
+        if (s.delta < 0) braces.length = Math.max(0, braces.length + s.delta);
+        else if (s.delta > 0) {
+          for (let k = 1; k < s.delta; k++) braces.push(false);
+          braces.push(/\bdo\s*\{\s*$/.test(s.tail));
+        }
+      }
       if (s.code && !s.preproc) {
         lastTail = s.tail;
         lastHead = l.text.trim();

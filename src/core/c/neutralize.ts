@@ -40,6 +40,8 @@ const SCOPE_RE = /\bscoped_(?:cond_)?guard(?=\s*\()/g;
 /** A macro invocation alone at the top level (column 0). */
 const TOP_MACRO_RE = /^[A-Z_][A-Z0-9_]*\(/gm;
 const NEXT_CODE = /\S/g;
+/** `struct foo` as a whole macro argument (followed by `,` or `)`). */
+const TYPE_ARG_RE = /([(,][ \t]*)(struct|union|enum)([ \t]+\w+[ \t]*[,)])/g;
 /** Arguments that are types: C cannot parse them as an expression list. */
 const TYPE_ARGS = /\b(?:struct|union|enum|unsigned|signed|const|int|long|short|char|void|bool|u8|u16|u32|u64|size_t)\b|\*\s*[,)]/;
 
@@ -124,6 +126,10 @@ export function neutralize(text: string): Neutralized {
       CALL_RE.lastIndex = end;
     }
     if (parts.length) out = parts.join('') + out.slice(last);
+  }
+  // container_of(p, struct foo, member), list_entry(..., struct foo, ...): a type as an argument.
+  if (/[(,]\s*(?:struct|union|enum)\s/.test(out)) {
+    out = out.replace(TYPE_ARG_RE, (_m, lead: string, kw: string, rest: string) => lead + ' '.repeat(kw.length) + rest);
   }
   TOP_MACRO_RE.lastIndex = 0;
   if (TOP_MACRO_RE.test(out)) out = blankTypeMacros(out);
