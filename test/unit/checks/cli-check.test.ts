@@ -79,7 +79,7 @@ test('sarif: valid against the SARIF 2.1.0 schema, with rules, regions, code flo
   const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (a: Ajv) => Ajv;
   addFormats(ajv);
   const validate = ajv.compile(schema);
-  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  assert.ok(validate(JSON.parse(io.stdout)), JSON.stringify(validate.errors, null, 2));
   const run0 = log.runs[0];
   assert.equal(run0.tool.driver.name, 'patchlens');
   assert.equal(run0.tool.driver.rules.length >= 13, true);
