@@ -10,7 +10,7 @@ import type { Command } from '../io.js';
 import { EXIT_OK, EXIT_USAGE } from '../io.js';
 import { readInputs } from '../files.js';
 import { readInput } from '../../core/mail/index.js';
-import { findDiffs, type FoundDiff } from '../../core/diff/index.js';
+import { findDiffs, joinQuoted, type FoundDiff } from '../../core/diff/index.js';
 import { extractPatchFacts } from '../../core/c/index.js';
 import type { CallFact, FlowItem, FunctionFacts, PatchFacts } from '../../core/c/facts.js';
 import type { LineMap, SourcePos } from '../../core/types.js';
@@ -69,43 +69,15 @@ export const run: Command = async (argv, io) => {
 };
 
 /**
- * The message's diffs: its own, and the quoted ones.  The mail reader hands
- * a quoted diff over in pieces where a reviewer's comment cut it; pieces of
- * one depth are joined back (a hunk often spans the cut).  Depths the reader
- * found nothing at come from findDiffs.
+ * The message's diffs: its own, and the quoted ones.  Quoted pieces the mail
+ * reader found are joined per depth (joinQuoted); depths it found nothing at
+ * come from findDiffs.
  */
 function diffsOf(body: string, bodyMap: LineMap, quoted: { text: string; map: LineMap; depth: number }[]): FoundDiff[] {
   const found = findDiffs(body, bodyMap);
-  const byDepth = new Map<number, { text: string; map: LineMap; depth: number }[]>();
-  for (const q of quoted) {
-    const list = byDepth.get(q.depth);
-    if (list) list.push(q);
-    else byDepth.set(q.depth, [q]);
-  }
-  const joined = [...byDepth.values()].map(joinPieces);
-  return [...found.filter((d) => d.depth === 0 || !byDepth.has(d.depth)), ...joined].sort((a, b) => a.map.line(0) - b.map.line(0));
-}
-
-function joinPieces(pieces: { text: string; map: LineMap; depth: number }[]): FoundDiff {
-  if (pieces.length === 1) return pieces[0]!;
-  const starts: number[] = [];
-  let n = 0;
-  for (const p of pieces) {
-    starts.push(n);
-    n += p.text.split('\n').length;
-  }
-  const find = (i: number): [LineMap, number] => {
-    let k = starts.length - 1;
-    while (k > 0 && starts[k]! > i) k--;
-    return [pieces[k]!.map, i - starts[k]!];
-  };
-  const map: LineMap = {
-    length: n,
-    line: (i) => { const [m, j] = find(i); return m.line(j); },
-    column: (i) => { const [m, j] = find(i); return m.column(j); },
-    exact: (i) => { const [m, j] = find(i); return m.exact(j); },
-  };
-  return { text: pieces.map((p) => p.text).join('\n'), map, depth: pieces[0]!.depth };
+  const joined = joinQuoted(quoted);
+  const depths = new Set(joined.map((d) => d.depth));
+  return [...found.filter((d) => d.depth === 0 || !depths.has(d.depth)), ...joined].sort((a, b) => a.map.line(0) - b.map.line(0));
 }
 
 function at(p: SourcePos, file: string): string {

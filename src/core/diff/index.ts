@@ -32,5 +32,5 @@ export function diffStat(diff: string): FileStat[] {
   }
   return out;
 }
-export { findDiffs, type FoundDiff } from './recover.js';
+export { findDiffs, joinQuoted, type FoundDiff } from './recover.js';
 export { hunkImages, offsetMap, identityMap, docPos, ImageIndex, type HunkImage, type ImageLine, type ImageSide } from './images.js';

@@ -70,3 +70,56 @@ export function findDiffs(body: string, bodyMap: LineMap): FoundDiff[] {
   }
   return out;
 }
+
+/**
+ * Joins the quoted-diff pieces of one message per quote depth, in order.
+ * A reviewer's comment between two quoted lines splits a quoted diff into
+ * pieces (MailMessage.quotedDiffs), often in the middle of a hunk; the hunk
+ * reads right only when the pieces are one text again.
+ */
+export function joinQuoted(pieces: FoundDiff[]): FoundDiff[] {
+  const byDepth = new Map<number, FoundDiff[]>();
+  for (const p of pieces) {
+    const list = byDepth.get(p.depth);
+    if (list) list.push(p);
+    else byDepth.set(p.depth, [p]);
+  }
+  return [...byDepth.values()].map(joinPieces);
+}
+
+function joinPieces(pieces: FoundDiff[]): FoundDiff {
+  if (pieces.length === 1) return pieces[0]!;
+  const starts: number[] = [];
+  let n = 0;
+  for (const p of pieces) {
+    starts.push(n);
+    n += p.text.split('\n').length;
+  }
+  /** Piece holding joined line i, and the line's index in it (binary search). */
+  const find = (i: number): [LineMap, number] => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return [pieces[lo]!.map, i - starts[lo]!];
+  };
+  const map: LineMap = {
+    length: n,
+    line: (i) => {
+      const [m, j] = find(i);
+      return m.line(j);
+    },
+    column: (i) => {
+      const [m, j] = find(i);
+      return m.column(j);
+    },
+    exact: (i) => {
+      const [m, j] = find(i);
+      return m.exact(j);
+    },
+  };
+  return { text: pieces.map((p) => p.text).join('\n'), map, depth: pieces[0]!.depth };
+}

@@ -27,3 +27,19 @@ test('pre- and post-images of seed 001 quoted hunks, mapped both ways to the rep
   // A context line is in both images.
   assert.deepEqual(index.at(127).map((x) => x.image), ['pre', 'post']);
 });
+
+test('quoted pieces the mail reader splits at a reviewer comment are joined back into one diff', async () => {
+  const { readInput } = await import('../../../src/core/mail/index.js');
+  const { joinQuoted } = await import('../../../src/core/diff/index.js');
+  const file = seeds + '001_872d036f281e0629.txt';
+  const [message] = (await readInput(file, readFileSync(file))).messages;
+  assert.ok(message!.quotedDiffs.length >= 2, 'the reply interrupts the quoted hunk');
+  const [joined] = joinQuoted(message!.quotedDiffs);
+  assert.equal(joined!.depth, 2);
+  const [retract] = readDiff(joined!.text).files;
+  // The hunk runs across the comment: its new `if` is line 117 of the reply.
+  const line = retract!.hunks[0]!.lines.find((l) => l.text.includes('file_backed_vma_is_retractable'))!;
+  assert.equal(line.kind, '+');
+  assert.equal(joined!.map.line(line.diffLine), 117);
+  assert.equal(joined!.map.column(line.diffLine), 5);
+});
