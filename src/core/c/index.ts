@@ -75,7 +75,8 @@ export function extractPatchFacts(input: FactsInput, options: FactsOptions = {})
     const pos = docPos(input.file, input.map, p.line, -1);
     facts.problems!.push({ ...pos, kind: p.kind, message: p.message } satisfies Problem);
   }
-  const rawDefines: { d: RawDefine; image: Image; path: string }[] = [];
+  const rawDefines: RawEntry[] = [];
+  const includes = new Set<string>();
   for (const file of parsed.files) {
     const path = file.newPath ?? file.oldPath ?? '';
     if (file.binary) {
@@ -91,12 +92,12 @@ export function extractPatchFacts(input: FactsInput, options: FactsOptions = {})
       continue;
     }
     try {
-      analyzeFile(input, file, path, options, facts, rawDefines);
+      analyzeFile(input, file, path, options, facts, rawDefines, includes);
     } catch (e) {
       facts.skipped.push({ path, reason: `analysis failed: ${(e as Error).message}` });
     }
   }
-  facts.defines = resolveDefines(rawDefines, options.tree);
+  facts.defines = resolveDefines(rawDefines, options.tree, [...includes]);
   return facts;
 }
 
@@ -106,7 +107,8 @@ function analyzeFile(
   path: string,
   options: FactsOptions,
   facts: PatchFacts,
-  rawDefines: { d: RawDefine; image: Image; path: string }[],
+  rawDefines: RawEntry[],
+  includes: Set<string>,
 ): void {
   const images = hunkImages(file);
   const bad = new Set<number>();
@@ -114,6 +116,8 @@ function analyzeFile(
   if (options.tree) {
     tree = applyToTree(options.tree, file, input.file, input.map);
     if (tree.notApplied.length) (facts.notApplied ??= []).push(...tree.notApplied.map((n) => ({ ...n, path })));
+    // Headers the file includes resolve its flags too (one level).
+    for (const m of tree.pre.text.matchAll(/^#\s*include\s*<([\w/.-]+\.h)>/gm)) includes.add('include/' + m[1]!);
   }
   for (const image of ['pre', 'post'] as const) {
     if (image === 'pre' && file.status === 'added') continue;
@@ -121,7 +125,7 @@ function analyzeFile(
     const r = tree?.ok ? analyzeWhole(input, tree, image, path) : analyzeFragments(input, file, images, image, path);
     facts.functions.push(...r.functions);
     for (const c of r.comments) if (image === 'post' || c.change === '-') facts.comments.push(c);
-    for (const d of r.defines) rawDefines.push({ d, image, path });
+    for (const d of r.defines) rawDefines.push({ d, image, path, report: d.pos.file === input.file });
     for (const h of r.badHunks) bad.add(h);
     facts.parse!.errors.push(...r.errors);
   }
@@ -157,7 +161,7 @@ function analyzeWhole(input: FactsInput, tree: TreeFile, image: Image, path: str
   // Whole files: report only functions the patch touches.
   r.functions = r.functions.filter((f) => touches(f, side.rows, input.file));
   r.comments = r.comments.filter((c) => c.pos.file === input.file);
-  r.defines = r.defines.filter((d) => d.pos.file === input.file);
+  // All defines of the file feed evaluation; only those on patch lines are reported.
   return r;
 }
 
@@ -202,12 +206,22 @@ function parseImage(
  * image, `-` defines from the pre image.  Values resolve through the defines
  * of the same image first, then through the kernel tree's headers.
  */
-function resolveDefines(raw: { d: RawDefine; image: Image; path: string }[], tree: string | undefined): DefineFact[] {
+interface RawEntry {
+  d: RawDefine;
+  image: Image;
+  path: string;
+  /** On a line of the patch (kernel-tree mode also sees the rest of the file). */
+  report: boolean;
+}
+
+function resolveDefines(raw: RawEntry[], tree: string | undefined, includes: string[]): DefineFact[] {
   const table: Record<Image, Map<string, string>> = { pre: new Map(), post: new Map() };
-  for (const { d, image } of raw) if (!d.functionLike) table[image].set(d.name, d.text);
-  const fromTree = tree ? treeDefines(tree) : null;
+  // Patch lines win over the rest of the file, which wins over the headers.
+  for (const { d, image, report } of raw) if (!d.functionLike && (report || !table[image].has(d.name))) table[image].set(d.name, d.text);
+  const fromTree = tree ? treeDefines(tree, includes) : null;
   const out: DefineFact[] = [];
-  for (const { d, image, path } of raw) {
+  for (const { d, image, path, report } of raw) {
+    if (!report) continue;
     if (image === 'pre' ? d.change !== '-' : d.change === '-') continue;
     const lookup = (name: string): string | null => table[image].get(name) ?? fromTree?.(name) ?? null;
     out.push({

@@ -155,34 +155,41 @@ const HEADERS = [
   'include/vdso/bits.h', 'include/linux/gfp_types.h', 'include/uapi/asm-generic/mman-common.h',
   'include/linux/huge_mm.h', 'include/linux/userfaultfd_k.h', 'include/linux/pgtable.h',
 ];
-const treeCache = new Map<string, Map<string, string>>();
+/** Defines of one header file, read once per process. */
+const headerCache = new Map<string, Map<string, string>>();
+
+function headerDefines(path: string): Map<string, string> {
+  let table = headerCache.get(path);
+  if (table) return table;
+  table = new Map();
+  const lines = readLines(path) ?? [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + lines[++i]!;
+    const d = /^\s*#\s*define\s+([A-Za-z_]\w*)(?!\()\s+(.*)$/.exec(line);
+    if (d) {
+      if (!table.has(d[1]!)) table.set(d[1]!, d[2]!);
+      continue;
+    }
+    const e = /^\s+([A-Z_][A-Z0-9_]*)\s*=\s*([^,]+),?\s*(?:\/\*.*)?$/.exec(line);
+    if (e && !table.has(e[1]!)) table.set(e[1]!, e[2]!);
+  }
+  headerCache.set(path, table);
+  return table;
+}
 
 /**
  * Object-like defines (and `NAME = value,` enum entries) of the tree's mm
- * headers, read once per tree.  The first definition wins (config #ifdefs
- * are not evaluated).
+ * headers and of `extra` headers (those the patched files include).  The
+ * first definition wins (config #ifdefs are not evaluated).
  */
-export function treeDefines(tree: string): (name: string) => string | null {
-  let table = treeCache.get(tree);
-  if (!table) {
-    table = new Map();
-    for (const h of HEADERS) {
-      const lines = readLines(join(tree, h));
-      if (!lines) continue;
-      for (let i = 0; i < lines.length; i++) {
-        let line = lines[i]!;
-        while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + lines[++i]!;
-        const d = /^\s*#\s*define\s+([A-Za-z_]\w*)(?!\()\s+(.*)$/.exec(line);
-        if (d) {
-          if (!table.has(d[1]!)) table.set(d[1]!, d[2]!);
-          continue;
-        }
-        const e = /^\s+([A-Z_][A-Z0-9_]*)\s*=\s*([^,]+),?\s*(?:\/\*.*)?$/.exec(line);
-        if (e && !table.has(e[1]!)) table.set(e[1]!, e[2]!);
-      }
+export function treeDefines(tree: string, extra: string[] = []): (name: string) => string | null {
+  const tables = [...HEADERS, ...extra.filter((h) => !HEADERS.includes(h))].map((h) => headerDefines(join(tree, h)));
+  return (name) => {
+    for (const t of tables) {
+      const v = t.get(name);
+      if (v !== undefined) return v;
     }
-    treeCache.set(tree, table);
-  }
-  const t = table;
-  return (name) => t.get(name) ?? null;
+    return null;
+  };
 }

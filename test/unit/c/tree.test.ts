@@ -117,3 +117,26 @@ test('kernel-tree mode: a hunk the tree already holds is told apart from one tha
   const facts = extractPatchFacts({ file: 'old.patch', diff: applied, map: identityMap(10) }, { tree });
   assert.deepEqual(facts.notApplied!.map((n) => [n.hunk, n.pos.line, n.reason]), [[0, 4, 'already in mm/madvise.c: its post-image is at line 9']]);
 });
+
+test('kernel-tree mode: a define resolves through the rest of the patched file and the headers it includes', () => {
+  const diff = [
+    'diff --git a/mm/madvise.c b/mm/madvise.c',
+    '--- a/mm/madvise.c',
+    '+++ b/mm/madvise.c',
+    '@@ -37,4 +37,5 @@ static long madvise_guard_install(struct madvise_behavior *madv_behavior)',
+    ' #include <linux/guard.h>',
+    ' ',
+    ' #define LOCAL_GUARD_FLAG\t0x10',
+    '+#define ALL_GUARD_FLAGS\t(LOCAL_GUARD_FLAG | GUARD_BASE | VM_LOCKED)',
+    '',
+  ].join('\n');
+  const facts = extractPatchFacts({ file: 'g.patch', diff, map: identityMap(10) }, { tree });
+  assert.deepEqual(facts.notApplied ?? [], []);
+  assert.deepEqual(facts.defines.map((d) => [d.name, d.change, d.value, d.pos.line]), [
+    ['LOCAL_GUARD_FLAG', ' ', 0x10n, 7],
+    ['ALL_GUARD_FLAGS', '+', 0x2110n, 8],
+  ]);
+  // Without the tree the same define cannot be evaluated: its names are unknown.
+  const alone = extractPatchFacts({ file: 'g.patch', diff, map: identityMap(10) });
+  assert.equal(alone.defines.find((d) => d.name === 'ALL_GUARD_FLAGS')!.value, null);
+});
