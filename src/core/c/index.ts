@@ -21,13 +21,19 @@
  *   did not apply to the tree, and diff problems.  Never throws: a file
  *   that cannot be analysed is skipped with its reason.
  *
+ *   patchFacts(patch, options?)    the same for a series Patch (its diff,
+ *                                  mapped through its message's bodyMap)
+ *   quotedFacts(message, options?) one PatchFacts per quote depth of the
+ *                                  diffs a reply quotes (pieces joined)
+ *
  * The tree-sitter parser is created on first use and kept (parser.ts).
  */
 import type { LineMap, Problem, SourcePos } from '../types.js';
 import type { CommentFact, DefineFact, FunctionFacts, Image, PatchFacts } from './facts.js';
 import { readDiff } from '../diff/read.js';
 import type { DiffFile } from '../diff/types.js';
-import { docPos, hunkImages, type ImageLine } from '../diff/images.js';
+import { docPos, hunkImages, offsetMap, type ImageLine } from '../diff/images.js';
+import { joinQuoted } from '../diff/recover.js';
 import { compose, renamedDefinitions } from './compose.js';
 import { neutralize } from './neutralize.js';
 import { parseC } from './parser.js';
@@ -37,6 +43,22 @@ import { evaluate } from './defines.js';
 import { applyToTree, treeDefines, type TreeFile } from './tree.js';
 
 export { offsetMap, identityMap } from '../diff/images.js';
+
+/** Facts of a series patch's own diff (`Patch` of src/core/series/types.ts). */
+export function patchFacts(
+  patch: { diff: string; diffBodyLine: number; message: { file: string; bodyMap: LineMap } },
+  options: FactsOptions = {},
+): PatchFacts {
+  return extractPatchFacts({ file: patch.message.file, diff: patch.diff, map: offsetMap(patch.message.bodyMap, patch.diffBodyLine) }, options);
+}
+
+/** Facts of the diffs a message quotes, one per quote depth (`MailMessage.quotedDiffs`). */
+export function quotedFacts(
+  message: { file: string; quotedDiffs: { text: string; map: LineMap; depth: number }[] },
+  options: FactsOptions = {},
+): { depth: number; facts: PatchFacts }[] {
+  return joinQuoted(message.quotedDiffs).map((d) => ({ depth: d.depth, facts: extractPatchFacts({ file: message.file, diff: d.text, map: d.map }, options) }));
+}
 export type { PatchFacts, FunctionFacts } from './facts.js';
 
 export interface FactsInput {

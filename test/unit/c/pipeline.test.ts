@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readInput } from '../../../src/core/mail/index.js';
+import { readPatch } from '../../../src/core/series/index.js';
+import { patchFacts, quotedFacts } from '../../../src/core/c/index.js';
+import { fixtures } from './helpers.js';
+
+test('patchFacts on a series patch read from a format-patch file: positions are input lines', async () => {
+  const file = fixtures + 'corpus/real/061-mm-lock-vma-in-dup-anon-vma-before-setting-anon-vma.patch';
+  const [message] = (await readInput(file, readFileSync(file))).messages;
+  const patch = readPatch(message!);
+  const facts = patchFacts(patch);
+  const dup = facts.functions.find((f) => f.image === 'post' && f.name === 'dup_anon_vma')!;
+  const lock = dup.calls.find((c) => c.name === 'vma_start_write')!;
+  assert.equal(lock.change, '+');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  assert.match(lines[lock.pos.line - 1]!, /^\+\s*vma_start_write\(dst\);/);
+  assert.equal(lines[lock.pos.line - 1]!.indexOf('vma_start_write') + 1, lock.pos.column);
+  // The write of ->anon_vma follows the lock on the same path.
+  const order = dup.flow.flatMap(function walk(i): string[] {
+    if (i.kind === 'call') return [i.call.name];
+    if (i.kind === 'assign') return [i.assign.target];
+    if (i.kind === 'if') return [...i.conditionCalls.map((c) => c.name), ...i.then.flatMap(walk), ...(i.else ?? []).flatMap(walk)];
+    if (i.kind === 'loop') return i.body.flatMap(walk);
+    return [];
+  });
+  assert.ok(order.indexOf('vma_start_write') >= 0 && order.indexOf('vma_start_write') < order.indexOf('dst->anon_vma'), order.join(' '));
+});
+
+test('quotedFacts on the seed 001 reply', async () => {
+  const file = fixtures + 'seeds/001_872d036f281e0629.txt';
+  const [message] = (await readInput(file, readFileSync(file))).messages;
+  const [{ depth, facts }] = quotedFacts(message!) as [{ depth: number; facts: ReturnType<typeof patchFacts> }];
+  assert.equal(depth, 2);
+  const retract = facts.functions.find((f) => f.image === 'post' && f.name === 'retract_page_tables')!;
+  assert.ok(retract.calls.some((c) => c.name === 'file_backed_vma_is_retractable' && c.pos.line === 117));
+});
