@@ -455,6 +455,9 @@ async function uiSmoke(sb, ws) {
 async function main() {
   mkdirSync(outDir, { recursive: true });
   ensureDeps();
+  say('C inside +/- lines, tokenized with VS Code\'s own C grammar');
+  const grammarCheck = spawnSync(process.execPath, [join(root, 'test/grammar/embedded-c.mjs')], { stdio: 'inherit' });
+  let failed = grammarCheck.status === 0 ? 0 : 1;
   say('bundling the extension and the test suite');
   const { bundleExtension, bundleE2e } = await import('./bundle.mjs');
   await bundleExtension();
@@ -463,7 +466,6 @@ async function main() {
   await bundleE2e(join(cache, 'build'), '.js');
   const sb = sandbox();
   const ws = makeWorkspace(sb.dir);
-  let failed = 0;
   try {
     const host = await extensionHostTests(sb, ws);
     say(`extension host: ${host.total - host.failed}/${host.total} passed (exit code ${host.code})`);

@@ -11,6 +11,7 @@ import { AnalysisCache } from './vscode/cache.js';
 import { registerCommands, revealLocation } from './vscode/commands.js';
 import { DiagnosticsController, LANGUAGE, RuleDocs } from './vscode/diagnostics.js';
 import { PatchCodeLensProvider, PatchHoverProvider } from './vscode/providers.js';
+import { RULE_SCHEME, RuleDocProvider } from './vscode/ruleDocs.js';
 import { SeriesTreeProvider } from './vscode/seriesTree.js';
 import { reviewOptions } from './vscode/settings.js';
 import { SummaryPanel } from './vscode/summaryPanel.js';
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
     return model;
   };
 
-  const diagnostics = new DiagnosticsController(cache, new RuleDocs(context.extensionUri));
+  const diagnostics = new DiagnosticsController(cache, new RuleDocs());
   const hover = new PatchHoverProvider(cache, getModel);
   const panel = new SummaryPanel(context.extensionUri, revealLocation);
   context.subscriptions.push(
@@ -55,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
     vscode.languages.registerHoverProvider(selector, hover),
     vscode.languages.registerCodeLensProvider(selector, new PatchCodeLensProvider(cache)),
     vscode.window.registerTreeDataProvider('patchlens.series', tree),
+    vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, new RuleDocProvider()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('patchlens')) return;
       model = undefined;

@@ -5,29 +5,19 @@
  * and, debounced, when it is edited.
  */
 import * as vscode from 'vscode';
-import { existsSync } from 'node:fs';
 import type { Finding } from '../core/findings.js';
 import type { Problem } from '../core/types.js';
 import type { AnalysisCache, DocAnalysis } from './cache.js';
 import { debounceMs } from './settings.js';
+import { ruleDocUri } from './ruleDocs.js';
 
 export const LANGUAGE = 'patch-mail';
 const SOURCE = 'PatchLens';
 
+/** Where a rule's code links to. */
 export class RuleDocs {
-  private readonly cache = new Map<string, vscode.Uri | undefined>();
-  constructor(private readonly extensionUri: vscode.Uri) {}
-
-  /** docs/rules/<RULE>.md, else an anchor in docs/rules.md, when the extension ships them. */
-  uri(rule: string): vscode.Uri | undefined {
-    if (this.cache.has(rule)) return this.cache.get(rule);
-    let uri: vscode.Uri | undefined;
-    const own = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules', `${rule}.md`);
-    const all = vscode.Uri.joinPath(this.extensionUri, 'docs', 'rules.md');
-    if (own.scheme === 'file' && existsSync(own.fsPath)) uri = own;
-    else if (all.scheme === 'file' && existsSync(all.fsPath)) uri = all.with({ fragment: rule.toLowerCase() });
-    this.cache.set(rule, uri);
-    return uri;
+  uri(rule: string): vscode.Uri {
+    return ruleDocUri(rule);
   }
 }
 
@@ -62,8 +52,7 @@ export function toDiagnostics(doc: vscode.TextDocument, a: DocAnalysis, docs: Ru
   for (const f of a.index.findings) {
     const d = new vscode.Diagnostic(findingRange(doc, f), f.message, severityOf(f.severity));
     d.source = SOURCE;
-    const target = docs.uri(f.rule);
-    d.code = target ? { value: f.rule, target } : f.rule;
+    d.code = { value: f.rule, target: docs.uri(f.rule) };
     if (f.path?.length) {
       d.relatedInformation = f.path
         .filter((s) => s.file === a.file)

@@ -86,7 +86,7 @@ function renderSeries(s: SeriesSummary): string {
   out.push('<p class="versions">' + s.versions.map((v) =>
     `<span class="version">v${v.version}: ${v.present}/${v.total} patches${v.hasCover ? ' + cover' : ''}${v.missing.length ? `, missing ${v.missing.join(', ')}` : ''}</span>`).join(' ') + '</p>');
   const reviewers = s.reviewers.slice(0, 60);
-  out.push('<table class="matrix"><thead><tr><th>#</th><th>patch</th><th>state</th><th>findings</th>');
+  out.push('<div class="matrix-wrap"><table class="matrix"><thead><tr><th>#</th><th>patch</th><th>state</th><th>findings</th>');
   for (const r of reviewers) out.push(`<th class="reviewer" title="${esc(r.email, 200)}">${esc(r.name || r.email, 60)}</th>`);
   out.push('</tr></thead><tbody>');
   for (const p of s.patches.slice(0, 1000)) {
@@ -101,7 +101,7 @@ function renderSeries(s: SeriesSummary): string {
     }
     out.push('</tr>');
   }
-  out.push('</tbody></table>');
+  out.push('</tbody></table></div>');
   if (s.reviewers.length > reviewers.length) out.push(`<p>\u2026 and ${s.reviewers.length - reviewers.length} more reviewers</p>`);
   if (s.changelog.length) {
     out.push('<h3>Changelog</h3>');

@@ -133,6 +133,19 @@ test('seed 003: the stale comment naming a renamed helper is a STALE-COMMENT-IDE
   }
 });
 
+test('a diagnostic code links to the rule page, served offline', async () => {
+  const doc = await open(seed('003'));
+  const diags = await diagnosticsOf(doc);
+  const d = diags.find((x) => typeof x.code === 'object');
+  assert.ok(d && typeof d.code === 'object', 'a finding with a code');
+  const code = d.code as { value: string | number; target: vscode.Uri };
+  assert.equal(code.target.scheme, 'patchlens-rule');
+  await vscode.commands.executeCommand('vscode.open', code.target);
+  const page = await until('rule page', () => vscode.window.activeTextEditor?.document.uri.scheme === 'patchlens-rule' && vscode.window.activeTextEditor.document);
+  assert.match(page.getText(), new RegExp(`^# ${code.value}\\n`));
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
 test('hover on vma_flag_set_atomic shows what the model says', async () => {
   const doc = await open(seed('000'));
   await diagnosticsOf(doc);
