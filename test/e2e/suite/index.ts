@@ -84,7 +84,7 @@ test('activation is lazy and does not load tree-sitter', async (t) => {
   const total = performance.now() - t0;
   const loaded = Object.keys(require.cache).filter((k) => /[\\/]tree-sitter(-c)?[\\/]/.test(k));
   assert.deepEqual(loaded, [], 'tree-sitter is not loaded by activation');
-  t.data({ activateMs: total, insideActivateMs: ext.exports.activationMs });
+  t.data({ activateMs: total, insideActivateMs: ext.exports.activationMs, workspaceTrusted: vscode.workspace.isTrusted });
 });
 
 test('patch-mail language: by extension, by first line, by files.associations', async () => {
@@ -131,6 +131,34 @@ test('seed 003: the stale comment naming a renamed helper is a STALE-COMMENT-IDE
     assert.match(text, /[A-Za-z_]\w*/, 'the range covers an identifier');
     assert.match(doc.lineAt(d.range.start.line).text, /\/\*|\*|\/\//, 'on a comment line');
   }
+});
+
+test('settings: a disabled rule disappears, a severity override applies, both undo', async () => {
+  const doc = await open(seed('003'));
+  const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+  const before = (await diagnosticsOf(doc)).filter((d) => codeOf(d) === 'STALE-COMMENT-IDENT');
+  assert.ok(before.length > 0, 'STALE-COMMENT-IDENT before');
+  const a = api();
+  const cfg = () => vscode.workspace.getConfiguration('patchlens');
+  const refreshed = async () => {
+    a.diagnostics.timings.delete(doc.uri.toString());
+    await until('diagnostics after the settings change', () => a.diagnostics.timings.has(doc.uri.toString()));
+    return vscode.languages.getDiagnostics(doc.uri).filter((d) => codeOf(d) === 'STALE-COMMENT-IDENT');
+  };
+  try {
+    a.diagnostics.timings.delete(doc.uri.toString());
+    await cfg().update('rules.severity', { 'STALE-COMMENT-IDENT': 'error' }, vscode.ConfigurationTarget.Workspace);
+    const raised = await refreshed();
+    assert.equal(raised.length, before.length);
+    assert.ok(raised.every((d) => d.severity === vscode.DiagnosticSeverity.Error), 'now errors');
+    await cfg().update('rules.disabled', ['STALE-COMMENT-IDENT'], vscode.ConfigurationTarget.Workspace);
+    assert.equal((await refreshed()).length, 0, 'disabled');
+  } finally {
+    await cfg().update('rules.disabled', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('rules.severity', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  const after = await refreshed();
+  assert.equal(after.length, before.length, 'back after the settings are removed');
 });
 
 test('a diagnostic code links to the rule page, served offline', async () => {
