@@ -9,7 +9,7 @@ import type { SourcePos } from '../types.js';
 import type {
   AssignFact, CallFact, CommentFact, FlowItem, FunctionFacts, Image,
 } from './facts.js';
-import type { SNode } from './syntax.js';
+import { NO_KIDS, type SNode } from './syntax.js';
 import { commentIdentifiers } from './comments.js';
 import { AGGREGATE_PREFIX, CONTINUATION, FRAGMENT_PREFIX, MACRO_CONTINUATION, type Wrapper } from './compose.js';
 
@@ -52,6 +52,27 @@ export interface ExtractOutput {
 }
 
 const FUNCTION_LIKE = new Set(['function_definition']);
+const WORD = /\b[A-Za-z_]\w*/g;
+const C_WORDS = new Set(['sizeof', 'struct', 'union', 'enum', 'const', 'unsigned', 'signed', 'int', 'long', 'short', 'char', 'void', 'volatile']);
+
+/** Splits plain argument text (no calls, strings or comments) at its top-level commas. */
+function splitArgs(inner: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let k = 0; k < inner.length; k++) {
+    const c = inner[k];
+    if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(inner.slice(from, k));
+      from = k + 1;
+    }
+  }
+  out.push(inner.slice(from));
+  const args = out.map((a) => a.replace(/\s+/g, ' ').trim());
+  return args.length === 1 && args[0] === '' ? [] : args;
+}
 
 export function extract(input: ExtractInput): ExtractOutput {
   const { src, root, rows } = input;
@@ -245,6 +266,16 @@ export function extract(input: ExtractInput): ExtractOutput {
     const order: { s: number; v: string }[] = [];
     while (st.length) {
       const x = st.pop()!;
+      if (x.type === 'argument_list' && x.kids === NO_KIDS) {
+        // A plain argument list kept as text: its words are identifiers.
+        for (const m of src.slice(x.start, x.end).matchAll(WORD)) {
+          if (!seen.has(m[0]) && !C_WORDS.has(m[0])) {
+            seen.add(m[0]);
+            order.push({ s: x.start + m.index!, v: m[0] });
+          }
+        }
+        continue;
+      }
       if (x.type === 'identifier' || x.type === 'field_identifier' || x.type === 'type_identifier') {
         const v = text(x);
         if (!seen.has(v) && !v.startsWith('__patchlens') && v !== MACRO_CONTINUATION) {
@@ -413,6 +444,7 @@ export function extract(input: ExtractInput): ExtractOutput {
   }
 
   function argsOf(list: SNode): string[] {
+    if (list.kids === NO_KIDS && list.type === 'argument_list') return splitArgs(src.slice(list.start + 1, list.end - 1));
     return list.kids.filter((k) => k.type !== 'comment').map(flat);
   }
 

@@ -13,12 +13,15 @@ export interface SNode {
   start: number;
   end: number;
   kids: SNode[];
-  /** A node tree-sitter inserted to recover (`MISSING ";"`). */
+  /**
+   * A node tree-sitter inserted to recover (`MISSING ";"`).
+   * (Leaves, and plain argument lists, share one frozen empty `kids`.)
+   */
   missing?: boolean;
 }
 
 /** Shared by every leaf: leaves never get children. */
-const NO_KIDS: SNode[] = [];
+export const NO_KIDS: SNode[] = [];
 
 /** Per grammar symbol: its name and whether it is a named node (read once per process). */
 const symbols: ({ type: string; named: boolean } | undefined)[] = [];
@@ -37,6 +40,15 @@ function wordEnd(text: string, start: number): number {
     if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46)) break;
   }
   return k;
+}
+
+function plainArgs(text: string, start: number, end: number): boolean {
+  for (let k = start + 1; k < end - 1; k++) {
+    const c = text.charCodeAt(k);
+    // ( = { " ' /  : a call, cast, assignment, block, string or comment inside
+    if (c === 40 || c === 61 || c === 123 || c === 34 || c === 39 || c === 47) return false;
+  }
+  return true;
 }
 
 /** Copies the named (and missing) nodes of a tree parsed from `text`. */
@@ -65,6 +77,9 @@ export function lightTree(tree: ParserType.Tree, text: string): SNode {
       if (missing) node.missing = true;
       parent.kids.push(node);
     }
+    // An argument list with no call, assignment or block inside is kept as text
+    // (its arguments are split by the extractor): most lists are that plain.
+    if (node && !hasError && sym.type === 'argument_list' && plainArgs(text, node.start, node.end)) node.kids = NO_KIDS;
     if (node && node.kids !== NO_KIDS && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;
