@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import { locatePeers, type Peers } from './peers/setup.js';
 import { generateMbox, hunkImages, realPatchFiles, root, threadFiles } from './peers/inputs.js';
 import { alternateCalls, alternateProcesses, median, repeatCall, type ProcessCommand, type Stats } from './peers/measure.js';
+import { inclusiveTimes, profiled } from './peers/cpuprofile.js';
 import type { CliIO } from '../src/cli/io.js';
 
 type MainModule = typeof import('../src/cli/main.js');
@@ -35,6 +36,21 @@ const RUNS = Math.max(1, Number(process.env.PEERS_RUNS ?? 5) || 5);
 const PER_PATCH_STEP = 6;
 
 const cli = join(root, 'bin/patchlens.js');
+
+/** The stages of review() reported from the profile (function names in src/core). */
+const BREAKDOWN: { fn: string; what: string }[] = [
+  { fn: 'review', what: 'review() (all of check)' },
+  { fn: 'readSeries', what: 'mail, series, trailers (src/core/review.ts readSeries)' },
+  { fn: 'extractPatchFacts', what: 'C facts (src/core/c/index.ts)' },
+  { fn: 'parseC', what: 'tree-sitter parse of the prepared images (c/parser.ts)' },
+  { fn: 'lightTree', what: 'copy of the tree into JS objects (c/syntax.ts)' },
+  { fn: 'neutralize', what: 'kernel macro neutralising (c/neutralize.ts)' },
+  { fn: 'compose', what: 'hunks composed into images (c/compose.ts)' },
+  { fn: 'extract', what: 'facts from the tree (c/extract.ts)' },
+  { fn: 'runChecks', what: 'the checks (src/core/checks/index.ts)' },
+  { fn: 'analyzeFunction', what: 'lock-state walk per function (checks/flow.ts)' },
+  { fn: 'summarizeSeries', what: 'series summaries (checks/summarize.ts)' },
+];
 
 interface Pair {
   input: string;
@@ -158,6 +174,14 @@ async function runPeers(): Promise<void> {
     });
   }
 
+  // Where review() spends its time: a sampled profile of 3 rounds over the patches.
+  log('profiling review() over the patches');
+  const patchInputs = patches.map((file) => ({ file, data: readFileSync(file) }));
+  const { profile } = await profiled(async () => {
+    for (let r = 0; r < 3; r++) for (const p of patchInputs) await reviewMod.review([p]);
+  });
+  const breakdown = inclusiveTimes(profile, BREAKDOWN.map((b) => b.fn));
+
   log(`checkpatch.pl over all ${patches.length} patches in one process`);
   const checkpatchAll = alternateProcesses(peers.gnuTime, checkpatch(patches), checkCommand ? patchlens('check', ...patches) : inScratch('true', []), RUNS);
   const sample = patches.filter((_, i) => i % PER_PATCH_STEP === 0);
@@ -241,17 +265,28 @@ async function runPeers(): Promise<void> {
   w('|---|---|---|');
   for (const t of targets) w(t);
   w();
+  const bThreadMedian = median(threadPairs.map((p) => p.b.medianMs));
+  const cpSingleMedian = checkPairs.length ? median(checkPairs.map((p) => p.b.medianMs)) : cpAll.medianMs;
+  const share = (fn: string): number => (breakdown.get(fn) ?? 0) / (breakdown.get('review') || 1);
+  w('What bounds the ratios (figures of this run):');
+  w();
+  w(`- Whole process, one file per process: \`node -e 0\` alone takes ${ms(floors.node)} ms and \`patchlens --help\` (Node plus the CLI's first modules) ${ms(floors.patchlensHelp)} ms. checkpatch.pl takes ${ms(cpSingleMedian)} ms for one patch and b4 am ${ms(bThreadMedian)} ms for a thread (medians), so 20x and 10x would need PatchLens processes of ${ms(cpSingleMedian / 20)} and ${ms(bThreadMedian / 10)} ms: less than Node's start. Those targets can be met in process (the extension, or one CLI process over many files), not per spawned process.`);
+  w(`- check against the bare parse: review() parses the prepared images (${(100 * share('parseC')).toFixed(0)}% of its time) and copies each tree into JS objects (${(100 * share('lightTree')).toFixed(0)}%); those two alone come to ${(((share('parseC') + share('lightTree')) * reviewTotal) / parseTotal).toFixed(2)}x the bare parse, the checks add ${(100 * share('runChecks')).toFixed(0)}% and reading the mail ${(100 * share('readSeries')).toFixed(0)}%. See the stage table below.`);
+  w();
   w('## Whole process (what a CI user pays, Node start included)');
   w();
-  w('| input | PatchLens | ms | peak MB | peer | ms | peak MB | peer / PatchLens |');
-  w('|---|---|---:|---:|---|---:|---:|---:|');
+  w('Wall ms and CPU ms (user + system, GNU time, 10 ms steps) are medians; peak MB is the largest peak RSS of the runs. The ratio is of wall times; CPU times show the same with less noise from other load.');
+  w();
+  w('| input | PatchLens | wall ms | CPU ms | peak MB | peer | wall ms | CPU ms | peak MB | peer / PatchLens |');
+  w('|---|---|---:|---:|---:|---|---:|---:|---:|---:|');
   const row = (input: string, aName: string, a: Stats, bName: string, b: Stats): void =>
-    w(`| ${input} | ${aName} | ${ms(a.medianMs)} | ${mb(a.maxRssKb)} | ${bName}${b.exits.some((e) => e !== 0) ? ` (exit ${exits(b)})` : ''} | ${ms(b.medianMs)} | ${mb(b.maxRssKb)} | ${ratio(b.medianMs, a.medianMs)} |`);
+    w(`| ${input} | ${aName} | ${ms(a.medianMs)} | ${a.cpuMedianMs.toFixed(0)} | ${mb(a.maxRssKb)} | ${bName}${b.exits.some((e) => e !== 0) ? ` (exit ${exits(b)})` : ''} | ${ms(b.medianMs)} | ${b.cpuMedianMs.toFixed(0)} | ${mb(b.maxRssKb)} | ${ratio(b.medianMs, a.medianMs)} |`);
   row(`~20 MB mbox (${big.messages} messages)`, 'summarize --json', sumA, 'b4 am -m', sumB);
   if (checkCommand) row(`all ${patches.length} real patches, one process`, 'check', plAll, 'checkpatch.pl --no-tree', cpAll);
-  else w(`| all ${patches.length} real patches, one process | check (not built) | | | checkpatch.pl --no-tree (exit ${exits(cpAll)}) | ${ms(cpAll.medianMs)} | ${mb(cpAll.maxRssKb)} | |`);
+  else w(`| all ${patches.length} real patches, one process | check (not built) | | | | checkpatch.pl --no-tree (exit ${exits(cpAll)}) | ${ms(cpAll.medianMs)} | ${cpAll.cpuMedianMs.toFixed(0)} | ${mb(cpAll.maxRssKb)} | |`);
   for (const p of checkPairs) row(`real/${p.input.slice(0, 40)}`, 'check', p.a, 'checkpatch.pl --no-tree', p.b);
-  w(`| all ${threads.length} threads: sum of medians | trailers --am | ${ms(sum(threadPairs.map((p) => p.a.medianMs)))} | ${mb(Math.max(...threadPairs.map((p) => p.a.maxRssKb)))} | b4 am -m | ${ms(sum(threadPairs.map((p) => p.b.medianMs)))} | ${mb(Math.max(...threadPairs.map((p) => p.b.maxRssKb)))} | ${ratio(sum(threadPairs.map((p) => p.b.medianMs)), sum(threadPairs.map((p) => p.a.medianMs)))} |`);
+  const threadSum = (side: 'a' | 'b', k: 'medianMs' | 'cpuMedianMs'): number => sum(threadPairs.map((p) => p[side][k]));
+  w(`| all ${threads.length} threads: sum of medians | trailers --am | ${ms(threadSum('a', 'medianMs'))} | ${threadSum('a', 'cpuMedianMs').toFixed(0)} | ${mb(Math.max(...threadPairs.map((p) => p.a.maxRssKb)))} | b4 am -m | ${ms(threadSum('b', 'medianMs'))} | ${threadSum('b', 'cpuMedianMs').toFixed(0)} | ${mb(Math.max(...threadPairs.map((p) => p.b.maxRssKb)))} | ${ratio(threadSum('b', 'medianMs'), threadSum('a', 'medianMs'))} |`);
   for (const p of threadPairs) row(`threads/${p.input}`, 'trailers --am', p.a, 'b4 am -m', p.b);
   w();
   w('## In process (what the extension pays on a running host)');
@@ -266,6 +301,16 @@ async function runPeers(): Promise<void> {
   w('## check against the bare tree-sitter parse, in process');
   w();
   w(`review() = mail + series + trailers (readSeries) + C facts + checks. All ${patches.length} patches: review() ${ms(reviewTotal)} ms, of which readSeries ${ms(readTotal)} ms; bare parse ${ms(parseTotal)} ms; ratio **${(reviewTotal / parseTotal).toFixed(2)}x** (per patch: median ${median(perPatchRatios).toFixed(2)}x, highest ${Math.max(...perPatchRatios).toFixed(2)}x).`);
+  w();
+  const reviewUs = breakdown.get('review') || 1;
+  w(`Where review() spends its time (sampled profile of 3 rounds over the ${patches.length} patches; share of review(), and that share of the measured ${ms(reviewTotal)} ms in units of the bare parse, ${ms(parseTotal)} ms):`);
+  w();
+  w('| stage | share of review() | x bare parse |');
+  w('|---|---:|---:|');
+  for (const b of BREAKDOWN) {
+    const share = (breakdown.get(b.fn) ?? 0) / reviewUs;
+    w(`| ${b.what} | ${(100 * share).toFixed(0)}% | ${((share * reviewTotal) / parseTotal).toFixed(2)} |`);
+  }
   w();
   w('| patch | mail KB | C images KB | review() ms | readSeries ms | bare parse ms | review / parse |');
   w('|---|---:|---:|---:|---:|---:|---:|');

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 
 export interface ProcessRun {
   ms: number;
+  /** User + system CPU time, ms (GNU time: 10 ms resolution); less sensitive to other load than wall time. */
+  cpuMs: number;
   /** Peak resident set size, kB (GNU time's "Maximum resident set size"). */
   maxRssKb: number;
   exit: number;
@@ -25,6 +27,7 @@ export interface ProcessCommand {
 
 export interface Stats {
   medianMs: number;
+  cpuMedianMs: number;
   runs: number[];
   maxRssKb: number;
   /** Exit codes seen (a tool that fails on an input is still timed). */
@@ -49,12 +52,15 @@ export function runProcess(gnuTime: string, c: ProcessCommand): ProcessRun {
   const text = readFileSync(report, 'utf8');
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
   const exit = /Exit status: (\d+)/.exec(text);
-  return { ms, maxRssKb: rss ? Number(rss[1]) : 0, exit: exit ? Number(exit[1]) : (r.status ?? -1) };
+  const seconds = (label: string): number => Number(new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(text)?.[1] ?? 0);
+  const cpuMs = (seconds('User') + seconds('System')) * 1000;
+  return { ms, cpuMs, maxRssKb: rss ? Number(rss[1]) : 0, exit: exit ? Number(exit[1]) : (r.status ?? -1) };
 }
 
 function stats(runs: ProcessRun[]): Stats {
   return {
     medianMs: median(runs.map((r) => r.ms)),
+    cpuMedianMs: median(runs.map((r) => r.cpuMs)),
     runs: runs.map((r) => r.ms),
     maxRssKb: Math.max(...runs.map((r) => r.maxRssKb)),
     exits: [...new Set(runs.map((r) => r.exit))],

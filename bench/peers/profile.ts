@@ -1,9 +1,13 @@
 /**
  * The in-process work of bench:peers in a loop, for `node --cpu-prof`:
  *
- *   npx tsc -p . && node --cpu-prof --cpu-prof-dir=.bench-cache/prof \
- *     out/bench/peers/profile.js check|trailers|summarize [ROUNDS]
- *   node out/bench/peers/profile-top.js .bench-cache/prof/CPU.*.cpuprofile
+ *   npx tsc -p . && node out/bench/peers/profile.js check|trailers|summarize [ROUNDS] [FILE]
+ *   node out/bench/peers/profile-top.js .bench-cache/prof/check.cpuprofile
+ *
+ * The profile (the same V8 CPU profile `node --cpu-prof` writes) covers the
+ * timed loop only, after a warm-up round: module loading and the first,
+ * unoptimised calls would otherwise fill a profile of a few seconds.
+ * FILE limits `check` or `trailers` to one corpus file.
  *
  * check:     review() of every corpus/real patch, one at a time
  * trailers:  `trailers --am` of every corpus thread
@@ -13,17 +17,18 @@
  * without tsx: under its loader every dynamic import() of review() goes
  * through a hooks worker, which a profile would show as postMessage.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateMbox, realPatchFiles, root, threadFiles } from './inputs.js';
+import { profiled } from './cpuprofile.js';
 import type { CliIO } from '../../src/cli/io.js';
 
 type MainModule = typeof import('../../src/cli/main.js');
 type ReviewModule = typeof import('../../src/core/review.js');
 
-const [what = 'check', roundsArg = '20'] = process.argv.slice(2);
+const [what = 'check', roundsArg = '20', only] = process.argv.slice(2);
 const rounds = Math.max(1, Number(roundsArg) || 20);
 const scratch = mkdtempSync(join(tmpdir(), 'patchlens-profile-'));
 const silentIO: CliIO = {
@@ -36,23 +41,37 @@ const silentIO: CliIO = {
 const { main } = (await import(pathToFileURL(join(root, 'out/src/cli/main.js')).href)) as MainModule;
 const { review } = (await import(pathToFileURL(join(root, 'out/src/core/review.js')).href)) as ReviewModule;
 
-const start = performance.now();
+const pick = (files: string[]): string[] => (only ? files.filter((f) => f.includes(only)) : files);
+let round: () => Promise<unknown>;
+let unit: string;
 if (what === 'check') {
-  const patches = realPatchFiles().map((file) => ({ file, data: readFileSync(file) }));
-  for (let r = 0; r < rounds; r++) for (const p of patches) await review([p]);
-  console.log(`check: ${rounds} rounds x ${patches.length} patches, ${((performance.now() - start) / rounds / patches.length).toFixed(2)} ms per patch`);
+  const patches = pick(realPatchFiles()).map((file) => ({ file, data: readFileSync(file) }));
+  round = async () => {
+    for (const p of patches) await review([p]);
+  };
+  unit = `${patches.length} patches`;
 } else if (what === 'trailers') {
-  const threads = threadFiles();
-  for (let r = 0; r < rounds; r++) for (const t of threads) await main(['trailers', '--am', join(scratch, 'out.mbx'), t], silentIO);
-  console.log(`trailers: ${rounds} rounds x ${threads.length} threads, ${((performance.now() - start) / rounds / threads.length).toFixed(2)} ms per thread`);
+  const threads = pick(threadFiles());
+  round = async () => {
+    for (const t of threads) await main(['trailers', '--am', join(scratch, 'out.mbx'), t], silentIO);
+  };
+  unit = `${threads.length} threads`;
 } else if (what === 'summarize') {
   const file = join(scratch, 'big.mbox');
   writeFileSync(file, generateMbox(20 * 1024 * 1024).text);
-  const t0 = performance.now();
-  for (let r = 0; r < rounds; r++) await main(['summarize', '--json', file], silentIO);
-  console.log(`summarize: ${rounds} rounds, ${((performance.now() - t0) / rounds).toFixed(0)} ms per run`);
+  round = () => main(['summarize', '--json', file], silentIO);
+  unit = 'the 20 MB mbox';
 } else {
-  console.error('usage: profile.ts check|trailers|summarize [ROUNDS]');
-  process.exitCode = 2;
+  console.error('usage: profile.js check|trailers|summarize [ROUNDS] [FILE]');
+  process.exit(2);
 }
+await round(); // warm-up: modules loaded, tree-sitter created, code optimised
+const { profile, ms: elapsed } = await profiled(async () => {
+  for (let r = 0; r < rounds; r++) await round();
+});
+const outDir = join(root, '.bench-cache', 'prof');
+mkdirSync(outDir, { recursive: true });
+const outFile = join(outDir, `${what}.cpuprofile`);
+writeFileSync(outFile, JSON.stringify(profile));
+console.log(`${what}: ${rounds} rounds over ${unit}: ${(elapsed / rounds).toFixed(2)} ms per round; profile in ${outFile}`);
 rmSync(scratch, { recursive: true, force: true });
