@@ -407,6 +407,16 @@ async function uiSmoke(sb, ws) {
     const frame = await summaryFrame('Findings by rule');
     check('Summarize Series opens the summary webview', !!frame);
     await page.waitForTimeout(800);
+    if (frame) {
+      // A finding in the summary is a link to its line: click it, the editor's cursor goes there.
+      const link = await frame.$('ul.findings a.goto');
+      const want = link ? (await link.textContent()).replace(/^line /, '') : null;
+      if (link) {
+        await link.click();
+        const moved = await page.waitForFunction((ln) => [...document.querySelectorAll('.statusbar-item')].some((e) => e.textContent.includes(`Ln ${ln},`)), want, { timeout: 10_000 }).then(() => true).catch(() => false);
+        check('clicking a finding in the summary moves the editor to its line', moved, `line ${want}`);
+      } else check('clicking a finding in the summary moves the editor to its line', false, 'no finding link in the summary');
+    }
     await page.screenshot({ path: join(outDir, 'vscode-ui-summary.png') });
 
     // 3. The hostile mail: everything from it must be inert text in the webview.

@@ -7,7 +7,7 @@
  * while VS Code starts, only when the first patch mail is analysed.
  */
 import type { Finding } from '../core/findings.js';
-import type { ReviewInput, ReviewOptions, ReviewResult } from '../core/review.js';
+import type { ReviewInput, ReviewOptions } from '../core/review.js';
 import type { Patch, Series, Trailer } from '../core/series/types.js';
 import type { MailMessage, Problem, ReadResult } from '../core/types.js';
 import { collectTrailers, type CollectedTrailers } from '../core/trailers/collect.js';
@@ -28,13 +28,6 @@ export interface Analysis {
   ms: number;
 }
 
-type ReviewFn = (inputs: ReviewInput[], options?: ReviewOptions) => Promise<ReviewResult>;
-
-/** What the core may add to a review result beyond the contract. */
-interface ReviewExtras {
-  trailersOf?(patch: Patch): Trailer[];
-}
-
 /**
  * Runs the core over `inputs`.  Never throws: a failure of the core becomes
  * a problem at line 1 of the first input, so the editor shows it.
@@ -42,20 +35,18 @@ interface ReviewExtras {
 export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}): Promise<Analysis> {
   const t0 = performance.now();
   try {
-    const core = (await import('../core/review.js')) as unknown as { review?: ReviewFn; readSeries?: (i: ReviewInput[]) => Promise<ReviewResult & ReviewExtras> };
-    let result: ReviewResult & ReviewExtras;
-    if (typeof core.review === 'function') result = await core.review(inputs, options);
-    else if (typeof core.readSeries === 'function') result = { ...(await core.readSeries(inputs)), findings: [] };
-    else throw new Error('the core has no review()');
-    const series = result.series ?? [];
-    const collected = collectTrailers(series, (result.reads ?? []).flatMap((r) => r.messages));
+    const { review } = await import('../core/review.js');
+    const result = await review(inputs, options);
+    const series = result.series;
+    // The core collects the tags once (replies, carried, dropped); older cores did not.
+    const collected = result.read?.trailers ?? collectTrailers(series, result.reads.flatMap((r) => r.messages));
     const trailersOf = (p: Patch): Trailer[] => collected.of(p)?.tags ?? p.trailers;
     return {
       collected,
-      reads: result.reads ?? [],
+      reads: result.reads,
       series,
-      findings: filterFindings(result.findings ?? [], options),
-      problems: result.problems ?? [],
+      findings: filterFindings(result.findings, options),
+      problems: result.problems,
       trailersOf,
       ms: performance.now() - t0,
     };

@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../../src/vscode/analyze.js';
 import { defaultModel } from '../../../src/core/model/index.js';
@@ -159,6 +159,28 @@ test('settings: a disabled rule disappears, a severity override applies, both un
   }
   const after = await refreshed();
   assert.equal(after.length, before.length, 'back after the settings are removed');
+});
+
+test('settings: patchlens.modelFile adds a helper that hovers then describe', async () => {
+  const file = join(ws(), 'model-overrides.json');
+  writeFileSync(file, JSON.stringify({ helpers: [{ name: 'my_lock_vma', kind: 'acquire', acquires: [{ lock: 'vma_lock', mode: 'read', instance: 'return' }],
+    success: 'nonnull', source: [{ file: 'mm/my.c', kernel: 'v6.18' }] }] }));
+  const doc = await vscode.workspace.openTextDocument({ language: 'patch-mail', content: readFileSync(seed('000'), 'utf8').replace('static inline void vma_flag_set_atomic(', 'static inline void my_lock_vma(') });
+  await vscode.window.showTextDocument(doc);
+  const cfg = () => vscode.workspace.getConfiguration('patchlens');
+  try {
+    await cfg().update('modelFile', 'model-overrides.json', vscode.ConfigurationTarget.Workspace);
+    await until('analysis with the model file', () => api().cache.peek(doc));
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('my_lock_vma('));
+    assert.ok(line >= 0, 'the test text names my_lock_vma');
+    const text = unmd(await hoverText(doc, new vscode.Position(line, doc.lineAt(line).text.indexOf('my_lock_vma') + 2)));
+    assert.match(text, /my_lock_vma\(\)\*\* — acquire/);
+    assert.match(text, /acquires: vma_lock \(read, on the returned object\)/);
+    assert.ok(text.includes('mm/my.c'), text);
+  } finally {
+    await cfg().update('modelFile', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
 });
 
 test('a diagnostic code links to the rule page, served offline', async () => {
