@@ -80,6 +80,8 @@ export function lightTree(tree: ParserType.Tree, text: string): SNode {
     // An argument list with no call, assignment or block inside is kept as text
     // (its arguments are split by the extractor): most lists are that plain.
     if (node && !hasError && sym.type === 'argument_list' && plainArgs(text, node.start, node.end)) node.kids = NO_KIDS;
+    // Parameter lists: the extractor reads names and bodies, never the parameters.
+    else if (node && !hasError && sym.type === 'parameter_list') node.kids = NO_KIDS;
     if (node && node.kids !== NO_KIDS && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;
