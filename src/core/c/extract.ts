@@ -45,6 +45,8 @@ export interface RawDefine {
 
 export interface ExtractOutput {
   functions: FunctionFacts[];
+  /** Rows (first, last) of the parsed text each function spans, parallel to `functions`. */
+  spans: [number, number][];
   comments: CommentFact[];
   defines: RawDefine[];
   /** ERROR / MISSING nodes: their row span. */
@@ -112,7 +114,7 @@ export function extract(input: ExtractInput): ExtractOutput {
     return ' ';
   };
 
-  const out: ExtractOutput = { functions: [], comments: [], defines: [], errors: [] };
+  const out: ExtractOutput = { functions: [], spans: [], comments: [], defines: [], errors: [] };
   const functionNodes: SNode[] = [];
   const comments: SNode[] = [];
 
@@ -177,6 +179,7 @@ export function extract(input: ExtractInput): ExtractOutput {
         })
         .map((e) => e.pos);
       out.functions.push(facts);
+      out.spans.push([rowOf(fn.start), rowOf(Math.max(fn.start, fn.end - 1))]);
     }
   }
   while (ci < comments.length) out.comments.push(commentFact(comments[ci++]!));

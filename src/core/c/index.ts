@@ -77,6 +77,7 @@ const C_FILE = /\.[ch]$/;
 /** Per-image analysis of one file, before defines are evaluated. */
 interface ImageResult {
   functions: FunctionFacts[];
+  spans: [number, number][];
   comments: CommentFact[];
   defines: RawDefine[];
   /** Hunk indices with an error node over one of their changed lines. */
@@ -180,16 +181,15 @@ function analyzeWhole(input: FactsInput, tree: TreeFile, image: Image, path: str
     return { file: tree.treePath, line: origin ? origin.fileLine : row + 1, column: col + 1 };
   };
   const r = parseImage(side.text, side.rows, [], locate, image, path, (row) => side.rows[row]?.hunk ?? -1);
-  // Whole files: report only functions the patch touches.
-  r.functions = r.functions.filter((f) => touches(f, side.rows, input.file));
+  // Whole files: report only functions with a line of the patch in them.
+  const shown = (span: [number, number]): boolean => {
+    for (let row = span[0]; row <= span[1]; row++) if ((side.rows[row]?.diffLine ?? -1) >= 0) return true;
+    return false;
+  };
+  r.functions = r.functions.filter((_f, k) => shown(r.spans[k]!));
   r.comments = r.comments.filter((c) => c.pos.file === input.file);
   // All defines of the file feed evaluation; only those on patch lines are reported.
   return r;
-}
-
-function touches(f: FunctionFacts, _rows: (ImageLine | null)[], doc: string): boolean {
-  if (f.pos.file === doc) return true;
-  return f.calls.some((c) => c.pos.file === doc) || f.comments.some((c) => c.pos.file === doc) || f.assigns.some((a) => a.pos.file === doc) || f.flow.some((x) => 'pos' in x && x.pos.file === doc);
 }
 
 function parseImage(
@@ -220,7 +220,7 @@ function parseImage(
     }
     if (counted) errors.push(e.pos);
   }
-  return { functions: out.functions, comments: out.comments, defines: out.defines, badHunks, errors };
+  return { functions: out.functions, spans: out.spans, comments: out.comments, defines: out.defines, badHunks, errors };
 }
 
 /**
