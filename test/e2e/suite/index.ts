@@ -161,24 +161,30 @@ test('settings: a disabled rule disappears, a severity override applies, both un
   assert.equal(after.length, before.length, 'back after the settings are removed');
 });
 
-test('settings: patchlens.modelFile adds a helper that hovers then describe', async () => {
+test('settings: patchlens.modelFile adds a helper that hovers then describe; restricted mode takes it only from user settings', async () => {
   const file = join(ws(), 'model-overrides.json');
   writeFileSync(file, JSON.stringify({ helpers: [{ name: 'my_lock_vma', kind: 'acquire', acquires: [{ lock: 'vma_lock', mode: 'read', instance: 'return' }],
     success: 'nonnull', source: [{ file: 'mm/my.c', kernel: 'v6.18' }] }] }));
   const doc = await vscode.workspace.openTextDocument({ language: 'patch-mail', content: readFileSync(seed('000'), 'utf8').replace('static inline void vma_flag_set_atomic(', 'static inline void my_lock_vma(') });
   await vscode.window.showTextDocument(doc);
   const cfg = () => vscode.workspace.getConfiguration('patchlens');
+  const line = doc.getText().split('\n').findIndex((l) => l.includes('my_lock_vma('));
+  assert.ok(line >= 0, 'the test text names my_lock_vma');
+  const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('my_lock_vma') + 2);
   try {
+    // In an untrusted workspace the model file may come only from the user's settings.
     await cfg().update('modelFile', 'model-overrides.json', vscode.ConfigurationTarget.Workspace);
+    await until('analysis', () => api().cache.peek(doc));
+    if (!vscode.workspace.isTrusted) assert.doesNotMatch(unmd(await hoverText(doc, pos)), /my_lock_vma\(\)/, 'a workspace model file is ignored in restricted mode');
+    await cfg().update('modelFile', file, vscode.ConfigurationTarget.Global);
     await until('analysis with the model file', () => api().cache.peek(doc));
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('my_lock_vma('));
-    assert.ok(line >= 0, 'the test text names my_lock_vma');
-    const text = unmd(await hoverText(doc, new vscode.Position(line, doc.lineAt(line).text.indexOf('my_lock_vma') + 2)));
+    const text = unmd(await hoverText(doc, pos));
     assert.match(text, /my_lock_vma\(\)\*\* — acquire/);
     assert.match(text, /acquires: vma_lock \(read, on the returned object\)/);
     assert.ok(text.includes('mm/my.c'), text);
   } finally {
     await cfg().update('modelFile', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('modelFile', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
 });
