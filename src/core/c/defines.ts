@@ -52,7 +52,8 @@ const BINARY: Record<string, [number, (a: bigint, b: bigint) => bigint | null]> 
 
 /** Evaluates `text` with names resolved through `lookup`; null when not constant. */
 export function evaluate(text: string, lookup: Lookup, depth = 0, seen: Set<string> = new Set()): bigint | null {
-  if (depth > MAX_DEPTH) return null;
+  // Real define bodies are short; a huge one is not a constant worth a deep recursion.
+  if (depth > MAX_DEPTH || text.length > 4096) return null;
   const toks = tokenize(defineBody(text));
   if (!toks || toks.length === 0) return null;
   let p = 0;

@@ -120,7 +120,11 @@ export function extractPatchFacts(input: FactsInput, options: FactsOptions = {})
       facts.skipped.push({ path, reason: `analysis failed: ${(e as Error).message}` });
     }
   }
-  facts.defines = resolveDefines(rawDefines, options.tree, [...includes]);
+  try {
+    facts.defines = resolveDefines(rawDefines, options.tree, [...includes]);
+  } catch (e) {
+    facts.problems!.push({ file: input.file, line: input.map.length ? input.map.line(0) : 1, column: 1, kind: 'defines', message: `defines not evaluated: ${(e as Error).message}` });
+  }
   return facts;
 }
 
