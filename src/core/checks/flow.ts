@@ -96,13 +96,36 @@ export function normInstance(text: string): string {
   return t;
 }
 
+/** Records a dropped lock, keeping only the latest record per lock instance (bounded state). */
+function pushGone(gone: Gone[], g: Gone): void {
+  const i = gone.findIndex((x) => x.lock === g.lock && x.instance === g.instance);
+  if (i >= 0) gone.splice(i, 1);
+  gone.push(g);
+}
+
 function stepOf(pos: SourcePos, what: string): PathStep {
   return { file: pos.file, line: pos.line, column: pos.column, what };
 }
 
+const keys = new WeakMap<LockState, string>();
+
 function stateKey(s: LockState): string {
-  const h = s.held.map((x) => `${x.lock}/${x.mode}/${x.instance}/${x.origin}/${x.uncertain ? 1 : 0}/${x.step.line}`).join(',');
-  const g = s.gone.map((x) => `${x.lock}/${x.instance}/${x.how}/${x.step.line}`).join(',');
+  let k = keys.get(s);
+  if (k === undefined) {
+    k = computeKey(s);
+    keys.set(s, k);
+  }
+  return k;
+}
+
+/**
+ * Two paths are merged when they hold, dropped and await the same locks and
+ * decided the same conditions; where on the path that happened does not
+ * split them (the first path's lines are kept for messages).
+ */
+function computeKey(s: LockState): string {
+  const h = s.held.map((x) => `${x.lock}/${x.mode}/${x.instance}/${x.origin}/${x.uncertain ? 1 : 0}`).join(',');
+  const g = s.gone.map((x) => `${x.lock}/${x.instance}/${x.how}`).join(',');
   const p = s.pending.map((x) => `${x.variable}/${x.call.pos.line}`).join(',');
   return `${h}|${g}|${p}|${s.known.join(',')}`;
 }
@@ -129,10 +152,23 @@ function negate(c: string): string {
   return /^[\w>.\-]+$/.test(c) || /^\w+\(.*\)$/.test(c) ? `!${c}` : `!(${c})`;
 }
 
+const wordRes = new Map<string, RegExp>();
+/** `name` as a whole word (not part of a longer identifier, not after `->` or `.` when `field` is false). */
+function wordRe(name: string, afterMember = true): RegExp {
+  const key = `${afterMember ? 1 : 0}${name}`;
+  let re = wordRes.get(key);
+  if (!re) {
+    re = new RegExp(afterMember ? `(^|[^\\w])${escapeRe(name)}($|[^\\w])` : `(^|[^\\w>.])${escapeRe(name)}($|[^\\w])`);
+    if (wordRes.size > 5000) wordRes.clear();
+    wordRes.set(key, re);
+  }
+  return re;
+}
+
 /** Drops decided conditions that mention `name` (it was just assigned). */
 function forget(known: readonly string[], name: string): readonly string[] {
   if (known.length === 0) return known;
-  const re = new RegExp(`(^|[^\\w])${escapeRe(name)}($|[^\\w])`);
+  const re = wordRe(name);
   const out = known.filter((k) => !re.test(k));
   return out.length === known.length ? known : out;
 }
@@ -195,8 +231,20 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** In which branch the tested value is truthy / falsy, or unknown (null). */
+const polarities = new Map<string, { then: boolean | null; else: boolean | null }>();
+/** In which branch the tested value is truthy / falsy, or unknown (null). Memoized: conditions repeat. */
 function polarity(cond: string, call: string | null, variable: string | null): { then: boolean | null; else: boolean | null } {
+  const key = `${call ?? ''}\0${variable ?? ''}\0${cond}`;
+  let p = polarities.get(key);
+  if (!p) {
+    p = computePolarity(cond, call, variable);
+    if (polarities.size > 5000) polarities.clear();
+    polarities.set(key, p);
+  }
+  return p;
+}
+
+function computePolarity(cond: string, call: string | null, variable: string | null): { then: boolean | null; else: boolean | null } {
   const { op, terms } = splitTop(normCondition(cond));
   const mine = terms.filter((t) => (call !== null ? t.includes(`${call}(`) : new RegExp(`(^|[^\\w>.])${escapeRe(variable!)}($|[^\\w])`).test(t)));
   if (mine.length !== 1) return { then: null, else: null };
@@ -304,7 +352,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     const gone = [...s.gone];
     for (const use of spec.acquires ?? []) {
       const instance = instanceOf(use, call);
-      gone.push({ lock: refine(use.lock, instance), instance, how: 'failed', helper: spec.name, change: call.change,
+      pushGone(gone, { lock: refine(use.lock, instance), instance, how: 'failed', helper: spec.name, change: call.change,
         step: stepOf(call.pos, `${spec.name}() failed: nothing is held`) });
     }
     return { held: s.held, gone, pending: s.pending, known: s.known };
@@ -327,7 +375,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       if (idx >= 0) {
         const was = held[idx];
         held.splice(idx, 1);
-        gone.push({ lock: was.lock, instance: was.instance, how: 'released', helper: spec.name, change: call.change,
+        pushGone(gone, { lock: was.lock, instance: was.instance, how: 'released', helper: spec.name, change: call.change,
           step: stepOf(call.pos, `${spec.name}() releases ${was.lock}`) });
         continue;
       }
@@ -341,7 +389,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       const prior = [...gone].reverse().find((g) => family({ lock: g.lock } as Held) && (instance === null || g.instance === null || g.instance === instance)) ?? null;
       events.push({ kind: 'release-unheld', call, spec, use, instance, gone: prior, state: s });
       if (lock !== 'rcu') {
-        gone.push({ lock, instance, how: 'released', helper: spec.name, change: call.change,
+        pushGone(gone, { lock, instance, how: 'released', helper: spec.name, change: call.change,
           step: stepOf(call.pos, `${spec.name}() releases ${lock}`) });
       }
     }
@@ -424,8 +472,13 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   };
 
   const dedupe = (states: LockState[]): LockState[] => {
+    if (states.length <= 1) return states;
     const seen = new Map<string, LockState>();
-    for (const s of states) {
+    for (const s0 of states) {
+      // Decided conditions matter only to a path that holds, dropped or awaits a lock: forget them
+      // elsewhere, so that lock-free paths merge.
+      const s = s0.known.length > 0 && s0.gone.length === 0 && s0.pending.length === 0 && !s0.held.some((h) => h.origin === 'acquired')
+        ? { ...s0, known: [] } : s0;
       const k = stateKey(s);
       if (!seen.has(k)) seen.set(k, s);
     }
@@ -556,7 +609,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         [t, e] = branchOn(t, e, spec, c, p, v);
       }
       for (const pend of s.pending) {
-        if (!new RegExp(`(^|[^\\w>.])${escapeRe(pend.variable)}($|[^\\w])`).test(item.condition)) continue;
+        if (!wordRe(pend.variable, false).test(item.condition)) continue;
         const p = polarity(item.condition, null, pend.variable);
         const strip = (x: LockState): LockState => ({ ...x, pending: x.pending.filter((q) => q !== pend) });
         if (p.then === null && p.else === null) {
@@ -572,7 +625,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       }
       // A failed acquisition whose branch is empty (`if (!pte)` with nothing under it) lost its
       // goto or return to a hunk cut or a parse gap: such a path does not go on.
-      const failedHere = (x: LockState) => x.gone.length > s.gone.length && x.gone.slice(s.gone.length).some((g) => g.how === 'failed');
+      const failedHere = (x: LockState) => x.gone.some((g) => g.how === 'failed' && !s.gone.includes(g));
       if (goesThen && !(item.then.length === 0 && failedHere(t))) thenIn.push(t);
       if (goesElse && !(item.else !== null && item.else.length === 0 && failedHere(e))) elseIn.push(e);
     }

@@ -43,6 +43,11 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
     functions: () => fns,
     analysis(fn) {
       let a = cache.get(fn);
+      if (!a && !touchesLocks(fn, model, summaries)) {
+        // No helper of the model or the series is called and no VMA field is written: no lock state to follow.
+        a = { fn, events: [], truncated: false, freshVmas: new Set() };
+        cache.set(fn, a);
+      }
       if (!a) {
         const lines = patchOf.get(fn)?.lines;
         a = analyzeFunction(fn, { model, summaries, ...(lines ? { hunkOf: (pos: SourcePos) => lines.at(pos.file, pos.line)?.hunk } : {}) });
@@ -69,6 +74,13 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
       return f;
     },
   };
+}
+
+/** Whether a function calls a helper of the model or of the series, or writes a VMA field the model knows. */
+function touchesLocks(fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>): boolean {
+  for (const c of fn.calls) if (model.helpers.has(c.name) || summaries.has(c.name)) return true;
+  for (const a of fn.assigns) if (a.field !== null && model.fields.has(a.field)) return true;
+  return false;
 }
 
 export function runChecks(patches: PatchInput[], model: Model, options: RunOptions = {}): Finding[] {

@@ -14,7 +14,8 @@ import type { DiffLineIndex, PatchLine } from './types.js';
  * @param map    diff line (0-based) -> input line/column
  */
 export function indexDiff(file: string, diff: string, map: LineMap): DiffLineIndex {
-  const byLine = new Map<string, PatchLine>();
+  // One input file per index: keyed by input line alone.
+  const byLine = new Map<number, PatchLine>();
   const added: DiffLineIndex['added'] = [];
   const parsed = readDiff(diff);
   let hunk = 0;
@@ -33,15 +34,15 @@ export function indexDiff(file: string, diff: string, map: LineMap): DiffLineInd
           hunk,
           text: l.text,
         };
-        byLine.set(`${file}:${inLine}`, entry);
+        byLine.set(inLine, entry);
         if (l.kind === '+') added.push({ path, text: l.text, pos: { file, line: inLine, column: column + 1 } });
       }
     }
   }
   let lastLine = 0;
-  for (const v of byLine.keys()) lastLine = Math.max(lastLine, Number(v.slice(v.lastIndexOf(':') + 1)));
+  for (const v of byLine.keys()) if (v > lastLine) lastLine = v;
   return {
-    at: (f, line) => byLine.get(`${f}:${line}`),
+    at: (f, line) => (f === file ? byLine.get(line) : undefined),
     added,
     lead: leadLines(file, diff, map),
     lastLine,

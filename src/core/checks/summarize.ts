@@ -70,15 +70,31 @@ export function summarizeFunction(fn: FunctionFacts, model: Model, summaries: Ma
 
 /** Summaries of every new or changed function of the series (two rounds, so helpers calling helpers settle). */
 export function summarizeSeries(functions: FunctionFacts[], model: Model): Map<string, HelperSpec> {
+  const defined = new Set(functions.filter((f) => f.hasStart && f.image === 'post').map((f) => f.name));
+  // Only functions that call a model helper or another function of the series can have a lock effect.
+  const candidates = functions.filter((fn) => fn.hasStart && fn.image === 'post' && !fn.removed && !model.helpers.has(fn.name) &&
+    fn.calls.some((c) => model.helpers.has(c.name) || (defined.has(c.name) && c.name !== fn.name)));
+  const neutral = (fn: FunctionFacts): HelperSpec => ({
+    name: fn.name, kind: 'other', summary: true, note: 'summarized from its body in this series: no lock effect',
+    source: [{ file: fn.path, note: `summarized from ${fn.name}() as the series defines it (input line ${fn.pos.line})` }],
+  });
   let summaries = new Map<string, HelperSpec>();
+  for (const fn of functions) {
+    if (fn.added && fn.image === 'post' && !model.helpers.has(fn.name) && !candidates.includes(fn)) summaries.set(fn.name, neutral(fn));
+  }
+  // Two rounds, so that a helper calling a helper of the series settles; the second only when it can change anything.
   for (let round = 0; round < 2; round++) {
-    const next = new Map<string, HelperSpec>();
-    for (const fn of functions) {
-      if (model.helpers.has(fn.name)) continue;
+    const next = new Map(summaries);
+    let changed = false;
+    for (const fn of candidates) {
+      if (round === 1 && !fn.calls.some((c) => summaries.has(c.name) && c.name !== fn.name)) continue;
       const s = summarizeFunction(fn, model, summaries);
       if (s) next.set(fn.name, s);
+      else next.delete(fn.name);
+      changed = true;
     }
     summaries = next;
+    if (!changed) break;
   }
   return summaries;
 }

@@ -26,7 +26,7 @@ export interface PatchLine {
 
 /** Input line -> kernel-tree line, plus the added lines per file (see lines.ts). */
 export interface DiffLineIndex {
-  /** Keyed by `${inputFile}:${inputLine}`. */
+  /** The kernel-tree place of an input line (undefined for lines outside the diff's hunks). */
   at(file: string, line: number): PatchLine | undefined;
   /** Every `+` line: kernel-tree path and text (for FLAG-NOT-REGISTERED). */
   added: { path: string; text: string; pos: SourcePos }[];

@@ -171,8 +171,19 @@ export function applyModelJson(model: Model, text: string, file: string): ModelP
   return problems;
 }
 
-/** Transitive closure of the order: `outer` must be taken before `inner`. */
+const closures = new WeakMap<LockClass[] | Model['order'], Map<LockClass, Set<LockClass>>>();
+
+/** Transitive closure of the order: `outer` must be taken before `inner` (cached per order list). */
 export function orderClosure(model: Model): Map<LockClass, Set<LockClass>> {
+  let c = closures.get(model.order);
+  if (!c) {
+    c = computeClosure(model);
+    closures.set(model.order, c);
+  }
+  return c;
+}
+
+function computeClosure(model: Model): Map<LockClass, Set<LockClass>> {
   const inner = new Map<LockClass, Set<LockClass>>();
   for (const e of model.order) {
     if (!inner.has(e.outer)) inner.set(e.outer, new Set());

@@ -158,6 +158,7 @@ export const rule: Rule = {
         if (!before) continue;
         // Functions the pre-image called: a comment naming one the code no longer calls is stale.
         const used = new Set(before.calls.filter((c) => c.change === '-').map((c) => c.name));
+        if (used.size === 0 || !fn.comments.some((c) => c.identifiers.some((x) => used.has(x)))) continue;
         const now = new Set<string>();
         codeTokens(fn.flow, now);
         const commentWords = new Set(fn.comments.flatMap((c) => c.identifiers));

@@ -1,0 +1,110 @@
+/**
+ * The lock checks over corpus/real, as a ratio to a bare tree-sitter parse
+ * of the same hunks (the pre- and post-image lines of every C file, joined).
+ * The check side does everything from the diff text on: C facts
+ * (src/core/c), the diff line index, and runChecks with the default model
+ * (series summaries, per-path lock states, all 13 rules).  The rules alone
+ * are timed too, on facts made beforehand.
+ *
+ * `npm run bench` calls bench(); `node --import tsx bench/check.ts` runs it alone.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readDiff } from '../src/core/diff/index.js';
+import { hunkImages } from '../src/core/diff/images.js';
+import { extractPatchFacts } from '../src/core/c/index.js';
+import { parseC } from '../src/core/c/parser.js';
+import { indexDiff, runChecks, type PatchInput } from '../src/core/checks/index.js';
+import { defaultModel } from '../src/core/model/index.js';
+import type { LineMap } from '../src/core/types.js';
+
+const real = join(fileURLToPath(new URL('.', import.meta.url)), '../test/fixtures/corpus/real');
+
+interface Case {
+  name: string;
+  diff: string;
+  map: LineMap;
+  images: string[];
+}
+
+function cases(): Case[] {
+  return readdirSync(real)
+    .sort()
+    .map((name) => {
+      const lines = readFileSync(join(real, name), 'utf8').split('\n');
+      const start = Math.max(0, lines.findIndex((l) => l.startsWith('diff --git ')));
+      const diff = lines.slice(start).join('\n');
+      const images: string[] = [];
+      for (const f of readDiff(diff).files) {
+        const path = f.newPath ?? f.oldPath ?? '';
+        if (f.binary || !/\.[ch]$/.test(path)) continue;
+        const h = hunkImages(f);
+        for (const side of ['pre', 'post'] as const) images.push(h.flatMap((x) => x[side].map((l) => l.text)).join('\n') + '\n');
+      }
+      const map: LineMap = { length: lines.length - start, line: (i) => start + i + 1, column: () => 1, exact: () => true };
+      return { name, diff, map, images };
+    });
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+export async function bench(): Promise<string[]> {
+  const all = cases();
+  const model = defaultModel();
+  let findings = 0;
+  const bareRun = (): void => {
+    for (const c of all) for (const t of c.images) parseC(t);
+  };
+  const checkRun = (): void => {
+    findings = 0;
+    for (const c of all) {
+      const facts = extractPatchFacts({ file: c.name, diff: c.diff, map: c.map });
+      findings += runChecks([{ facts, label: c.name, lines: indexDiff(c.name, c.diff, c.map) }], model).length;
+    }
+  };
+  const prepared: PatchInput[] = all.map((c) => ({
+    facts: extractPatchFacts({ file: c.name, diff: c.diff, map: c.map }),
+    label: c.name,
+    lines: indexDiff(c.name, c.diff, c.map),
+  }));
+  const rulesRun = (): void => {
+    for (const p of prepared) runChecks([p], model);
+  };
+  bareRun();
+  checkRun();
+  rulesRun();
+  const bare: number[] = [];
+  const check: number[] = [];
+  const rules: number[] = [];
+  const ratios: number[] = [];
+  // CPU time of this process (user + system), not wall time: the machine is shared, and
+  // another process's load would otherwise land on whichever side it happened to hit.
+  const cpu = (fn: () => void): number => {
+    const t = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(t);
+    return (d.user + d.system) / 1000;
+  };
+  for (let i = 0; i < 21; i++) {
+    // Interleaved, so that JIT and GC state is alike for both sides.
+    const a = cpu(bareRun);
+    const b = cpu(checkRun);
+    rules.push(cpu(rulesRun));
+    bare.push(a);
+    check.push(b);
+    ratios.push(b / a);
+  }
+  return [
+    `check: ${all.length} patches, ${findings} findings (all severities)`,
+    `check: facts + rules ${median(check).toFixed(1)} ms, bare tree-sitter parse ${median(bare).toFixed(1)} ms: ratio ${median(ratios).toFixed(2)}x (CPU time, median of 21 interleaved runs; target <= 2x)`,
+    `check: the rules alone (runChecks on prepared facts) ${median(rules).toFixed(1)} ms`,
+  ];
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  for (const line of await bench()) console.log(line);
+}
