@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { LineMap, Problem, ReadResult } from './types.js';
 import type { PatchFacts } from './c/facts.js';
 import { readPatch } from './series/patch.js';
+import { joinQuoted } from './diff/recover.js';
 import type { Patch, Series, SeriesVersion } from './series/types.js';
 import { readInput } from './mail/index.js';
 import { assembleSeries } from './series/index.js';
@@ -124,7 +125,8 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
       if (carried.diff) {
         out.push({ label: `diff in a reply from ${who}`, file: reply.file, diff: carried.diff, map: offsetMap(reply.bodyMap, carried.diffBodyLine) });
       }
-      for (const quoted of reply.quotedDiffs) {
+      // A reviewer's comments cut a quoted hunk in pieces: join them back first.
+      for (const quoted of joinQuoted(reply.quotedDiffs)) {
         out.push({ label: `diff quoted by ${who}`, file: reply.file, diff: quoted.text, map: quoted.map });
       }
     }
