@@ -14,5 +14,6 @@
   document.addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && e.target instanceof Element && e.target.matches('a.goto')) go(e.target);
   });
+  window.scrollTo(0, 0);
   vscode.postMessage({ type: 'ready' });
 })();

@@ -419,6 +419,15 @@ async function uiSmoke(sb, ws) {
     }
     await page.screenshot({ path: join(outDir, 'vscode-ui-summary.png') });
 
+    // Seed 000: a patch with tags from the patch and from two replies.
+    await quickOpen('000_dbfa3d816e84323d');
+    await page.waitForTimeout(1500);
+    await palette('PatchLens: Summarize Series');
+    const f000 = await summaryFrame('Lance Yang');
+    check('the summary of seed 000 shows the reply tags', !!f000);
+    await page.waitForTimeout(800);
+    await page.screenshot({ path: join(outDir, 'vscode-ui-summary-000.png') });
+
     // 3. The hostile mail: everything from it must be inert text in the webview.
     await quickOpen('hostile.eml');
     await page.waitForTimeout(1500);

@@ -91,7 +91,7 @@ function renderSeries(s: SeriesSummary): string {
   out.push('</tr></thead><tbody>');
   for (const p of s.patches.slice(0, 1000)) {
     const title = p.loc !== undefined ? `<a class="goto" data-loc="${p.loc}" tabindex="0">${esc(p.title, 200)}</a>` : esc(p.title, 200);
-    out.push(`<tr class="${p.state}"><td>${esc(p.label, 20)}</td><td class="ptitle">${title} <span class="pv">v${p.version}</span></td><td class="state">${p.state}</td><td>${p.findings}</td>`);
+    out.push(`<tr class="${p.state}"><td class="num">${esc(p.label, 20)}</td><td class="ptitle">${title} <span class="pv">v${p.version}</span></td><td class="num">${p.state}</td><td class="num">${p.findings}</td>`);
     for (const r of reviewers) {
       const cells = p.tags.get(r.key) ?? [];
       out.push('<td>' + cells.map((c) => {

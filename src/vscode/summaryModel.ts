@@ -184,10 +184,27 @@ function summarizeSeries(s: Series, a: Analysis, findings: Finding[]): SeriesSum
   // Patches the newest version announces but the input lacks.
   const newest = s.versions[s.versions.length - 1];
   if (newest) {
+    // Missing patches with a known title (from the cover's shortlog) get a row
+    // each; runs of unknown ones share a row (`3–9/9`), so they do not bury
+    // the patches that are there.
+    let run: number[] = [];
+    const flush = (): void => {
+      if (!run.length) return;
+      const label = run.length === 1 ? `${run[0]}/${newest.total}` : `${run[0]}\u2013${run[run.length - 1]}/${newest.total}`;
+      rows.push({ label, title: '(not in the input)', state: 'missing', version: newest.version, tags: new Map(), findings: 0 });
+      run = [];
+    };
     for (const i of newest.missing) {
-      const title = s.shortlogTitles[i - 1] ?? '(not in the input)';
-      rows.push({ label: `${i}/${newest.total}`, title, state: 'missing', version: newest.version, tags: new Map(), findings: 0 });
+      const title = s.shortlogTitles[i - 1];
+      if (title) {
+        flush();
+        rows.push({ label: `${i}/${newest.total}`, title, state: 'missing', version: newest.version, tags: new Map(), findings: 0 });
+      } else {
+        if (run.length && run[run.length - 1] !== i - 1) flush();
+        run.push(i);
+      }
     }
+    flush();
   }
   rows.sort((x, y) => labelIndex(x.label) - labelIndex(y.label));
   const changelog = s.versions.flatMap((v) => v.changelog.map((c) => ({ version: c.version, lines: c.lines, file: c.pos.file, line: c.pos.line })));

@@ -250,7 +250,7 @@ test('Summarize Series: title, versions, patches present/missing, tags by origin
   assert.deepEqual(s.versions.map((v: any) => [v.version, v.total]), [[4, 9]]);
   const p2 = s.patches.find((p: any) => p.label === '2/9');
   assert.equal(p2.state, 'present');
-  assert.equal(s.patches.filter((p: any) => p.state === 'missing').length, 8);
+  assert.deepEqual(s.patches.filter((p: any) => p.state === 'missing').map((p: any) => p.label), ['1/9', '3\u20139/9']);
   const tag = (who: string, kind: string) => p2.tags.find((t: any) => t.reviewer.includes(who) && t.kind === kind);
   assert.equal(tag('lance.yang', 'Reviewed-by')?.state, 'reply');
   assert.equal(tag('david@kernel.org', 'Acked-by')?.state, 'reply');

@@ -23,7 +23,7 @@ test('seed 000: one series, v4 of 9 patches, 2/9 present with its own and its re
   const series = s.series[0];
   assert.equal(series.title, 'mm: add atomic VMA flags and set VM_MAYBE_GUARD as such');
   assert.deepEqual(series.versions.map((v) => [v.version, v.total, v.present]), [[4, 9, 1]]);
-  assert.deepEqual(series.patches.filter((p) => p.state === 'missing').map((p) => p.label), ['1/9', '3/9', '4/9', '5/9', '6/9', '7/9', '8/9', '9/9']);
+  assert.deepEqual(series.patches.filter((p) => p.state === 'missing').map((p) => p.label), ['1/9', '3\u20139/9']);
   const p2 = series.patches.find((p) => p.label === '2/9')!;
   const tags = [...p2.tags.entries()].flatMap(([who, cells]) => cells.map((c) => `${who} ${c.kind} ${c.state}`)).sort();
   assert.deepEqual(tags, [
