@@ -448,9 +448,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     }
     let next = s;
     if (!spec) {
-      next = touchByUnknown(s, call);
-      events.push({ kind: 'call', call, spec, before: s, after: next });
-      return next;
+      // No rule looks at calls the model does not know: no event, only their effect on held locks.
+      return touchByUnknown(s, call);
     }
     if (spec.kind === 'assert') next = assertState(next, spec, call);
     if (spec.releases) next = release(next, spec, call);
@@ -529,7 +528,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           states = states.map((s) => applyCall(s, item.call, false));
           break;
         case 'assign': {
-          for (const s of states) events.push({ kind: 'assign', assign: item.assign, state: s });
+          // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES).
+          if (item.assign.field !== null && env.model.fields.has(item.assign.field)) {
+            for (const s of states) events.push({ kind: 'assign', assign: item.assign, state: s });
+          }
           const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
           if (target) {
             const fromCall = /^\s*(\w+)\s*\(/.exec(item.assign.value);

@@ -32,9 +32,13 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
   for (const patch of patches) {
     for (const fn of patch.facts.functions) if (fn.image === 'post' && !fn.removed) fns.push({ fn, patch });
   }
-  const summaries = summarizeSeries(fns.map((x) => x.fn), model);
-  const cache = new Map<FunctionFacts, FunctionAnalysis>();
   const patchOf = new Map<FunctionFacts, PatchInput>(fns.map((x) => [x.fn, x.patch]));
+  const hunkOf = (fn: FunctionFacts) => {
+    const lines = patchOf.get(fn)?.lines;
+    return lines ? (pos: SourcePos) => lines.at(pos.file, pos.line)?.hunk : undefined;
+  };
+  const { summaries, analyses } = summarizeSeries(fns.map((x) => x.fn), model, hunkOf);
+  const cache = new Map<FunctionFacts, FunctionAnalysis>(analyses);
   return {
     patches,
     model,
@@ -49,8 +53,8 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
         cache.set(fn, a);
       }
       if (!a) {
-        const lines = patchOf.get(fn)?.lines;
-        a = analyzeFunction(fn, { model, summaries, ...(lines ? { hunkOf: (pos: SourcePos) => lines.at(pos.file, pos.line)?.hunk } : {}) });
+        const h = hunkOf(fn);
+        a = analyzeFunction(fn, { model, summaries, ...(h ? { hunkOf: h } : {}) });
         cache.set(fn, a);
       }
       return a;

@@ -15,7 +15,11 @@
  */
 import type { FunctionFacts } from '../c/facts.js';
 import type { HelperSpec, LockUse, Model } from '../model/index.js';
-import { analyzeFunction } from './flow.js';
+import type { SourcePos } from '../types.js';
+import { analyzeFunction, type FunctionAnalysis } from './flow.js';
+
+/** Where each function's hunks are (see AnalyzeEnv.hunkOf). */
+export type HunkOf = (fn: FunctionFacts) => ((pos: SourcePos) => number | undefined) | undefined;
 
 function addUse(list: LockUse[], use: LockUse): void {
   const same = list.find((u) => u.lock === use.lock);
@@ -23,9 +27,13 @@ function addUse(list: LockUse[], use: LockUse): void {
   else if (use.mode === 'write') same.mode = 'write';
 }
 
-export function summarizeFunction(fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>): HelperSpec | null {
+export function summarizeFunction(
+  fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>,
+  hunkOf?: (pos: SourcePos) => number | undefined, analyses?: Map<FunctionFacts, FunctionAnalysis>,
+): HelperSpec | null {
   if (!fn.hasStart || fn.removed || fn.image !== 'post') return null;
-  const a = analyzeFunction(fn, { model, summaries });
+  const a = analyzeFunction(fn, { model, summaries, ...(hunkOf ? { hunkOf } : {}) });
+  analyses?.set(fn, a);
   const requires: LockUse[] = [];
   const acquires: LockUse[] = [];
   const releases: LockUse[] = [];
@@ -69,7 +77,10 @@ export function summarizeFunction(fn: FunctionFacts, model: Model, summaries: Ma
 }
 
 /** Summaries of every new or changed function of the series (two rounds, so helpers calling helpers settle). */
-export function summarizeSeries(functions: FunctionFacts[], model: Model): Map<string, HelperSpec> {
+export function summarizeSeries(
+  functions: FunctionFacts[], model: Model, hunkOf: HunkOf = () => undefined,
+): { summaries: Map<string, HelperSpec>; analyses: Map<FunctionFacts, FunctionAnalysis> } {
+  const analyses = new Map<FunctionFacts, FunctionAnalysis>();
   const defined = new Set(functions.filter((f) => f.hasStart && f.image === 'post').map((f) => f.name));
   // Only functions that call a model helper or another function of the series can have a lock effect.
   const candidates = functions.filter((fn) => fn.hasStart && fn.image === 'post' && !fn.removed && !model.helpers.has(fn.name) &&
@@ -88,7 +99,7 @@ export function summarizeSeries(functions: FunctionFacts[], model: Model): Map<s
     let changed = false;
     for (const fn of candidates) {
       if (round === 1 && !fn.calls.some((c) => summaries.has(c.name) && c.name !== fn.name)) continue;
-      const s = summarizeFunction(fn, model, summaries);
+      const s = summarizeFunction(fn, model, summaries, hunkOf(fn), analyses);
       if (s) next.set(fn.name, s);
       else next.delete(fn.name);
       changed = true;
@@ -96,5 +107,7 @@ export function summarizeSeries(functions: FunctionFacts[], model: Model): Map<s
     summaries = next;
     if (!changed) break;
   }
-  return summaries;
+  // An analysis made before the final summaries is still right if the function calls none of them.
+  for (const [fn] of analyses) if (fn.calls.some((c) => summaries.has(c.name) && c.name !== fn.name)) analyses.delete(fn);
+  return { summaries, analyses };
 }

@@ -73,7 +73,8 @@ function mentionPos(ctx: SeriesContext, patch: PatchInput, c: CommentFact, name:
   let line = c.pos.line;
   for (let k = 0, guard = 0; k < lineOffset && guard < lineOffset + 2000; guard++) {
     line++;
-    if (patch.lines?.at(c.pos.file, line)?.change !== '-') k++;
+    const at = patch.lines?.at(c.pos.file, line);
+    if (patch.lines ? at !== undefined && at.change !== '-' : true) k++;
   }
   const start = patch.lines?.at(c.pos.file, line)?.column ?? 1;
   return { file: c.pos.file, line, column: start + (idx - nl - 1) };
@@ -90,10 +91,19 @@ function stillNamed(tokens: Set<string>, name: string): boolean {
   return false;
 }
 
-function endLine(c: CommentFact): number {
-  let n = 0;
-  for (let i = 0; i < c.text.length; i++) if (c.text.charCodeAt(i) === 10) n++;
-  return c.pos.line + n;
+/** Input line of the first code fact of a flow after `line`, or null. */
+function firstCodeLineAfter(flow: FlowItem[], line: number): number | null {
+  let best: number | null = null;
+  const stack: FlowItem[] = [...flow];
+  let budget = MAX_ITEMS;
+  while (stack.length > 0 && --budget > 0) {
+    const it = stack.pop()!;
+    const at = it.kind === 'call' ? it.call.pos.line : it.kind === 'assign' ? it.assign.pos.line : it.pos.line;
+    if (at > line && (best === null || at < best)) best = at;
+    if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+    if (it.kind === 'loop') stack.push(...it.body);
+  }
+  return best;
 }
 
 export const rule: Rule = {
@@ -167,8 +177,9 @@ export const rule: Rule = {
           if (c.change === '-' || HISTORY_WORDS.test(c.text)) continue;
           const stale = c.identifiers.filter((x) => used.has(x) && !now.has(x) && looksLikeCode(c, x) && !gone.has(x) && !stillNamed(now, x));
           if (stale.length === 0) continue;
-          const end = endLine(c);
-          const describes = stale.filter((x) => linesUsing(before.flow, x).some((l) => l > end && l <= end + 3));
+          // The statement the comment describes: the first code of the pre-image after it.
+          const next = firstCodeLineAfter(before.flow, c.pos.line);
+          const describes = next === null ? [] : stale.filter((x) => linesUsing(before.flow, x).some((l) => l >= next && l <= next + 1));
           const names = describes.length > 0 ? describes : stale;
           const list = names.map((x) => `${x}()`).join(' and ');
           if (describes.length > 0) {
