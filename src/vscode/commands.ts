@@ -14,6 +14,7 @@ import { lockModelMarkdown } from './lockModelText.js';
 import { composeReply, type ReplyNote } from './reply.js';
 import type { SeriesTreeProvider } from './seriesTree.js';
 import { inputName, reviewOptions } from './settings.js';
+import { uriOf } from './uri.js';
 import { summarize, type Summary } from './summaryModel.js';
 import type { SummaryPanel } from './summaryPanel.js';
 
@@ -24,10 +25,6 @@ export interface CommandDeps {
   model: () => Model;
 }
 
-/** A URI from a finding's `file` (a path, or a URI for documents without one). */
-export function uriOf(file: string): vscode.Uri {
-  return /^[a-z][a-z0-9+.-]+:/i.test(file) && !/^[a-z]:[\\/]/i.test(file) ? vscode.Uri.parse(file) : vscode.Uri.file(file);
-}
 
 export async function revealLocation(file: string, line: number, column: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uriOf(file));

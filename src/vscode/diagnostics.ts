@@ -10,6 +10,7 @@ import type { Problem } from '../core/types.js';
 import type { AnalysisCache, DocAnalysis } from './cache.js';
 import { debounceMs } from './settings.js';
 import { ruleDocUri } from './ruleDocs.js';
+import { uriOf } from './uri.js';
 
 export const LANGUAGE = 'patch-mail';
 const SOURCE = 'PatchLens';
@@ -54,9 +55,12 @@ export function toDiagnostics(doc: vscode.TextDocument, a: DocAnalysis, docs: Ru
     d.source = SOURCE;
     d.code = { value: f.rule, target: docs.uri(f.rule) };
     if (f.path?.length) {
-      d.relatedInformation = f.path
-        .filter((s) => s.file === a.file)
-        .map((s) => new vscode.DiagnosticRelatedInformation(new vscode.Location(doc.uri, findingRange(doc, { line: s.line, column: s.column })), s.what));
+      d.relatedInformation = f.path.map((s) => {
+        const where = s.file === a.file
+          ? new vscode.Location(doc.uri, findingRange(doc, { line: s.line, column: s.column }))
+          : new vscode.Location(uriOf(s.file), new vscode.Position(Math.max(0, s.line - 1), Math.max(0, s.column - 1)));
+        return new vscode.DiagnosticRelatedInformation(where, s.what);
+      });
     }
     out.push(d);
   }

@@ -83,7 +83,19 @@ export function trailerHover(at: TrailerAt): string {
   const pv = at.patch.subject;
   const where = pv.index === null ? `v${t.version}` : `v${t.version} ${pv.index}/${pv.total ?? '?'}`;
   out.push(`- given on ${where} of ${md(at.series.title)}`);
-  out.push(t.origin === 'reply' ? '- given in a reply' : '- carried in the patch itself');
+  const c = t as Trailer & { status?: string; notice?: string };
+  const latest = at.series.versions[at.series.versions.length - 1]?.version;
+  const status: Record<string, string> = {
+    'in-patch': 'written in the patch itself',
+    collected: 'given in a reply',
+    carried: `carried to v${at.version.version}: the diff did not change`,
+    dropped: `dropped from v${at.version.version}`,
+    mismatch: 'ignored: the sender does not match the person in the tag',
+    unconfirmed: 'not applied: written inline, obfuscated or without an address',
+  };
+  out.push(`- ${c.status && status[c.status] ? status[c.status] : t.origin === 'reply' ? 'given in a reply' : 'written in the patch itself'}`);
+  if (c.notice) out.push(`- ${md(c.notice)}`);
+  if (latest !== undefined && latest !== at.version.version) out.push(`- the latest version in the input is v${latest}`);
   const m = at.message;
   if (m) {
     out.push(`- in the message ${m.subject ? md(m.subject) : '(no subject)'}${m.from ? ` from ${md(m.from.name || m.from.email)}` : ''}${m.date ? `, ${md(m.date)}` : ''}`);

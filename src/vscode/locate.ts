@@ -33,7 +33,8 @@ const MAX_SPAN = 200;
 
 export class DocumentIndex {
   readonly findingsByLine = new Map<number, Finding[]>();
-  readonly trailersByLine = new Map<number, TrailerAt>();
+  /** Tags by input line; one line can hold a tag and, for later versions, its carried or dropped copy. */
+  readonly trailersByLine = new Map<number, TrailerAt[]>();
   readonly patches: PatchAt[] = [];
   /** Findings and problems of this document. */
   readonly findings: Finding[] = [];
@@ -58,7 +59,7 @@ export class DocumentIndex {
           }
           for (const trailer of analysis.trailersOf(patch)) {
             if (trailer.pos.file !== file) continue;
-            this.trailersByLine.set(trailer.pos.line, { trailer, patch, version, series, message: this.messageAt(trailer.pos.line) });
+            push(this.trailersByLine, trailer.pos.line, { trailer, patch, version, series, message: this.messageAt(trailer.pos.line) });
           }
         }
       }

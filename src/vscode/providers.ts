@@ -28,8 +28,7 @@ export class PatchHoverProvider implements vscode.HoverProvider {
         ? true : col >= f.column && col <= f.endColumn;
       if (inside) parts.push(findingHover(f));
     }
-    const tag = a.index.trailersByLine.get(line);
-    if (tag) parts.push(trailerHover(tag));
+    for (const tag of a.index.trailersByLine.get(line) ?? []) parts.push(trailerHover(tag));
     const word = doc.getWordRangeAtPosition(pos, IDENT);
     let range = doc.lineAt(pos.line).range;
     if (word) {

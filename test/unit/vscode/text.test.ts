@@ -27,9 +27,9 @@ test('seed 000: code lens reads v4 2/9 with 3 R-b and 1 A-b; trailer hovers name
   assert.equal(codeLensTitle(at, a.trailersOf(at.patch), 2), 'v4 2/9 · R-b 3 · A-b 1 · 2 findings');
   const lines = readFileSync(SEED_000, 'utf8').split('\n');
   const lance = lines.findIndex((l) => l.startsWith('Reviewed-by: Lance Yang')) + 1;
-  const tag = idx.trailersByLine.get(lance);
-  assert.ok(tag, `trailer at line ${lance}`);
-  const h = unmd(trailerHover(tag));
+  const tags = idx.trailersByLine.get(lance) ?? [];
+  assert.equal(tags.length, 1, `one tag at line ${lance}`);
+  const h = unmd(trailerHover(tags[0]));
   assert.match(h, /Reviewed-by\*\* from Lance Yang <lance\.yang@linux\.dev>/);
   assert.match(h, /given on v4 2\/9/);
   assert.match(h, /given in a reply/);
@@ -113,4 +113,16 @@ test('reply to a mail without Message-ID has no threading headers', async () => 
 test('git identity: later files and values win, quotes and comments handled', () => {
   const id = parseGitIdentity('[core]\n\tname = no\n[user]\n\tname = "Jane Q. Dev" # me\n\temail = jane@example.org\n[user "x"]\n\temail = later@example.org\n');
   assert.deepEqual(id, { name: 'Jane Q. Dev', email: 'later@example.org' });
+});
+
+test('a partial re-roll: the line of a v2 reply tag that v3 dropped hovers with both facts', async () => {
+  const file = 'test/fixtures/corpus/threads/b4-trailers-followup-partial-reroll.mbox';
+  const a = await analyze([{ file, data: readFileSync(file) }]);
+  const idx = new DocumentIndex(a, file);
+  const both = [...idx.trailersByLine.values()].find((ts) => ts.length > 1);
+  assert.ok(both, 'a line holding a tag and its later fate');
+  const text = both.map((t) => unmd(trailerHover(t))).join('\n---\n');
+  assert.match(text, /given in a reply/);
+  assert.match(text, /dropped from v3/);
+  assert.match(text, /given on v2 /);
 });
