@@ -16,7 +16,7 @@ import type { PathStep } from '../findings.js';
 import type { HelperSpec, LockClass, LockMode, LockUse, Model } from '../model/index.js';
 import type { SourcePos } from '../types.js';
 
-export const MAX_STATES = 16;
+export const MAX_STATES = 8;
 
 export interface Held {
   lock: LockClass;
@@ -482,9 +482,9 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       if (!seen.has(k)) seen.set(k, s);
     }
     let out = [...seen.values()];
-    if (out.length > MAX_STATES) {
+    if (out.length > maxStates) {
       truncated = true;
-      out = out.slice(0, MAX_STATES);
+      out = out.slice(0, maxStates);
     }
     return out;
   };
@@ -495,6 +495,9 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
 
   interface LoopCtx { breaks: LockState[] }
 
+  const lockBelow = new WeakMap<FlowItem, boolean>();
+  // Long functions (remap_pages() is 400 lines) keep fewer paths apart: the work stays linear.
+  const maxStates = countItems(fn.flow) > 150 ? Math.max(2, MAX_STATES >> 1) : MAX_STATES;
   let lastHunk: number | undefined;
   /** The most recent live states: code after a goto or return with no label before it is reached from a block the hunk cut. */
   let lastLive: LockState[] = [EMPTY];
@@ -595,6 +598,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     const thenLearns = op === '&&' ? terms : [cond];
     const elseLearns = op === '||' ? terms.map(negate) : [notCond];
     const pure = item.conditionCalls.length === 0;
+    // Worth remembering only where a lock may be taken or dropped under the condition, or is already in play.
+    const lockBranch = pure && touchesLockBelow(item);
     for (const s0 of input) {
       let s = s0;
       const goesThen = !pure || !s.known.includes(notCond);
@@ -621,7 +626,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         }
         [t, e] = branchOn(strip(t), strip(e), pend.spec, pend.call, p, null);
       }
-      if (pure) {
+      const inPlay = s.gone.length > 0 || s.pending.length > 0 || s.held.some((h) => h.origin === 'acquired');
+      if (pure && (lockBranch || inPlay)) {
         t = { ...t, known: [...t.known.filter((k) => !thenLearns.includes(k)), ...thenLearns] };
         e = { ...e, known: [...e.known.filter((k) => !elseLearns.includes(k)), ...elseLearns] };
       }
@@ -636,6 +642,26 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     const elseOut = item.else ? walk(item.else, dedupe(elseIn), loop) : elseIn;
     depth--;
     return dedupe([...thenOut, ...elseOut]);
+  };
+
+  /** Whether a lock helper is called anywhere under this if (memoized per item). */
+  const touchesLockBelow = (item: Extract<FlowItem, { kind: 'if' }>): boolean => {
+    let v = lockBelow.get(item);
+    if (v === undefined) {
+      v = false;
+      const stack: FlowItem[] = [...item.then, ...(item.else ?? [])];
+      for (let guard = 0; stack.length > 0 && guard < 10_000 && !v; guard++) {
+        const it = stack.pop()!;
+        if (it.kind === 'call') {
+          const spec = helperOf(env, it.call.name);
+          v = !!(spec && (spec.acquires || spec.releases));
+        } else if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+        else if (it.kind === 'loop') stack.push(...it.body);
+        else if (it.kind === 'return') v = it.calls.some((c) => !!helperOf(env, c.name)?.releases);
+      }
+      lockBelow.set(item, v);
+    }
+    return v;
   };
 
   const branchOn = (
@@ -656,6 +682,19 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const out = walk(fn.flow, [EMPTY], null);
   for (const s of out) events.push({ kind: 'exit', pos: fn.pos, value: null, implicit: true, state: s });
   return { fn, events, truncated, freshVmas };
+}
+
+/** Flow items of a function, nested ones included (bounded). */
+function countItems(flow: FlowItem[]): number {
+  let n = 0;
+  const stack: FlowItem[] = [...flow];
+  while (stack.length > 0 && n < 100_000) {
+    const it = stack.pop()!;
+    n++;
+    if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+    else if (it.kind === 'loop') stack.push(...it.body);
+  }
+  return n;
 }
 
 /** Whether `held` satisfies a need of `mode` (write satisfies read; `any` is satisfied by either). */
