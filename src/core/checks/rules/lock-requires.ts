@@ -65,7 +65,12 @@ function checkNeed(
   if (need.lock === 'rcu') return null;
   const pos = call?.pos ?? write!.pos;
   const what = call ? `${call.name}()` : write!.what;
-  const instance = call && typeof need.instance === 'number' ? normInstance(call.args[need.instance] ?? '') || null : write?.instance ?? null;
+  let instance = call && typeof need.instance === 'number' ? normInstance(call.args[need.instance] ?? '') || null : write?.instance ?? null;
+  // A summarized helper's VMA requirement names no argument: the one VMA the call passes is it.
+  if (call && instance === null && need.lock === 'vma_lock') {
+    const vmas = call.args.map(normInstance).filter((x) => VMA_VAR.test(x));
+    if (vmas.length === 1) instance = vmas[0];
+  }
   if (instance && a.freshVmas.has(instance)) return null;
   const mine = state.held.filter((h) => h.lock === need.lock && sameInstance(h.lock, h.instance, instance));
   if (mine.some((h) => modeSatisfies(h.mode, need.mode) || h.uncertain)) return null;
