@@ -24,7 +24,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { locatePeers, type Peers } from './peers/setup.js';
 import { generateMbox, hunkImages, realPatchFiles, root, threadFiles } from './peers/inputs.js';
-import { alternateCalls, alternateProcesses, median, repeatCall, type ProcessCommand, type Stats } from './peers/measure.js';
+import { alternate, median, repeatCall, type ProcessCommand, type Stats } from './peers/measure.js';
 import { inclusiveTimes, profiled } from './peers/cpuprofile.js';
 import type { CliIO } from '../src/cli/io.js';
 
@@ -137,15 +137,17 @@ async function runPeers(): Promise<void> {
   for (const file of threads) {
     const name = basename(file, '.mbox');
     log(`thread ${name}`);
-    const [a, b] = alternateProcesses(
+    const [a, b, inProcess] = await alternate(
       peers.gnuTime,
-      patchlens('trailers', '--am', join(scratch, 'pl', `${name}.mbx`), file),
-      b4am(file, `${name}.mbx`),
+      [
+        patchlens('trailers', '--am', join(scratch, 'pl', `${name}.mbx`), file),
+        b4am(file, `${name}.mbx`),
+        () => mainMod.main(['trailers', '--am', join(scratch, 'pl', `${name}.in.mbx`), file], silentIO),
+      ],
       RUNS,
     );
     threadPairs.push({ input: name, a, b });
-    const t = await repeatCall(() => mainMod.main(['trailers', '--am', join(scratch, 'pl', `${name}.in.mbx`), file], silentIO), RUNS);
-    threadInProcess.push(median(t));
+    threadInProcess.push(inProcess.medianMs);
   }
 
   // ---- 2. real patches: check vs checkpatch.pl, and vs a bare parse ----
@@ -162,34 +164,49 @@ async function runPeers(): Promise<void> {
     const parseAll = (): void => {
       for (const text of images) bare.parse(text, undefined, { bufferSize: Math.max(32 * 1024, text.length * 2 + 16) });
     };
-    const [tReview, tParse] = await alternateCalls(() => reviewMod.review([{ file, data }]), parseAll, RUNS);
-    const tRead = await repeatCall(() => reviewMod.readSeries([{ file, data }]), RUNS);
+    const [tReview, tParse, tRead] = await alternate(peers.gnuTime, [() => reviewMod.review([{ file, data }]), parseAll, () => reviewMod.readSeries([{ file, data }])], RUNS);
     perPatch.push({
       name: basename(file),
       bytes: data.length,
       cBytes: images.reduce((n, t) => n + t.length, 0),
-      review: median(tReview),
-      read: median(tRead),
-      parse: median(tParse),
+      review: tReview.medianMs,
+      read: tRead.medianMs,
+      parse: tParse.medianMs,
     });
   }
 
   // Where review() spends its time: a sampled profile of 3 rounds over the patches.
   log('profiling review() over the patches');
   const patchInputs = patches.map((file) => ({ file, data: readFileSync(file) }));
-  const { profile } = await profiled(async () => {
-    for (let r = 0; r < 3; r++) for (const p of patchInputs) await reviewMod.review([p]);
-  });
-  const breakdown = inclusiveTimes(profile, BREAKDOWN.map((b) => b.fn));
+  // (the profile itself is dropped at once: a large live heap would slow the later in-process runs)
+  const breakdown = inclusiveTimes(
+    (
+      await profiled(async () => {
+        for (let r = 0; r < 3; r++) for (const p of patchInputs) await reviewMod.review([p]);
+      })
+    ).profile,
+    BREAKDOWN.map((b) => b.fn),
+  );
 
   log(`checkpatch.pl over all ${patches.length} patches in one process`);
-  const checkpatchAll = alternateProcesses(peers.gnuTime, checkpatch(patches), checkCommand ? patchlens('check', ...patches) : inScratch('true', []), RUNS);
+  // checkpatch.pl over all patches, `patchlens check` over all, and review() of each patch in turn, alternately.
+  const [cpAll, plAll, reviewAll] = await alternate(
+    peers.gnuTime,
+    [
+      checkpatch(patches),
+      checkCommand ? patchlens('check', ...patches) : inScratch('true', []),
+      async () => {
+        for (const p of patchInputs) await reviewMod.review([p]);
+      },
+    ],
+    RUNS,
+  );
   const sample = patches.filter((_, i) => i % PER_PATCH_STEP === 0);
   const checkPairs: Pair[] = [];
   if (checkCommand) {
     for (const file of sample) {
       log(`check, whole process, ${basename(file)}`);
-      const [a, b] = alternateProcesses(peers.gnuTime, patchlens('check', file), checkpatch([file]), RUNS);
+      const [a, b] = await alternate(peers.gnuTime, [patchlens('check', file), checkpatch([file])], RUNS);
       checkPairs.push({ input: basename(file), a, b });
     }
   } else {
@@ -198,13 +215,21 @@ async function runPeers(): Promise<void> {
 
   // ---- 3. ~20 MB mbox: summarize vs b4 am -m ----
   log('generating the ~20 MB mbox');
-  const big = generateMbox(20 * 1024 * 1024);
   const bigFile = join(scratch, 'bench-20mb.mbox');
-  writeFileSync(bigFile, big.text);
-  const bigMb = Buffer.byteLength(big.text) / (1024 * 1024);
+  // Only the counts are kept: the 20 MB text is not held while timing.
+  const big = ((): { messages: number; bytes: number } => {
+    const { text, messages } = generateMbox(20 * 1024 * 1024);
+    writeFileSync(bigFile, text);
+    return { messages, bytes: Buffer.byteLength(text) };
+  })();
+  const bigMb = big.bytes / (1024 * 1024);
   log('summarize --json vs b4 am -m on the 20 MB mbox');
-  const [sumA, sumB] = alternateProcesses(peers.gnuTime, patchlens('summarize', '--json', bigFile), b4am(bigFile, 'big.mbx'), RUNS);
-  const sumInProcess = median(await repeatCall(() => mainMod.main(['summarize', '--json', bigFile], silentIO), RUNS));
+  const [sumA, sumB, sumIn] = await alternate(
+    peers.gnuTime,
+    [patchlens('summarize', '--json', bigFile), b4am(bigFile, 'big.mbx'), () => mainMod.main(['summarize', '--json', bigFile], silentIO)],
+    RUNS,
+  );
+  const sumInProcess = sumIn.medianMs;
 
   // ---- results ----
   const sum = (xs: number[]): number => xs.reduce((s, x) => s + x, 0);
@@ -214,9 +239,8 @@ async function runPeers(): Promise<void> {
   const parseTotal = sum(perPatch.map((p) => p.parse));
   const readTotal = sum(perPatch.map((p) => p.read));
   const perPatchRatios = perPatch.map((p) => p.review / p.parse);
-  const [cpAll, plAll] = checkpatchAll;
   const cpPerPatch = cpAll.medianMs / patches.length;
-  const reviewPerPatch = reviewTotal / patches.length;
+  const reviewPerPatch = reviewAll.medianMs / patches.length;
   const checkRatiosWhole = checkPairs.map((p) => p.b.medianMs / p.a.medianMs);
   const min = (xs: number[]): number => Math.min(...xs);
   const met = (ok: boolean): string => (ok ? 'met' : '**missed**');
@@ -252,11 +276,11 @@ async function runPeers(): Promise<void> {
   w();
   w('## How it was timed');
   w();
-  w(`- Every figure is a median of ${RUNS} runs after one warm-up run of each tool; the two tools of a pair run alternately (A B A B ...).`);
+  w(`- Every figure is a median of ${RUNS} runs after one warm-up run of each. What is compared runs in turn, round after round (A B A B ..., or A B C with the in-process call as C): PatchLens as a process, the peer, and PatchLens in process meet the same load from other work on the machine.`);
   w('- Whole process: wall time of the process as spawned from Node (spawnSync), under `/usr/bin/time -v` for the peak resident memory (both tools alike); output to /dev/null, cwd an empty scratch dir, the hermetic settings of test/fixtures/corpus/make-oracles.sh (empty HOME, user.name/user.email through GIT_CONFIG_*, b4.attestation-policy=off, `b4 am -C`). PatchLens runs as `node bin/patchlens.js` (compiled out/, Node start included).');
   w('- In process: the compiled out/ modules called in this Node process, after a warm-up (tree-sitter loaded, JIT warm): `main([\'trailers\', \'--am\', OUT, FILE])` and `main([\'summarize\', \'--json\', FILE])` with a silent CliIO (output built, not printed; the --am file is written), and `review([{file, data}])` for check (what the extension calls: mail, series, trailers, C facts and the checks; the CLI only adds formatting).');
   w('- Bare parse: a tree-sitter `Parser` with tree-sitter-c (the same bindings), given, for every .c/.h file of the patch, the pre-image (context and `-` lines of all hunks) and post-image (context and `+` lines) texts; preparing the texts is not timed.');
-  w(`- checkpatch.pl per patch: \`perl checkpatch.pl --no-tree\` once over all ${patches.length} files, median time / ${patches.length} (perl start amortised); and one process per patch for ${sample.length} patches (every ${PER_PATCH_STEP}th: ${sample.map((f) => basename(f).slice(0, 3)).join(', ')}).`);
+  w(`- checkpatch.pl per patch: \`perl checkpatch.pl --no-tree\` once over all ${patches.length} files, median time / ${patches.length} (perl start amortised), in turn with \`patchlens check\` over the same files in one process and with review() of each file in turn in this process (/ ${patches.length}); and one process per patch for ${sample.length} patches (every ${PER_PATCH_STEP}th: ${sample.map((f) => basename(f).slice(0, 3)).join(', ')}).`);
   w(`- The mbox: ${bigMb.toFixed(1)} MB, ${big.messages} messages, the corpus/real mails repeated with fresh Message-IDs (generateMbox of bench/bench.ts).`);
   w();
   w('## Targets');
@@ -277,16 +301,16 @@ async function runPeers(): Promise<void> {
   w();
   w('Wall ms and CPU ms (user + system, GNU time, 10 ms steps) are medians; peak MB is the largest peak RSS of the runs. The ratio is of wall times; CPU times show the same with less noise from other load.');
   w();
-  w('| input | PatchLens | wall ms | CPU ms | peak MB | peer | wall ms | CPU ms | peak MB | peer / PatchLens |');
-  w('|---|---|---:|---:|---:|---|---:|---:|---:|---:|');
+  w('| input | PatchLens | wall ms | CPU ms | peak MB | peer | wall ms | CPU ms | peak MB | peer / PatchLens (wall) | (CPU) |');
+  w('|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|');
   const row = (input: string, aName: string, a: Stats, bName: string, b: Stats): void =>
-    w(`| ${input} | ${aName} | ${ms(a.medianMs)} | ${a.cpuMedianMs.toFixed(0)} | ${mb(a.maxRssKb)} | ${bName}${b.exits.some((e) => e !== 0) ? ` (exit ${exits(b)})` : ''} | ${ms(b.medianMs)} | ${b.cpuMedianMs.toFixed(0)} | ${mb(b.maxRssKb)} | ${ratio(b.medianMs, a.medianMs)} |`);
+    w(`| ${input} | ${aName} | ${ms(a.medianMs)} | ${a.cpuMedianMs.toFixed(0)} | ${mb(a.maxRssKb)} | ${bName}${b.exits.some((e) => e !== 0) ? ` (exit ${exits(b)})` : ''} | ${ms(b.medianMs)} | ${b.cpuMedianMs.toFixed(0)} | ${mb(b.maxRssKb)} | ${ratio(b.medianMs, a.medianMs)} | ${ratio(b.cpuMedianMs, a.cpuMedianMs)} |`);
   row(`~20 MB mbox (${big.messages} messages)`, 'summarize --json', sumA, 'b4 am -m', sumB);
   if (checkCommand) row(`all ${patches.length} real patches, one process`, 'check', plAll, 'checkpatch.pl --no-tree', cpAll);
-  else w(`| all ${patches.length} real patches, one process | check (not built) | | | | checkpatch.pl --no-tree (exit ${exits(cpAll)}) | ${ms(cpAll.medianMs)} | ${cpAll.cpuMedianMs.toFixed(0)} | ${mb(cpAll.maxRssKb)} | |`);
+  else w(`| all ${patches.length} real patches, one process | check (not built) | | | | checkpatch.pl --no-tree (exit ${exits(cpAll)}) | ${ms(cpAll.medianMs)} | ${cpAll.cpuMedianMs.toFixed(0)} | ${mb(cpAll.maxRssKb)} | | |`);
   for (const p of checkPairs) row(`real/${p.input.slice(0, 40)}`, 'check', p.a, 'checkpatch.pl --no-tree', p.b);
   const threadSum = (side: 'a' | 'b', k: 'medianMs' | 'cpuMedianMs'): number => sum(threadPairs.map((p) => p[side][k]));
-  w(`| all ${threads.length} threads: sum of medians | trailers --am | ${ms(threadSum('a', 'medianMs'))} | ${threadSum('a', 'cpuMedianMs').toFixed(0)} | ${mb(Math.max(...threadPairs.map((p) => p.a.maxRssKb)))} | b4 am -m | ${ms(threadSum('b', 'medianMs'))} | ${threadSum('b', 'cpuMedianMs').toFixed(0)} | ${mb(Math.max(...threadPairs.map((p) => p.b.maxRssKb)))} | ${ratio(threadSum('b', 'medianMs'), threadSum('a', 'medianMs'))} |`);
+  w(`| all ${threads.length} threads: sum of medians | trailers --am | ${ms(threadSum('a', 'medianMs'))} | ${threadSum('a', 'cpuMedianMs').toFixed(0)} | ${mb(Math.max(...threadPairs.map((p) => p.a.maxRssKb)))} | b4 am -m | ${ms(threadSum('b', 'medianMs'))} | ${threadSum('b', 'cpuMedianMs').toFixed(0)} | ${mb(Math.max(...threadPairs.map((p) => p.b.maxRssKb)))} | ${ratio(threadSum('b', 'medianMs'), threadSum('a', 'medianMs'))} | ${ratio(threadSum('b', 'cpuMedianMs'), threadSum('a', 'cpuMedianMs'))} |`);
   for (const p of threadPairs) row(`threads/${p.input}`, 'trailers --am', p.a, 'b4 am -m', p.b);
   w();
   w('## In process (what the extension pays on a running host)');
@@ -316,7 +340,7 @@ async function runPeers(): Promise<void> {
   w('|---|---:|---:|---:|---:|---:|---:|');
   for (const p of perPatch) w(`| ${p.name.slice(0, 48)} | ${(p.bytes / 1024).toFixed(1)} | ${(p.cBytes / 1024).toFixed(1)} | ${ms(p.review)} | ${ms(p.read)} | ${ms(p.parse)} | ${(p.review / p.parse).toFixed(2)}x |`);
   w();
-  w('Peer exit codes: checkpatch.pl exits 1 when it reports errors; b4 exits 1 where it fails on the input (Debian b4 0.12 raises `ValueError: Header values may not contain linefeed` while writing mails whose headers it folded, e.g. real-mm-vm-flags-modifier-functions-v4 and the 20 MB mbox). Failed runs are still timed: the work up to the failure is done.');
+  w('Peer exit codes: checkpatch.pl exits 1 when it reports errors; b4 exits 1 where it fails on the input: Debian b4 0.12 raises `ValueError: Header values may not contain linefeed or carriage return characters` while writing the am mbox for real-mm-vm-flags-modifier-functions-v4 and for the 20 MB mbox (also for an mbox of the raw list mails alone). Those runs are still timed: the failure comes at the end, after the thread was read and analysed.');
   const out = join(root, 'bench', 'RESULTS.md');
   writeFileSync(out, lines.join('\n') + '\n');
   process.stdout.write(lines.slice(lines.indexOf('## Targets')).slice(0, targets.length + 4).join('\n') + '\n');

@@ -67,17 +67,30 @@ function stats(runs: ProcessRun[]): Stats {
   };
 }
 
-/** A and B alternately: one warm-up each, then `runs` of each. */
-export function alternateProcesses(gnuTime: string, a: ProcessCommand, b: ProcessCommand, runs: number): [Stats, Stats] {
-  runProcess(gnuTime, a);
-  runProcess(gnuTime, b);
-  const ra: ProcessRun[] = [];
-  const rb: ProcessRun[] = [];
+/** A whole process, or a call in this process. */
+export type Task = ProcessCommand | (() => unknown);
+
+async function runTask(gnuTime: string, task: Task): Promise<ProcessRun> {
+  if (typeof task !== 'function') return runProcess(gnuTime, task);
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await task();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, maxRssKb: 0, exit: 0 };
+}
+
+/**
+ * The tasks in turn (A B C A B C ...): one warm-up round, then `runs`
+ * rounds.  Tasks of one round meet the same load from other work.
+ */
+export async function alternate(gnuTime: string, tasks: Task[], runs: number): Promise<Stats[]> {
+  for (const t of tasks) await runTask(gnuTime, t);
+  const samples: ProcessRun[][] = tasks.map(() => []);
   for (let i = 0; i < runs; i++) {
-    ra.push(runProcess(gnuTime, a));
-    rb.push(runProcess(gnuTime, b));
+    for (let k = 0; k < tasks.length; k++) samples[k].push(await runTask(gnuTime, tasks[k]));
   }
-  return [stats(ra), stats(rb)];
+  return samples.map(stats);
 }
 
 async function timeCall(fn: () => unknown): Promise<number> {
