@@ -93,7 +93,8 @@ function ensureCheckpatch(cacheDir: string): { path: string; source: string } {
   let tarballCmd: string;
   let deb: string | null = null;
   if (existsSync(installed)) {
-    source = `${LINUX_SOURCE} (installed ${installed})`;
+    const installedVersion = spawnSync('dpkg-query', ['-W', '-f=${Version}', LINUX_SOURCE], { encoding: 'utf8' }).stdout?.trim() || '?';
+    source = `${LINUX_SOURCE} ${installedVersion} (Debian, installed ${installed})`;
     tarballCmd = `cat '${installed}'`;
   } else {
     const version = aptCandidate(LINUX_SOURCE);
@@ -108,6 +109,7 @@ function ensureCheckpatch(cacheDir: string): { path: string; source: string } {
     source = `${LINUX_SOURCE} ${version} (Debian)`;
     tarballCmd = `dpkg-deb --fsys-tarfile '${deb}' | tar -xO './usr/src/${LINUX_SOURCE}.tar.xz'`;
   }
+  ensureTool('xz', 'xz-utils'); // tar -J
   log(`unpacking ${CHECKPATCH_FILES.join(', ')}`);
   const members = CHECKPATCH_FILES.map((f) => `'${LINUX_SOURCE}/${f}'`).join(' ');
   execFileSync('bash', ['-o', 'pipefail', '-c', `${tarballCmd} | tar -xJ -C '${cacheDir}' ${members}`], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -123,5 +125,7 @@ export function locatePeers(cacheDir: string): Peers {
   const b4 = ensureTool('b4', 'b4');
   const b4Version = spawnSync(b4, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const cp = ensureCheckpatch(cacheDir);
+  // checkpatch.pl needs the full perl (Term::ANSIColor, Encode), not only perl-base.
+  if (spawnSync('perl', ['-MTerm::ANSIColor', '-MEncode', '-MGetopt::Long', '-e', '1']).status !== 0) aptInstall('perl');
   return { b4, b4Version, checkpatch: cp.path, checkpatchSource: cp.source, gnuTime };
 }
