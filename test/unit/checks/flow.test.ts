@@ -112,3 +112,29 @@ test('without a function start, a release is never called unbalanced for a lock 
   const frag = fn('frag', [c('mmap_read_unlock', 'mm'), ret('0')], { hasStart: false, added: false });
   assert.deepEqual(rules([frag]), []);
 });
+
+test('a VMA field written under the mmap write lock this function took, without vma_start_write(): LOCK-REQUIRES', () => {
+  const assign = (target: string, field: string, value: string): FlowItem =>
+    ({ kind: 'assign', assign: { target, field, op: '=', value, pos: pos(), change: '+' } });
+  const write = assign('vma->vm_policy', 'vm_policy', 'new');
+  const bad = fn('set_policy', [c('mmap_write_lock', 'mm'), write, c('mmap_write_unlock', 'mm'), ret('0')]);
+  bad.assigns = [(write as Extract<FlowItem, { kind: 'assign' }>).assign];
+  const line = (write as Extract<FlowItem, { kind: 'assign' }>).assign.pos.line;
+  assert.deepEqual(rules([bad]), [`LOCK-REQUIRES@${line}`]);
+  const write2 = assign('vma->vm_policy', 'vm_policy', 'new');
+  const good = fn('set_policy_ok', [c('mmap_write_lock', 'mm'), c('vma_start_write', 'vma'), write2, c('mmap_write_unlock', 'mm'), ret('0')]);
+  good.assigns = [(write2 as Extract<FlowItem, { kind: 'assign' }>).assign];
+  assert.deepEqual(rules([good]), []);
+});
+
+test('lock order: mmap_read_lock() under a ptl, inode_lock() under mmap_lock; trylocks are fine', () => {
+  const take = call('mmap_read_lock', ['mm']);
+  const f = fn('order1', [c('spin_lock', 'ptl'), { kind: 'call', call: take }, c('mmap_read_unlock', 'mm'), c('spin_unlock', 'ptl'), ret('0')]);
+  assert.deepEqual(rules([f]), [`LOCK-ORDER@${take.pos.line}`]);
+  const inode = call('inode_lock', ['inode']);
+  const g = fn('order2', [c('mmap_read_lock', 'mm'), { kind: 'call', call: inode }, c('inode_unlock', 'inode'), c('mmap_read_unlock', 'mm'), ret('0')]);
+  assert.deepEqual(rules([g]), [`LOCK-ORDER@${inode.pos.line}`]);
+  const trylock = call('mmap_read_trylock', ['mm'], { inCondition: true, resultUsed: true });
+  const h = fn('order3', [c('spin_lock', 'ptl'), iff('mmap_read_trylock(mm)', [c('mmap_read_unlock', 'mm')], null, [trylock]), c('spin_unlock', 'ptl'), ret('0')]);
+  assert.deepEqual(rules([h]), []);
+});
