@@ -153,7 +153,7 @@ export function toSarif(
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [{
-      tool: { driver: { name: 'patchlens', version: toolVersion, informationUri: 'https://github.com/patchlens/patchlens', rules: descriptors } },
+      tool: { driver: { name: 'patchlens', version: toolVersion, rules: descriptors } },
       invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
       results,
     }],
