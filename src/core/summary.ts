@@ -37,6 +37,8 @@ export interface PatchJson {
   trailers: TrailerJson[];
   upstreamCommit: string | null;
   changeSincePrevious?: string;
+  /** The same patch sent again (`[PATCH RESEND 2/3]`), where each copy is. */
+  resent?: { subject: string; date: string | null; messageId: string | null; file: string; line: number }[];
 }
 
 export interface VersionJson {
@@ -116,7 +118,7 @@ function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
     cover: version.cover
       ? { subject: version.cover.subject.raw, file: version.cover.message.file, line: version.cover.message.startLine }
       : null,
-    patches: version.patches.map((p) => patchJson(p, read)),
+    patches: version.patches.map((p) => withResends(patchJson(p, read), p, version)),
     changelog: version.changelog.map((c) => ({ version: c.version, lines: c.lines, file: c.pos.file, line: c.pos.line })),
     replies: version.replies.map(replyJson),
   };
@@ -153,6 +155,20 @@ function patchJson(patch: Patch, read: SeriesRead): PatchJson {
   };
   const change = read.changeSincePrevious(patch);
   if (change && change.fromVersion !== null) json.changeSincePrevious = change.kind;
+  return json;
+}
+
+function withResends(json: PatchJson, patch: Patch, version: SeriesVersion): PatchJson {
+  const copies = (version.resent ?? []).filter((c) => (c.subject.index ?? 1) === (patch.subject.index ?? 1));
+  if (copies.length) {
+    json.resent = copies.map((c) => ({
+      subject: c.subject.raw,
+      date: c.date,
+      messageId: c.message.messageId,
+      file: c.message.file,
+      line: c.message.startLine,
+    }));
+  }
   return json;
 }
 
@@ -202,6 +218,7 @@ export function summaryText(read: SeriesRead): string {
       const who = patch.author ? (patch.author.email ? `${patch.author.name} <${patch.author.email}>` : patch.author.name) : 'unknown author';
       out.push(`      ${who}${patch.date ? `, ${patch.date}` : ''}`);
       if (patch.upstreamCommit) out.push(`      backport of ${patch.upstreamCommit}`);
+      for (const copy of patch.resent ?? []) out.push(`      sent again: ${copy.subject} (${copy.file}:${copy.line})`);
       for (const f of patch.files) {
         const counts = f.added === null ? 'binary' : `+${f.added} -${f.deleted}`;
         out.push(`      ${f.path}  ${counts}`);

@@ -55,7 +55,7 @@ function classify(message: MailMessage): Classified {
 }
 
 export function assembleSeries(messages: readonly MailMessage[]): Series[] {
-  const classified = messages.map(classify);
+  const classified = uniqueMessages(messages).map(classify);
   const byId = new Map<string, Classified>();
   for (const c of classified) if (c.message.messageId) byId.set(c.message.messageId, c);
 
@@ -75,8 +75,8 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
   for (const c of classified) {
     if (c.role !== 'cover' || !c.patch) continue;
     const group = getGroup(coverKey(c), c.subject.version, c.subject.total ?? 0);
+    // The key is the cover's own Message-ID (or file and position): one per group.
     if (!group.cover) group.cover = c.patch;
-    else group.extra.push(c.patch);
     groupOfMessage.set(c, group);
   }
   for (const c of classified) {
@@ -84,7 +84,11 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
     const group = getGroup(patchKey(c, byId), c.subject.version, c.subject.total ?? 1);
     const index = c.subject.index ?? 1;
     if (!group.patches.has(index)) group.patches.set(index, c.patch);
-    else group.extra.push(c.patch);
+    else if (!c.patch.diff) {
+      // `[PATCH] title` again with no diff: a reply whose `Re:` was lost.
+      c.role = 'reply';
+      continue;
+    } else group.extra.push(c.patch);
     groupOfMessage.set(c, group);
   }
   for (const c of classified) {
@@ -94,6 +98,20 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
     groupOfMessage.set(c, group);
   }
   return mergeVersions([...groups.values()]);
+}
+
+/**
+ * The same Message-ID twice (an mbox built from two lists' copies, a thread
+ * saved twice) is one mail: the first copy stands for it.
+ */
+function uniqueMessages(messages: readonly MailMessage[]): MailMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => {
+    if (!m.messageId) return true;
+    if (seen.has(m.messageId)) return false;
+    seen.add(m.messageId);
+    return true;
+  });
 }
 
 function coverKey(c: Classified): string {
@@ -213,7 +231,7 @@ function mergeVersions(groups: Group[]): Series[] {
   const series: Series[] = [];
   for (const cluster of clusters.values()) {
     cluster.sort((a, b) => a.version - b.version);
-    const versions = cluster.map(toVersion);
+    const versions = sameVersionsJoined(cluster).map(toVersion);
     const latest = cluster[cluster.length - 1];
     const covers = cluster.map((g) => g.cover).filter((c): c is Patch => c !== null);
     const coverBody = covers.length ? covers[covers.length - 1].message.body : '';
@@ -230,6 +248,34 @@ function mergeVersions(groups: Group[]): Series[] {
   return series;
 }
 
+/**
+ * Two groups of one version and count with the same titles are one posting seen twice
+ * (a whole-series RESEND, an unthreaded copy): one version, the later
+ * copies as resends.  `groups` is sorted by version.
+ */
+function sameVersionsJoined(groups: Group[]): Group[] {
+  const out: Group[] = [];
+  for (const group of groups) {
+    const last = out[out.length - 1];
+    // A different count is a different posting (v1 of 2 patches, then "v1" of 3).
+    if (!last || last.version !== group.version || (last.total && group.total && last.total !== group.total)) {
+      out.push(group);
+      continue;
+    }
+    const joined: Group = { ...last, patches: new Map(last.patches), extra: [...last.extra], replies: [...last.replies] };
+    joined.total = Math.max(last.total, group.total);
+    if (!joined.cover) joined.cover = group.cover;
+    for (const [index, patch] of group.patches) {
+      if (joined.patches.has(index)) joined.extra.push(patch);
+      else joined.patches.set(index, patch);
+    }
+    joined.extra.push(...group.extra);
+    joined.replies.push(...group.replies);
+    out[out.length - 1] = joined;
+  }
+  return out;
+}
+
 function toVersion(group: Group): SeriesVersion {
   const patches = [...group.patches.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   let total = group.total;
@@ -240,6 +286,7 @@ function toVersion(group: Group): SeriesVersion {
   }
   const sources = [group.cover, ...patches].filter((p): p is Patch => p !== null).map((p) => p.message);
   const changelog = findChangelogs([...sources, ...group.replies]);
+  const resent = group.extra;
   return {
     version: inferVersion(group, changelog),
     cover: group.cover,
@@ -248,6 +295,7 @@ function toVersion(group: Group): SeriesVersion {
     missing,
     changelog,
     replies: group.replies,
+    ...(resent.length ? { resent } : {}),
   };
 }
 

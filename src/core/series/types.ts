@@ -80,6 +80,13 @@ export interface SeriesVersion {
   changelog: { version: string; lines: string[]; pos: SourcePos }[];
   /** Replies to any message of this version. */
   replies: MailMessage[];
+  /**
+   * Other mails carrying a patch whose index is already present (a
+   * `[PATCH RESEND 2/3]`, the same patch sent again), oldest first.  The
+   * patch in `patches` is the first copy; replies to a resend belong to it.
+   * Absent when there are none.  (series)
+   */
+  resent?: Patch[];
 }
 
 export interface Series {

@@ -126,6 +126,17 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
         byPatch.set(patch, entry);
         targetOfMessage.set(patch.message, { kind: 'patch', entry });
       }
+      // A RESEND of a patch is the same patch: replies to it count for it, and
+      // tags the author added when resending are the patch's own.
+      for (const copy of v.resent ?? []) {
+        const entry = entries.find((e) => e.index === (copy.subject.index ?? 0));
+        if (!entry) continue;
+        targetOfMessage.set(copy.message, { kind: 'patch', entry });
+        for (const t of commitParts(copy).trailers) {
+          if (entry.tags.some((o) => sameTag(o, t))) continue;
+          entry.tags.push({ ...t, status: 'in-patch', via: 'patch', viaCover: false, sender: copy.author, messageId: copy.message.messageId });
+        }
+      }
       versionEntries.set(v, entries);
       if (v.cover) targetOfMessage.set(v.cover.message, { kind: 'cover', version: v, entries });
     }

@@ -1,0 +1,71 @@
+/**
+ * What a reviewer sees in `patchlens summarize --json` for the awkward
+ * shapes series take on real lists: the same mail saved twice, one patch
+ * resent, a version that drops a patch, CRLF files.  Fixtures: test/fixtures/qa
+ * (see its README).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSeries } from '../../../src/core/review.js';
+import { summaryJson } from '../../../src/core/summary.js';
+
+const qa = join(import.meta.dirname, '../../fixtures/qa');
+
+async function summarize(...names: string[]) {
+  const inputs = names.map((n) => ({ file: n, data: readFileSync(join(qa, n)) }));
+  return summaryJson(await readSeries(inputs));
+}
+
+const reviewedBy = (p: { trailers: { key: string; value: string }[] }) =>
+  p.trailers.filter((t) => t.key === 'Reviewed-by').map((t) => t.value);
+
+test('the same Message-ID twice in an mbox counts once: one reply, one review', async () => {
+  const { series } = await summarize('duplicate-message.mbox');
+  assert.equal(series.length, 1);
+  const [v1] = series[0].versions;
+  assert.deepEqual([v1.present, v1.total], [2, 2]);
+  assert.equal(v1.replies.length, 1, 'the review saved twice is one reply');
+  assert.deepEqual(reviewedBy(v1.patches[0]), ['Rev Iewer <rev@example.org>']);
+  assert.equal(v1.patches[0].resent, undefined, 'a second copy of the same mail is not a resend');
+});
+
+test('a review of [PATCH RESEND 2/3] belongs to 2/3 only, and the resend is shown', async () => {
+  for (const name of ['resend-one-patch.mbox', 'crlf-series.mbox']) {
+    const { series } = await summarize(name);
+    assert.equal(series.length, 1, name);
+    const [v1] = series[0].versions;
+    assert.deepEqual([v1.present, v1.total, v1.missing], [3, 3, []], name);
+    assert.deepEqual(v1.patches.map(reviewedBy), [[], ['Rev Iewer <rev@example.org>'], []], name);
+    const review = v1.patches[1].trailers.find((t) => t.key === 'Reviewed-by')!;
+    const lines = readFileSync(join(qa, name), 'utf8').split('\n');
+    assert.match(lines[review.line - 1], /^Reviewed-by: Rev Iewer/, `${name}: the tag's line`);
+    assert.deepEqual(
+      v1.patches[1].resent?.map((r) => [r.subject, lines[r.line - 1].replace(/\r$/, '')]),
+      [['[PATCH RESEND 2/3] mm: two', 'From mboxrd@z Thu Jan  1 00:00:00 1970']],
+      name,
+    );
+  }
+});
+
+test('a reply to a reply to the cover letter gives its Reviewed-by to every patch of that version', async () => {
+  const { series } = await summarize('reply-to-reply-to-cover.mbox');
+  const [v3] = series[0].versions;
+  assert.equal(v3.version, 3);
+  assert.deepEqual(v3.patches.map(reviewedBy), [['Rev Iewer <rev@example.org>'], ['Rev Iewer <rev@example.org>']]);
+});
+
+test('a whole series resent without threading to the first posting is one version, not "v1, v1"', async () => {
+  // The RESEND mbox and its CRLF copy hold the same series under other Message-IDs.
+  const text = readFileSync(join(qa, 'resend-one-patch.mbox'), 'utf8').replace(/Message-ID: <(\w+)@x>/g, 'Message-ID: <$1@again>');
+  const read = await readSeries([
+    { file: 'resend-one-patch.mbox', data: readFileSync(join(qa, 'resend-one-patch.mbox')) },
+    { file: 'again.mbox', data: text.replace(/In-Reply-To: .*\n|References: .*\n/g, '').replace(/\[PATCH (\d)/g, '[PATCH RESEND $1') },
+  ]);
+  const { series } = summaryJson(read);
+  assert.equal(series.length, 1);
+  assert.deepEqual(series[0].versions.map((v) => v.version), [1]);
+  // 2/3: the first file's RESEND, and both copies of it in the second file.
+  assert.deepEqual(series[0].patches.map((p) => p.resent?.length ?? 0), [1, 3, 1]);
+});
