@@ -8,7 +8,7 @@
 import type { Finding } from '../../findings.js';
 import { SRC } from '../../model/index.js';
 import type { Rule } from '../types.js';
-import { sourcesOf } from './common.js';
+import { sourcesOf, step } from './common.js';
 
 const NAMED_LIKE = /(_killable(_nested)?|_trylock(_\w+)?|^\w*trylock\w*)$/;
 
@@ -27,7 +27,7 @@ export const rule: Rule = {
           const how = spec.success === 'zero' ? 'returns -EINTR with no lock held' : spec.success === 'nonnull' ? 'may return NULL' : 'may fail';
           out.push(ctx.finding(rule, patch, call.pos,
             `The result of ${call.name}() is ignored, but it ${how}: the code after it may run without the lock.`,
-            { sources: sourcesOf(spec.source, rule.source) }));
+            { path: [step(call.pos, `${call.name}() may fail; its result is dropped`)], sources: sourcesOf(spec.source, rule.source) }));
         } else if (!spec && NAMED_LIKE.test(call.name)) {
           out.push(ctx.finding(rule, patch, call.pos,
             `The result of ${call.name}() is ignored; a killable or trylock helper may fail without taking the lock.`,
