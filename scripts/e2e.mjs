@@ -428,6 +428,22 @@ async function uiSmoke(sb, ws) {
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(outDir, 'vscode-ui-summary-000.png') });
 
+    // The lock model, as a reviewer reads it.
+    await palette('PatchLens: Show Lock Model');
+    const modelFrame = await (async () => {
+      const t0 = Date.now();
+      while (Date.now() - t0 < 20_000) {
+        for (const f of page.frames()) {
+          if (await f.evaluate(() => document.body?.textContent?.includes('PatchLens VMA locking model') && !!document.querySelector('h1')).catch(() => false)) return f;
+        }
+        await page.waitForTimeout(250);
+      }
+      return null;
+    })();
+    check('Show Lock Model opens a readable view of helpers, flags and order', !!modelFrame
+      && await modelFrame.evaluate(() => ['Locks', 'Lock order (outer before inner)', 'Helpers', 'Flags'].every((h) => [...document.querySelectorAll('h2')].some((e) => e.textContent === h))));
+    await page.screenshot({ path: join(outDir, 'vscode-ui-lock-model.png') });
+
     // 3. The hostile mail: everything from it must be inert text in the webview.
     await quickOpen('hostile.eml');
     await page.waitForTimeout(1500);

@@ -102,6 +102,11 @@ function renderSeries(s: SeriesSummary): string {
     out.push('</tr>');
   }
   out.push('</tbody></table></div>');
+  if (reviewers.length) {
+    out.push('<p class="legend">R-b Reviewed-by, A-b Acked-by, T-b Tested-by. '
+      + '<span class="tag patch">in the patch</span> <span class="tag reply">(reply) given in a reply</span> '
+      + '<span class="tag carried">(carried) from an earlier version</span> <span class="tag dropped">(dropped) not in the latest version</span></p>');
+  }
   if (s.reviewers.length > reviewers.length) out.push(`<p>\u2026 and ${s.reviewers.length - reviewers.length} more reviewers</p>`);
   if (s.changelog.length) {
     out.push('<h3>Changelog</h3>');
