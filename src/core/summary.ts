@@ -48,7 +48,8 @@ export interface VersionJson {
   missing: number[];
   cover: { subject: string; file: string; line: number } | null;
   patches: PatchJson[];
-  changelog: { version: string; lines: string[]; file: string; line: number }[];
+  /** `heading`: the list's header as written (`Changes since v3`). */
+  changelog: { version: string; heading?: string; lines: string[]; file: string; line: number }[];
   replies: ReplyJson[];
 }
 
@@ -119,7 +120,13 @@ function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
       ? { subject: version.cover.subject.raw, file: version.cover.message.file, line: version.cover.message.startLine }
       : null,
     patches: version.patches.map((p) => withResends(patchJson(p, read), p, version)),
-    changelog: version.changelog.map((c) => ({ version: c.version, lines: c.lines, file: c.pos.file, line: c.pos.line })),
+    changelog: version.changelog.map((c) => ({
+      version: c.version,
+      ...(c.heading ? { heading: c.heading } : {}),
+      lines: c.lines,
+      file: c.pos.file,
+      line: c.pos.line,
+    })),
     replies: version.replies.map(replyJson),
   };
 }
@@ -234,7 +241,9 @@ export function summaryText(read: SeriesRead): string {
     }
     for (const version of series.versions) {
       for (const log of version.changelog) {
-        out.push(`  changes ${log.version === 'changelog' ? '' : `(${log.version}) `}in v${version.version}:`);
+        // As the author wrote it: "Changes since v3" and "Changes for v3" say different things.
+        const heading = log.heading ? `"${log.heading}"` : log.version;
+        out.push(`  changelog in the v${version.version} mail, ${heading} (${log.file}:${log.line}):`);
         for (const line of log.lines) out.push(`    - ${line}`);
       }
       for (const reply of version.replies) {

@@ -12,7 +12,12 @@ import type { SeriesVersion } from './types.js';
 type Changelog = SeriesVersion['changelog'][number];
 
 const HEADER =
-  /^(?:(?:changes|changelog)\s+(?:since|from|in|for)\s+(v\d+)(?:\s*(?:->|to|→)\s*v\d+)?|(v\d+)(?:\s*(?:->|to|→|\.\.)\s*(v\d+))?|changes\s+(?:in|since)\s+(v\d+)|changelog)\s*:\s*(.*)$/i;
+  /^(?:(?:changes|changelog)\s+(?:since|from|in|for)\s+(v\d+)(?:\s*(?:->|to|→)\s*v\d+)?|(v\d+)(?:\s*(?:->|to|→|\.\.)\s*(v\d+))?|changes\s+(?:in|since)\s+(v\d+)|changelog)(?:\s*\[\d+\])?\s*:\s*(.*)$/i;
+/**
+ * The same header without its colon, alone on its line ("Changes since v3
+ * [2]", the [2] pointing at a link below): only taken when a list follows.
+ */
+const BARE_HEADER = /^(?:changes|changelog)\s+(?:since|from|in|for)\s+(v\d+)(?:\s*(?:->|to|→)\s*v\d+)?(?:\s*\[\d+\])?\s*$/i;
 const ITEM = /^(?:[-*•+]|\d+[.)])\s+/;
 /** A list never runs longer than this many lines. */
 const MAX_LIST_LINES = 400;
@@ -25,10 +30,12 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
     for (let i = 0; i < lines.length; i++) {
       const text = unquote(lines[i]);
       const header = HEADER.exec(text);
-      if (!header) continue;
-      const version = (header[3] ?? header[2] ?? header[1] ?? header[4] ?? '').toLowerCase() || 'changelog';
+      const bare = header ? null : BARE_HEADER.exec(text.trim());
+      if (!header && !bare) continue;
+      const version = header ? (header[3] ?? header[2] ?? header[1] ?? header[4] ?? '').toLowerCase() || 'changelog' : bare![1].toLowerCase();
+      const heading = header ? text.slice(0, text.length - header[5].length).replace(/\s*:\s*$/, '').trim() : text.trim();
       const items: string[] = [];
-      const inline = header[5].trim();
+      const inline = header ? header[5].trim() : '';
       if (inline) items.push(...splitFlatList(inline));
       let j = i + 1;
       for (; j < lines.length && j - i <= MAX_LIST_LINES; j++) {
@@ -37,9 +44,9 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
           if (items.length) break;
           continue;
         }
-        if (HEADER.test(line)) break;
+        if (HEADER.test(line) || BARE_HEADER.test(line.trim())) break;
         if (ITEM.test(line.trim())) items.push(line.trim().replace(ITEM, ''));
-        else if (items.length && /^\s/.test(line)) items[items.length - 1] += ' ' + line.trim();
+        else if (items.length && continuesItem(items[items.length - 1], line)) items[items.length - 1] += ' ' + line.trim();
         else break;
       }
       if (!items.length) continue;
@@ -48,6 +55,7 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
       seen.add(key);
       found.push({
         version,
+        heading,
         lines: items,
         pos: { file: message.file, line: message.bodyMap.line(i), column: message.bodyMap.column(i) },
       });
@@ -55,6 +63,17 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
     }
   }
   return found;
+}
+
+/**
+ * A line wrapped out of an item: indented, or (people wrap by hand at the
+ * margin) starting in lower case or after an item cut at a comma:
+ *   - Fixed build breakage in nommu.c introduced in previous version,
+ *   per Andrew Morton
+ */
+function continuesItem(item: string, line: string): boolean {
+  if (/^\s/.test(line)) return true;
+  return /^[a-z(]/.test(line) || /[,;]$/.test(item);
 }
 
 function unquote(line: string): string {

@@ -77,7 +77,13 @@ export interface SeriesVersion {
   /** Indices 1..total with no patch in the input. */
   missing: number[];
   /** Version changelog lines (`v4:`, `Changes since v1:` ...), from the cover or patches. */
-  changelog: { version: string; lines: string[]; pos: SourcePos }[];
+  changelog: {
+    version: string;
+    lines: string[];
+    pos: SourcePos;
+    /** The header as written (`Changes since v3 [2]`, `v5`), colon dropped.  (series) */
+    heading?: string;
+  }[];
   /** Replies to any message of this version. */
   replies: MailMessage[];
   /**

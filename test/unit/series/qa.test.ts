@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSeries } from '../../../src/core/review.js';
-import { summaryJson } from '../../../src/core/summary.js';
+import { summaryJson, summaryText } from '../../../src/core/summary.js';
 
 const qa = join(import.meta.dirname, '../../fixtures/qa');
 
@@ -68,4 +68,36 @@ test('a whole series resent without threading to the first posting is one versio
   assert.deepEqual(series[0].versions.map((v) => v.version), [1]);
   // 2/3: the first file's RESEND, and both copies of it in the second file.
   assert.deepEqual(series[0].patches.map((p) => p.resent?.length ?? 0), [1, 3, 1]);
+});
+
+test('real thread: the v4 cover letter\'s "Changes since v3 [2]" list (no colon, wrapped items) is the changelog', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/corpus/threads/real-mm-vm-flags-modifier-functions-v4.mbox');
+  const { series } = summaryJson(await readSeries([{ file, data: readFileSync(file) }]));
+  const [v4] = series[0].versions;
+  assert.equal(v4.version, 4);
+  assert.equal(v4.changelog.length, 1);
+  const [log] = v4.changelog;
+  assert.equal(log.version, 'v3');
+  assert.equal(log.heading, 'Changes since v3 [2]');
+  assert.equal(readFileSync(file, 'utf8').split('\n')[log.line - 1], 'Changes since v3 [2]');
+  assert.deepEqual(log.lines, [
+    'Fixed build breakage in nommu.c introduced in previous version, per Andrew Morton',
+    'Added back data_race() hint in vm_area_dup, per Mel Gorman',
+    'Renamed vm_flags modifiers, per Andrew Morton, Mike Rapoport and Mel Gorman',
+    'Changed vm_flags_mod to reset vm_flags with one assignment, per Mel Gorman',
+    'Added comments about the need to copy vm_flags before ksm_madvise, per Mel Gorman',
+    'Added clarifications for __vm_flags_mod usage, per Mel Gorman',
+  ]);
+});
+
+test('real patch 057: "Changes for v4:" and "Changes for v3:" below the --- are told apart in the text summary', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/corpus/real/057-mm-migrate-device-c-flush-tlb-while-holding-ptl.patch');
+  const read = await readSeries([{ file, data: readFileSync(file) }]);
+  const { series } = summaryJson(read);
+  assert.deepEqual(series[0].versions[0].changelog.map((c) => [c.heading, c.lines]), [
+    ['Changes for v4', ['Added Review-by']],
+    ['Changes for v3', ['New for v3']],
+  ]);
+  const text = summaryText(read);
+  assert.match(text, /changelog in the v4 mail, "Changes for v3" \(.*057-mm-migrate-device-c-flush-tlb-while-holding-ptl\.patch:158\):\n {4}- New for v3\n/);
 });
