@@ -78,14 +78,18 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     return { ...(plainSummary(summary) as object), html: deps.panel.html };
   });
 
+  // The model as a read-only page (no untitled buffer to save), shown as a Markdown preview.
+  const modelPages = new ModelPageProvider(deps.model);
+  ctx.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(MODEL_SCHEME, modelPages));
   reg('patchlens.showLockModel', async () => {
+    const uri = vscode.Uri.from({ scheme: MODEL_SCHEME, path: '/PatchLens lock model.md' });
+    modelPages.changed(uri);
     const text = lockModelMarkdown(deps.model());
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-    await vscode.window.showTextDocument(doc, { preview: true });
     try {
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
     } catch {
-      // no markdown preview in this editor: the source stays open
+      // No Markdown preview in this editor: show the source.
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
     }
     return { helpers: deps.model().helpers.size, flags: deps.model().flags.size, text };
   });
@@ -169,4 +173,19 @@ async function writeAmMboxFor(doc: vscode.TextDocument, a: DocAnalysis): Promise
   await vscode.window.showTextDocument(outDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   const patches = (text.match(/^From [0-9a-f]{40} /gm) ?? []).length || (text.match(/^From /gm) ?? []).length;
   return { written: out, bytes: text.length, patches };
+}
+
+const MODEL_SCHEME = 'patchlens-model';
+
+/** Serves the lock model page; fires a change so a settings change (model file) shows. */
+class ModelPageProvider implements vscode.TextDocumentContentProvider {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+  constructor(private readonly model: () => Model) {}
+  changed(uri: vscode.Uri): void {
+    this.emitter.fire(uri);
+  }
+  provideTextDocumentContent(): string {
+    return lockModelMarkdown(this.model());
+  }
 }
