@@ -47,7 +47,7 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
     functions: () => fns,
     analysis(fn) {
       let a = cache.get(fn);
-      if (!a && !touchesLocks(fn, model, summaries)) {
+      if (!a && (!touchesLocks(fn, model, summaries) || !changesLocking(fn, model, summaries, patchOf.get(fn)))) {
         // No helper of the model or the series is called and no VMA field is written: no lock state to follow.
         a = { fn, events: [], truncated: false, freshVmas: new Set() };
         cache.set(fn, a);
@@ -84,6 +84,25 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
 function touchesLocks(fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>): boolean {
   for (const c of fn.calls) if (model.helpers.has(c.name) || summaries.has(c.name)) return true;
   for (const a of fn.assigns) if (a.field !== null && model.fields.has(a.field)) return true;
+  return false;
+}
+
+/**
+ * Whether the patch changes anything a lock rule can report on in this
+ * function: every lock finding needs an added helper call, an added field
+ * write or allocation, or an added return (see each rule's `change === '+'`).
+ */
+function changesLocking(fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>, patch: PatchInput | undefined): boolean {
+  for (const c of fn.calls) if (c.change === '+' && (model.helpers.has(c.name) || summaries.has(c.name))) return true;
+  for (const a of fn.assigns) if (a.change === '+') return true;
+  if (!patch?.lines) return true;
+  const stack = [...fn.flow];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const it = stack.pop()!;
+    if ((it.kind === 'return' || it.kind === 'goto') && patch.lines.at(it.pos.file, it.pos.line)?.change === '+') return true;
+    if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+    else if (it.kind === 'loop') stack.push(...it.body);
+  }
   return false;
 }
 

@@ -29,14 +29,14 @@ export const rule: Rule = {
         if (spec.kind === 'assert' && !spec.anyOf) {
           for (const use of spec.asserts ?? []) {
             const inst = typeof use.instance === 'number' ? normInstance(call.args[use.instance] ?? '') || null : null;
-            const sources = sourcesOf(spec.source, ctx.model.locks.get(use.lock)?.source);
+            const sources = spec.source; // extended with the lock's own sources when a finding is made
             const mine = e.before.held.filter((h) => h.lock === use.lock && certainAcquired(h) && sameInstance(h.lock, h.instance, inst));
             const weaker = mine.find((h) => !modeSatisfies(h.mode, use.mode));
             if (mine.length > 0 && !mine.some((h) => modeSatisfies(h.mode, use.mode)) && weaker) {
               if (call.change !== '+' && weaker.change !== '+') continue;
               out.push(ctx.finding(rule, patch, call.pos,
                 `${call.name}() asserts ${lockName(use.lock, use.mode)}, but this function took only ${lockName(weaker.lock, weaker.mode)} with ${weaker.helper}() at line ${weaker.step.line}.`,
-                { path: [weaker.step, step(call.pos, `asserts with ${call.name}()`)], sources }));
+                { path: [weaker.step, step(call.pos, `asserts with ${call.name}()`)], sources: sourcesOf(sources, ctx.model.locks.get(use.lock)?.source) }));
               continue;
             }
             // A VMA write lock needs the mmap write lock: asserting it under mmap_read_lock() cannot hold.
@@ -54,7 +54,7 @@ export const rule: Rule = {
               if (gone && (call.change === '+' || gone.change === '+')) {
                 out.push(ctx.finding(rule, patch, call.pos,
                   `${call.name}() asserts ${lockName(use.lock, use.mode)}, but ${gone.helper}() released it at line ${gone.step.line} on this path.`,
-                  { path: [gone.step, step(call.pos, `asserts with ${call.name}()`)], sources }));
+                  { path: [gone.step, step(call.pos, `asserts with ${call.name}()`)], sources: sourcesOf(sources, ctx.model.locks.get(use.lock)?.source) }));
               }
             }
           }

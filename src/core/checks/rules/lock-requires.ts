@@ -14,7 +14,7 @@ import type { SourcePos } from '../../types.js';
 import { modeSatisfies, normInstance, type FunctionAnalysis, type LockState } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
-import { added, certainAcquired, fragmentNote, lockName, sameInstance, sourcesOf, step } from './common.js';
+import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
 
 const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
 
@@ -50,7 +50,6 @@ export const rule: Rule = {
           }
         }
       }
-      void fragmentNote;
     }
     return out;
   },
@@ -76,13 +75,14 @@ function checkNeed(
   if (mine.some((h) => modeSatisfies(h.mode, need.mode) || h.uncertain)) return null;
   if (mine.some((h) => h.origin === 'asserted')) return null; // LOCK-ASSERT-MISMATCH speaks about weak asserts
   const callAdded = call ? call.change === '+' : true;
-  const sources = sourcesOf(spec?.source, write?.sources, ctx.model.locks.get(need.lock)?.source);
+  // Built only when a finding is made: this runs for every helper call on every path.
+  const sourcesFor = () => sourcesOf(spec?.source, write?.sources, ctx.model.locks.get(need.lock)?.source);
   const weaker = mine.find((h) => certainAcquired(h));
   if (weaker) {
     if (!callAdded && weaker.change !== '+') return null;
     return ctx.finding(rule, patch, pos,
       `${what} needs ${lockName(need.lock, need.mode)}, but this path holds only ${lockName(weaker.lock, weaker.mode)} from ${weaker.helper}() at line ${weaker.step.line}.`,
-      { path: [weaker.step, step(pos, call ? `calls ${what}` : what)], sources });
+      { path: [weaker.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesFor() });
   }
   if (mine.length > 0) return null;
   const dropped = [...state.gone].reverse().find((g) => g.lock === need.lock && g.how === 'released' && sameInstance(g.lock, g.instance, instance));
@@ -90,7 +90,7 @@ function checkNeed(
     if (!callAdded && dropped.change !== '+') return null;
     return ctx.finding(rule, patch, pos,
       `${what} needs ${lockName(need.lock, need.mode)}, but ${dropped.helper}() released it at line ${dropped.step.line} on this path.`,
-      { path: [dropped.step, step(pos, call ? `calls ${what}` : what)], sources });
+      { path: [dropped.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesFor() });
   }
   // The VMA write lock: missing for sure only when this function took the mmap write lock itself.
   if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
@@ -99,7 +99,7 @@ function checkNeed(
     if (passedToUnknown(ctx, a, instance, mmap.step.line, pos.line)) return null;
     return ctx.finding(rule, patch, pos,
       `${what} needs the VMA write lock of ${instance}, but this path took ${lockName('mmap_lock', 'write')} at line ${mmap.step.line} and never called vma_start_write(${instance}).`,
-      { path: [mmap.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sources, [SRC.FIX_60081BF]) });
+      { path: [mmap.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.FIX_60081BF]) });
   }
   return null;
 }
