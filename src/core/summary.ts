@@ -62,6 +62,11 @@ export interface ReplyJson {
   file: string;
   line: number;
   files: PatchJson['files'];
+  /**
+   * Tags in the reply that reach no patch of the input (the patch it
+   * answers is not here): shown so they are not lost, never applied.
+   */
+  trailers?: TrailerJson[];
 }
 
 export interface SeriesJson {
@@ -86,8 +91,15 @@ export interface SummaryJson {
 export function summaryJson(read: SeriesRead): SummaryJson {
   return {
     series: read.series.map((s) => seriesJson(s, read)),
-    problems: read.problems.map(problemJson),
+    problems: [...read.problems.map(problemJson), ...emptyInputs(read)],
   };
+}
+
+/** A file that gave no message and no problem was empty (or blank): say so. */
+function emptyInputs(read: SeriesRead): SummaryJson['problems'] {
+  return read.reads
+    .filter((r) => r.messages.length === 0 && r.problems.length === 0)
+    .map((r) => ({ file: r.file, line: 1, column: 1, kind: 'no-mail', message: 'no mail in this file (it is empty)' }));
 }
 
 function problemJson(p: Problem): SummaryJson['problems'][number] {
@@ -127,13 +139,15 @@ function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
       file: c.pos.file,
       line: c.pos.line,
     })),
-    replies: version.replies.map(replyJson),
+    replies: version.replies.map((r) => replyJson(r, read)),
   };
 }
 
-function replyJson(message: MailMessage): ReplyJson {
+function replyJson(message: MailMessage, read: SeriesRead): ReplyJson {
   const asPatch = readPatch(message);
+  const orphanTags = read.trailers.orphans.filter((o) => o.message === message).flatMap((o) => o.tags);
   return {
+    ...(orphanTags.length ? { trailers: orphanTags.map(trailerJson) } : {}),
     from: message.from ? { name: message.from.name, email: message.from.email } : null,
     subject: message.subject,
     date: message.date,
@@ -212,9 +226,11 @@ export function summaryText(read: SeriesRead): string {
     const versions = series.versions.map((v) => `v${v.version}`).join(', ');
     out.push(`${series.title}`);
     out.push(
-      `  v${series.version}: ${series.present} of ${series.total} patches present` +
-        (series.missing.length ? ` (missing ${ranges(series.missing)})` : '') +
-        (series.versions.length > 1 ? `; versions ${versions}` : ''),
+      series.total === 0 && series.present === 0
+        ? `  no patch in the input, only replies to it`
+        : `  v${series.version}: ${series.present} of ${series.total} patches present` +
+            (series.missing.length ? ` (missing ${ranges(series.missing)})` : '') +
+            (series.versions.length > 1 ? `; versions ${versions}` : ''),
     );
     if (!series.patches.length && series.shortlog.length) {
       out.push('  patches named by the cover letter:');
@@ -251,6 +267,9 @@ export function summaryText(read: SeriesRead): string {
         out.push(`  reply on v${version.version} from ${who} (${reply.file}:${reply.line})`);
         for (const f of reply.files) {
           out.push(`      carries a diff: ${f.path}  ${f.added === null ? 'binary' : `+${f.added} -${f.deleted}`}`);
+        }
+        for (const t of reply.trailers ?? []) {
+          out.push(`      ${t.key}: ${t.value}  [${t.status}${t.notice ? `: ${t.notice}` : ''}] (${t.file}:${t.line})`);
         }
       }
     }

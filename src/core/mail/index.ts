@@ -38,6 +38,11 @@ export async function readInput(file: string, data: string | Uint8Array, options
     problems.push({ file, line: 1, column: 1, kind: 'unreadable', message: `input could not be read: ${errText(e)}` });
     return { file, messages: [], problems };
   }
+  const nul = firstNul(src);
+  if (nul) {
+    problems.push({ file, ...nul, kind: 'binary', message: 'binary data, not mail: a NUL byte here (no mail or patch text holds one)' });
+    return { file, messages: [], problems };
+  }
   try {
     const messages = await readMessages(src, options, problems);
     return { file, messages, problems };
@@ -46,6 +51,19 @@ export async function readInput(file: string, data: string | Uint8Array, options
     problems.push({ file, line: 1, column: 1, kind: 'internal', message: `mail reader failed: ${errText(e)}` });
     return { file, messages: [], problems };
   }
+}
+
+/** Where git's binary test looks: a NUL in the first 8000 bytes. */
+const BINARY_PROBE = 8000;
+
+/** Line and column of a NUL near the start of the input, if any. */
+function firstNul(src: Source): { line: number; column: number } | null {
+  const text = src.idx.text;
+  const at = text.slice(0, BINARY_PROBE).indexOf('\0');
+  if (at < 0) return null;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  return { line, column: at - before.lastIndexOf('\n') };
 }
 
 function errText(e: unknown): string {

@@ -101,3 +101,19 @@ test('real patch 057: "Changes for v4:" and "Changes for v3:" below the --- are 
   const text = summaryText(read);
   assert.match(text, /changelog in the v4 mail, "Changes for v3" \(.*057-mm-migrate-device-c-flush-tlb-while-holding-ptl\.patch:158\):\n {4}- New for v3\n/);
 });
+
+test('seed 001 (a reply alone): the summary shows the Reviewed-by it quotes, at its line, and does not claim "0 of 0 patches"', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/seeds/001_872d036f281e0629.txt');
+  const read = await readSeries([{ file, data: readFileSync(file) }]);
+  const { series } = summaryJson(read);
+  const [reply] = series[0].versions[0].replies;
+  assert.deepEqual(
+    reply.trailers?.map((t) => [t.key, t.name, t.status, t.line]),
+    [['Reviewed-by', 'Vlastimil Babka', 'unconfirmed', 79]],
+  );
+  assert.match(readFileSync(file, 'utf8').split('\n')[78], /^> Reviewed-by: Vlastimil Babka/);
+  const text = summaryText(read);
+  assert.doesNotMatch(text, /0 of 0 patches/);
+  assert.match(text, /no patch in the input, only replies to it/);
+  assert.match(text, /\n {6}Reviewed-by: Vlastimil Babka <\[email\sprotected\]> {2}\[unconfirmed: [^\]]*\] \(.*001_872d036f281e0629\.txt:79\)\n/);
+});

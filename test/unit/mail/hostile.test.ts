@@ -1,0 +1,27 @@
+/**
+ * Inputs that are not mail at all, as a reviewer might open them by mistake:
+ * they are said to be so, at a line, instead of being dressed up as a reply.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readInput } from '../../../src/core/mail/index.js';
+import { readSeries } from '../../../src/core/review.js';
+import { summaryJson, summaryText } from '../../../src/core/summary.js';
+
+/** The start of an ELF executable: magic, then NUL-padded header fields. */
+const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0x3e, 0, 1, 0, 0, 0, 0x0a, 0x41, 0x42, 0x0a, 0]);
+
+test('a binary file (NUL bytes) is reported as not mail at its line, with no message made of it', async () => {
+  const res = await readInput('a.out', elf);
+  assert.deepEqual(res.messages, []);
+  assert.deepEqual(res.problems.map((p) => [p.kind, p.line, p.column]), [['binary', 1, 8]]);
+  const text = summaryText(await readSeries([{ file: 'a.out', data: elf }]));
+  assert.doesNotMatch(text, /reply/);
+  assert.match(text, /a\.out:1:8: binary data, not mail/);
+});
+
+test('an empty file says so in the summary instead of printing nothing', async () => {
+  const read = await readSeries([{ file: 'empty.mbox', data: new Uint8Array(0) }]);
+  assert.deepEqual(summaryJson(read).problems.map((p) => [p.file, p.kind, p.line]), [['empty.mbox', 'no-mail', 1]]);
+  assert.match(summaryText(read), /empty\.mbox:1:1: no mail in this file/);
+});
