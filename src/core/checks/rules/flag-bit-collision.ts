@@ -35,8 +35,11 @@ export const rule: Rule = {
             sources: rule.source }));
         continue;
       }
-      if (ctx.model.flags.has(d.name)) continue;
-      const taken = [...ctx.model.flags.values()].filter((f) => f.bit === bit && !removed.has(f.name));
+      // A flag the model places at this bit (now or in an older kernel) is where it belongs; a
+      // changed value is compared with the model like a new flag.
+      const known = ctx.model.flags.get(d.name);
+      if (known && (known.bit === bit || known.historicBits?.some((h) => h.bit === bit))) continue;
+      const taken = [...ctx.model.flags.values()].filter((f) => f.bit === bit && f.name !== d.name && !removed.has(f.name));
       if (taken.length === 0) continue;
       const shared = taken.every((f) => f.shared);
       out.push(ctx.finding(rule, patch, d.pos,
