@@ -275,12 +275,18 @@ export function summaryText(read: SeriesRead): string {
     }
     out.push('');
   }
-  if (json.problems.length) {
-    out.push('could not be read:');
-    for (const p of json.problems) out.push(`  ${p.file}:${p.line}:${p.column}: ${p.message}`);
-    out.push('');
-  }
+  out.push(...problemsText(read));
   return out.join('\n');
+}
+
+/**
+ * The "could not be read" block every text command ends with (empty when
+ * all was read), so a file that gave nothing never passes in silence.
+ */
+export function problemsText(read: SeriesRead): string[] {
+  const problems = [...read.problems.map(problemJson), ...emptyInputs(read)];
+  if (!problems.length) return [];
+  return ['could not be read:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.message}`), ''];
 }
 
 /** 1,3,4,5,9 -> "1, 3-5, 9" */

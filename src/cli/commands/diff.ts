@@ -11,6 +11,7 @@ import { readInputs } from '../files.js';
 import { readSeries } from '../../core/review.js';
 import { compareVersions, type VersionComparison } from '../../core/trailers/compare.js';
 import type { Series, SeriesVersion } from '../../core/series/types.js';
+import { problemsText } from '../../core/summary.js';
 
 const USAGE = 'usage: patchlens diff [--from vA] [--to vB] [--json] FILE...\n';
 
@@ -76,6 +77,8 @@ export const run: Command = async (argv, io) => {
     }
     for (const p of comparison.dropped) out.push(`  dropped: [${p.subject.index ?? ''}/${comparison.from.total}] ${p.subject.title}`);
   }
+  const problems = problemsText(read);
+  if (problems.length) out.push('', ...problems);
   io.out(out.join('\n') + '\n');
   return EXIT_OK;
 };

@@ -16,6 +16,7 @@ import { collectTrailers, type CollectedTag, type CollectedTrailers } from '../.
 import { amTrailerLines, usableAddress, writeAmMbox, DEFAULT_LINK_TRAILER, type AmOptions } from '../../core/trailers/am.js';
 import type { Series } from '../../core/series/types.js';
 import type { Finding } from '../../core/findings.js';
+import { problemsText } from '../../core/summary.js';
 
 const USAGE = `usage: patchlens trailers [--json] FILE...
        patchlens trailers --am OUT.mbx [--order GLOBS] [-S|--sloppy] [--no-cover-trailers] [--add-link]
@@ -97,7 +98,7 @@ export const run: Command = async (argv, io) => {
     io.out(amSummary(read.series, collected, am, amOut));
     return EXIT_OK;
   }
-  io.out(json ? JSON.stringify(trailersJson(read.series, collected), null, 2) + '\n' : trailersText(read.series, collected));
+  io.out(json ? JSON.stringify(trailersJson(read.series, collected), null, 2) + '\n' : trailersText(read.series, collected) + problemsText(read).join('\n'));
   return EXIT_OK;
 };
 

@@ -25,3 +25,21 @@ test('an empty file says so in the summary instead of printing nothing', async (
   assert.deepEqual(summaryJson(read).problems.map((p) => [p.file, p.kind, p.line]), [['empty.mbox', 'no-mail', 1]]);
   assert.match(summaryText(read), /empty\.mbox:1:1: no mail in this file/);
 });
+
+test('trailers and diff commands say why they printed no series: binary and empty files are named', async () => {
+  const { main } = await import('../../../src/cli/main.js');
+  const files: Record<string, Uint8Array> = { 'a.out': elf, 'empty.mbox': new Uint8Array(0) };
+  for (const command of ['trailers', 'diff']) {
+    let out = '';
+    const io = {
+      out: (t: string) => void (out += t),
+      err: (t: string) => void (out += t),
+      readFile: (p: string) => files[p],
+      writeFile: () => {},
+      readStdin: () => new Uint8Array(0),
+    };
+    assert.equal(await main([command, 'a.out', 'empty.mbox'], io), 0, command);
+    assert.match(out, /a\.out:1:8: binary data, not mail/, command);
+    assert.match(out, /empty\.mbox:1:1: no mail in this file/, command);
+  }
+});
