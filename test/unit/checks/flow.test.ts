@@ -138,3 +138,11 @@ test('lock order: mmap_read_lock() under a ptl, inode_lock() under mmap_lock; tr
   const h = fn('order3', [c('spin_lock', 'ptl'), iff('mmap_read_trylock(mm)', [c('mmap_read_unlock', 'mm')], null, [trylock]), c('spin_unlock', 'ptl'), ret('0')]);
   assert.deepEqual(rules([h]), []);
 });
+
+test('a helper that needs one of two locks: after mmap_read_unlock() with no VMA lock, vma_set_atomic_flag() has neither', () => {
+  const setFlag = call('vma_set_atomic_flag', ['vma', 'VMA_MAYBE_GUARD_BIT']);
+  const bad = fn('late', [c('mmap_read_lock', 'mm'), c('mmap_read_unlock', 'mm'), { kind: 'call', call: setFlag }, ret('0')]);
+  assert.deepEqual(rules([bad]), [`LOCK-REQUIRES@${setFlag.pos.line}`]);
+  const ok = fn('in_time', [c('mmap_read_lock', 'mm'), c('vma_set_atomic_flag', 'vma', 'VMA_MAYBE_GUARD_BIT'), c('mmap_read_unlock', 'mm'), ret('0')]);
+  assert.deepEqual(rules([ok]), []);
+});

@@ -28,6 +28,10 @@ export const rule: Rule = {
     for (const { fn, patch } of ctx.functions()) {
       const a = ctx.analysis(fn);
       for (const e of a.events) {
+        if (e.kind === 'call' && e.spec?.requires && e.spec.anyOf) {
+          const f = checkAnyOf(ctx, patch, e.before, e.spec, e.call);
+          if (f) out.push(f);
+        }
         if (e.kind === 'call' && e.spec?.requires && !e.spec.anyOf) {
           for (const need of e.spec.requires) {
             const f = checkNeed(ctx, patch, a, e.before, need, e.spec, e.call);
@@ -112,4 +116,21 @@ function passedToUnknown(ctx: SeriesContext, a: FunctionAnalysis, instance: stri
     if (c.args.some((x) => normInstance(x) === instance)) return true;
   }
   return false;
+}
+
+/**
+ * Helpers that need one of several locks (vma_set_atomic_flag(): the mmap
+ * lock or the VMA lock): missing for sure only when none is held and this
+ * function dropped one of them earlier on the path.
+ */
+function checkAnyOf(ctx: SeriesContext, patch: PatchInput, state: LockState, spec: HelperSpec, call: CallFact): Finding | null {
+  const needs = spec.requires ?? [];
+  if (needs.some((u) => state.held.some((h) => h.lock === u.lock && (modeSatisfies(h.mode, u.mode) || h.uncertain)))) return null;
+  if (state.held.some((h) => needs.some((u) => u.lock === h.lock))) return null;
+  const dropped = [...state.gone].reverse().find((g) => g.how === 'released' && needs.some((u) => u.lock === g.lock));
+  if (!dropped || (call.change !== '+' && dropped.change !== '+')) return null;
+  const names = needs.map((u) => lockName(u.lock, u.mode)).join(' or ');
+  return ctx.finding(rule, patch, call.pos,
+    `${call.name}() needs ${names}, but ${dropped.helper}() released ${lockName(dropped.lock)} at line ${dropped.step.line} and nothing else is held on this path.`,
+    { path: [dropped.step, step(call.pos, `calls ${call.name}()`)], sources: sourcesOf(spec.source) });
 }
