@@ -82,6 +82,10 @@ function sameTag(a: { key: string; name: string | null; email: string | null; va
   return a.value.trim().toLowerCase() === b.value.trim().toLowerCase();
 }
 
+function sameValue(a: string, b: string): boolean {
+  return a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
 function finding(rule: string, severity: Severity, pos: SourcePos, message: string): Finding {
   return { rule, severity, file: pos.file, line: pos.line, column: pos.column, message };
 }
@@ -114,7 +118,9 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
       for (const patch of v.patches) {
         const entry: PatchTrailers = { series: s, version: v, patch, index: patch.subject.index ?? 0, tags: [] };
         for (const t of commitParts(patch).trailers) {
-          const dup = entry.tags.find((o) => sameTag(o, t));
+          // Only the same line twice is a duplicate: `Cc: <stable@vger.kernel.org> # 6.1`
+          // next to a bare one says something the bare one does not (real/059).
+          const dup = entry.tags.find((o) => sameTag(o, t) && sameValue(o.value, t.value));
           if (dup) {
             findings.push(finding('TAG-DUPLICATE', 'info', t.pos, `${describe(t)} appears twice in the patch (also at line ${dup.pos.line}).`));
             continue;
