@@ -120,6 +120,8 @@ function makeWorkspace(dir) {
   copyFileSync(join(root, 'test/fixtures/corpus/threads/b4-trailers-followup-single.mbox'), join(ws, 'threads/single.mbox'));
   mkdirSync(join(ws, 'firstline'));
   writeFileSync(join(ws, 'firstline/PATCH-no-extension'), readFileSync(join(real, readdirSync(real).find((x) => x.endsWith('.patch')))));
+  // A saved lore page with a .txt name, outside the folder mapped by files.associations.
+  copyFileSync(join(seeds, readdirSync(seeds).find((f) => f.startsWith('000_'))), join(ws, 'firstline/lore-page.txt'));
   mkdirSync(join(ws, 'hostile'));
   writeFileSync(join(ws, 'hostile/hostile.eml'), hostileMail());
   if (BENCH) {

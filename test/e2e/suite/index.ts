@@ -87,7 +87,7 @@ test('activation is lazy and does not load tree-sitter', async (t) => {
   t.data({ activateMs: total, insideActivateMs: ext.exports.activationMs, workspaceTrusted: vscode.workspace.isTrusted });
 });
 
-test('patch-mail language: by extension, by first line, by files.associations', async () => {
+test('patch-mail language: by extension, by first line, by files.associations', async (t) => {
   const corpus = readdirSync(join(ws(), 'real')).filter((f) => f.endsWith('.patch'));
   const byExt = await vscode.workspace.openTextDocument(vscode.Uri.file(join(ws(), 'real', corpus[0])));
   assert.equal(byExt.languageId, 'patch-mail');
@@ -95,6 +95,8 @@ test('patch-mail language: by extension, by first line, by files.associations', 
   assert.equal(byFirstLine.languageId, 'patch-mail');
   const seedDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(seed('000')));
   assert.equal(seedDoc.languageId, 'patch-mail');
+  const txt = await vscode.workspace.openTextDocument(vscode.Uri.file(join(ws(), 'firstline', 'lore-page.txt')));
+  t.data({ loreTxtLanguage: txt.languageId });
 });
 
 for (const n of ['000', '001', '002', '003', '004']) {
