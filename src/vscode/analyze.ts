@@ -1,15 +1,16 @@
 /**
- * One analysis of one set of inputs: the core's review when it is there,
- * reduced to what every VS Code provider needs.  No `vscode` import here, so
- * the unit tests and the benchmark run it under plain Node.
+ * One analysis of one set of inputs: the core's review, reduced to what
+ * every VS Code provider needs.  No `vscode` import here, so the unit tests
+ * run it under plain Node.
  *
- * The core is imported lazily: it pulls in tree-sitter, which must not load
- * while VS Code starts, only when the first patch mail is analysed.
+ * review() is imported on the first analysis, not at activation: activation
+ * stays small, and tree-sitter (which review() loads on first use) never
+ * loads while VS Code starts.
  */
 import type { Finding } from '../core/findings.js';
 import type { ReviewInput, ReviewOptions } from '../core/review.js';
 import type { Patch, Series, Trailer } from '../core/series/types.js';
-import type { MailMessage, Problem, ReadResult } from '../core/types.js';
+import type { Problem, ReadResult } from '../core/types.js';
 import { collectTrailers, type CollectedTrailers } from '../core/trailers/collect.js';
 
 export interface Analysis {
@@ -71,9 +72,4 @@ export function filterFindings(findings: Finding[], options: ReviewOptions): Fin
     out.push(s && s !== f.severity ? { ...f, severity: s } : f);
   }
   return out;
-}
-
-/** All messages of the analysis, in input order. */
-export function allMessages(a: Analysis): MailMessage[] {
-  return a.reads.flatMap((r) => r.messages);
 }
