@@ -165,6 +165,17 @@ function wordRe(name: string, afterMember = true): RegExp {
   return re;
 }
 
+/**
+ * The most recent decided conditions, at most MAX_KNOWN: kernel code tests a
+ * lock's condition again within a few lines (`if (!pml) spin_lock(ptl); ...
+ * if (!pml) spin_unlock(ptl);`), and older decisions would only keep paths apart.
+ */
+const MAX_KNOWN = 4;
+function learn(known: readonly string[], facts: readonly string[]): readonly string[] {
+  const out = [...known.filter((k) => !facts.includes(k)), ...facts];
+  return out.length > MAX_KNOWN ? out.slice(out.length - MAX_KNOWN) : out;
+}
+
 /** Drops decided conditions that mention `name` (it was just assigned). */
 function forget(known: readonly string[], name: string): readonly string[] {
   if (known.length === 0) return known;
@@ -343,7 +354,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     for (const use of spec.acquires ?? []) {
       if (use.instance !== 'return' || (spec.success ?? 'always') !== 'always') continue;
       const v = resultVar(call);
-      if (v) known = [...forget(known, v), v];
+      if (v) known = learn(forget(known, v), [v]);
     }
     return { held, gone, pending: s.pending, known };
   };
@@ -542,7 +553,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
             const nonNull = spec?.acquires?.some((u) => u.instance === 'return') && (spec.success ?? 'always') === 'always';
             states = states.map((s) => {
               const known = forget(s.known, target);
-              return { ...s, known: nonNull ? [...known, target] : known };
+              return { ...s, known: nonNull ? learn(known, [target]) : known };
             });
           }
           break;
@@ -628,8 +639,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       }
       const inPlay = s.gone.length > 0 || s.pending.length > 0 || s.held.some((h) => h.origin === 'acquired');
       if (pure && (lockBranch || inPlay)) {
-        t = { ...t, known: [...t.known.filter((k) => !thenLearns.includes(k)), ...thenLearns] };
-        e = { ...e, known: [...e.known.filter((k) => !elseLearns.includes(k)), ...elseLearns] };
+        t = { ...t, known: learn(t.known, thenLearns) };
+        e = { ...e, known: learn(e.known, elseLearns) };
       }
       // A failed acquisition whose branch is empty (`if (!pte)` with nothing under it) lost its
       // goto or return to a hunk cut or a parse gap: such a path does not go on.

@@ -82,16 +82,20 @@ export function summarizeSeries(
 ): { summaries: Map<string, HelperSpec>; analyses: Map<FunctionFacts, FunctionAnalysis> } {
   const analyses = new Map<FunctionFacts, FunctionAnalysis>();
   const defined = new Set(functions.filter((f) => f.hasStart && f.image === 'post').map((f) => f.name));
-  // Only functions that call a model helper or another function of the series can have a lock effect.
+  // A summary is worth making only for a function the series calls, and only one that calls a
+  // model helper or another function of the series can have a lock effect.
+  const called = new Set<string>();
+  for (const f of functions) if (f.image === 'post') for (const c of f.calls) if (c.name !== f.name) called.add(c.name);
   const candidates = functions.filter((fn) => fn.hasStart && fn.image === 'post' && !fn.removed && !model.helpers.has(fn.name) &&
-    fn.calls.some((c) => model.helpers.has(c.name) || (defined.has(c.name) && c.name !== fn.name)));
+    called.has(fn.name) && fn.calls.some((c) => model.helpers.has(c.name) || (defined.has(c.name) && c.name !== fn.name)));
   const neutral = (fn: FunctionFacts): HelperSpec => ({
     name: fn.name, kind: 'other', summary: true, note: 'summarized from its body in this series: no lock effect',
     source: [{ file: fn.path, note: `summarized from ${fn.name}() as the series defines it (input line ${fn.pos.line})` }],
   });
   let summaries = new Map<string, HelperSpec>();
+  const isCandidate = new Set(candidates);
   for (const fn of functions) {
-    if (fn.added && fn.image === 'post' && !model.helpers.has(fn.name) && !candidates.includes(fn)) summaries.set(fn.name, neutral(fn));
+    if (fn.added && fn.image === 'post' && called.has(fn.name) && !model.helpers.has(fn.name) && !isCandidate.has(fn)) summaries.set(fn.name, neutral(fn));
   }
   // Two rounds, so that a helper calling a helper of the series settles; the second only when it can change anything.
   for (let round = 0; round < 2; round++) {
