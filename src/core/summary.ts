@@ -229,7 +229,7 @@ export function summaryText(read: SeriesRead): string {
       series.total === 0 && series.present === 0
         ? `  no patch in the input, only replies to it`
         : `  v${series.version}: ${series.present} of ${series.total} patches present` +
-            (series.missing.length ? ` (missing ${ranges(series.missing)})` : '') +
+            (series.missing.length ? ` (missing ${missingText(series)})` : '') +
             (series.versions.length > 1 ? `; versions ${versions}` : ''),
     );
     if (!series.patches.length && series.shortlog.length) {
@@ -287,6 +287,22 @@ export function problemsText(read: SeriesRead): string[] {
   const problems = [...read.problems.map(problemJson), ...emptyInputs(read)];
   if (!problems.length) return [];
   return ['could not be read:', ...problems.map((p) => `  ${p.file}:${p.line}:${p.column}: ${p.message}`), ''];
+}
+
+/**
+ * "1, 3-5", and where an older version of the same count has them (a b4
+ * partial re-roll resends only what changed): "1, in v2".
+ */
+function missingText(series: SeriesJson): string {
+  const latest = series.versions[series.versions.length - 1];
+  const parts = [ranges(series.missing)];
+  for (const older of series.versions.slice(0, -1).reverse()) {
+    if (older.total !== latest.total) continue;
+    const has = series.missing.filter((i) => older.patches.some((p) => p.index === i));
+    if (has.length) parts.push(`${has.length === series.missing.length ? '' : ranges(has) + ' '}in v${older.version}`);
+    break;
+  }
+  return parts.join(', ');
 }
 
 /** 1,3,4,5,9 -> "1, 3-5, 9" */

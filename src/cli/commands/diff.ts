@@ -76,6 +76,9 @@ export const run: Command = async (argv, io) => {
       if (change.interdiff) for (const line of change.interdiff.replace(/\n$/, '').split('\n')) out.push(`      ${line}`);
     }
     for (const p of comparison.dropped) out.push(`  dropped: [${p.subject.index ?? ''}/${comparison.from.total}] ${p.subject.title}`);
+    for (const p of comparison.notResent) {
+      out.push(`  not resent in v${comparison.to.version}: [${p.subject.index}/${comparison.from.total}] ${p.subject.title} (v${comparison.from.version}'s is the latest copy here)`);
+    }
   }
   const problems = problemsText(read);
   if (problems.length) out.push('', ...problems);
@@ -112,5 +115,6 @@ function toJson(c: { series: Series; comparison: VersionComparison | null; note?
       interdiff: change.interdiff ?? null,
     })),
     dropped: c.comparison.dropped.map((p) => ({ index: p.subject.index, title: p.subject.title })),
+    notResent: c.comparison.notResent.map((p) => ({ index: p.subject.index, title: p.subject.title })),
   };
 }

@@ -29,6 +29,12 @@ export interface VersionComparison {
   patches: { patch: Patch; change: PatchChange }[];
   /** Patches of `from` that `to` no longer has. */
   dropped: Patch[];
+  /**
+   * Patches of `from` whose place in `to` is empty: `to` still counts them
+   * (2/2 resent alone as a b4 partial re-roll, or a mail not saved), so
+   * they are not dropped; the older copy is the latest the input has.
+   */
+  notResent: Patch[];
 }
 
 function key(title: string): string {
@@ -78,7 +84,10 @@ export function compareVersions(from: SeriesVersion, to: SeriesVersion): Version
     if (!prev) return { patch, change: { kind: 'new' as const, fromVersion: from.version, from: null } };
     return { patch, change: changeBetween(prev, patch, from.version) };
   });
-  return { from, to, patches, dropped: from.patches.filter((p) => !used.has(p)) };
+  const unmatched = from.patches.filter((p) => !used.has(p));
+  // Same count, and the index is a hole in the newer version: not resent.
+  const holeInTo = (p: Patch) => from.total === to.total && to.missing.includes(p.subject.index ?? 0);
+  return { from, to, patches, dropped: unmatched.filter((p) => !holeInTo(p)), notResent: unmatched.filter(holeInTo) };
 }
 
 function changeBetween(prev: Patch, patch: Patch, fromVersion: number): PatchChange {

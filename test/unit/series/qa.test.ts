@@ -117,3 +117,29 @@ test('seed 001 (a reply alone): the summary shows the Reviewed-by it quotes, at 
   assert.match(text, /no patch in the input, only replies to it/);
   assert.match(text, /\n {6}Reviewed-by: Vlastimil Babka <\[email\sprotected\]> {2}\[unconfirmed: [^\]]*\] \(.*001_872d036f281e0629\.txt:79\)\n/);
 });
+
+test('b4 partial re-roll: v3 resends only 2/2, so 1/2 is "not resent" (v2 has it), never "dropped"; a v2 that really drops a patch says so', async () => {
+  const { main } = await import('../../../src/cli/main.js');
+  const run = async (file: string) => {
+    let out = '';
+    const io = {
+      out: (t: string) => void (out += t),
+      err: (t: string) => void (out += t),
+      readFile: (p: string) => readFileSync(p),
+      writeFile: () => {},
+      readStdin: () => new Uint8Array(0),
+    };
+    await main(['diff', file], io);
+    return out;
+  };
+  const reroll = await run(join(import.meta.dirname, '../../fixtures/corpus/threads/b4-trailers-followup-partial-reroll.mbox'));
+  assert.doesNotMatch(reroll, /dropped/);
+  assert.match(reroll, /\n {2}not resent in v3: \[1\/2\] Simple test 1 \(v2's is the latest copy here\)\n/);
+  const dropped = await run(join(qa, 'v2-drops-a-patch.mbox'));
+  assert.match(dropped, /\n {2}dropped: \[2\/3\] mm: two\n/);
+  assert.doesNotMatch(dropped, /not resent/);
+
+  const file = join(import.meta.dirname, '../../fixtures/corpus/threads/b4-trailers-followup-partial-reroll.mbox');
+  const text = summaryText(await readSeries([{ file, data: readFileSync(file) }]));
+  assert.match(text, /v3: 1 of 2 patches present \(missing 1, in v2\); versions v2, v3/);
+});
