@@ -319,7 +319,7 @@ async function runPeers(): Promise<void> {
   w('| input | PatchLens | wall ms | CPU ms | peak MB | peer | wall ms | CPU ms | peak MB | peer / PatchLens (wall) | (CPU) |');
   w('|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|');
   const row = (input: string, aName: string, a: Stats, bName: string, b: Stats): void =>
-    w(`| ${input} | ${aName} | ${ms(a.medianMs)} | ${a.cpuMedianMs.toFixed(0)} | ${mb(a.maxRssKb)} | ${bName}${b.exits.some((e) => e !== 0) ? ` (exit ${exits(b)})` : ''} | ${ms(b.medianMs)} | ${b.cpuMedianMs.toFixed(0)} | ${mb(b.maxRssKb)} | ${ratio(b.medianMs, a.medianMs)} | ${ratio(b.cpuMedianMs, a.cpuMedianMs)} |`);
+    w(`| ${input} | ${aName}${a.exits.some((e) => e !== 0) ? ` (exit ${exits(a)})` : ''} | ${ms(a.medianMs)} | ${a.cpuMedianMs.toFixed(0)} | ${mb(a.maxRssKb)} | ${bName}${b.exits.some((e) => e !== 0) ? ` (exit ${exits(b)})` : ''} | ${ms(b.medianMs)} | ${b.cpuMedianMs.toFixed(0)} | ${mb(b.maxRssKb)} | ${ratio(b.medianMs, a.medianMs)} | ${ratio(b.cpuMedianMs, a.cpuMedianMs)} |`);
   row(`~20 MB mbox (${big.messages} messages)`, 'summarize --json', sumA, 'b4 am -m', sumB);
   if (checkCommand) row(`all ${patches.length} real patches, one process`, 'check', plAll, 'checkpatch.pl --no-tree', cpAll);
   else w(`| all ${patches.length} real patches, one process | check (not built) | | | | checkpatch.pl --no-tree (exit ${exits(cpAll)}) | ${ms(cpAll.medianMs)} | ${cpAll.cpuMedianMs.toFixed(0)} | ${mb(cpAll.maxRssKb)} | | |`);
@@ -355,7 +355,7 @@ async function runPeers(): Promise<void> {
   w('|---|---:|---:|---:|---:|---:|---:|');
   for (const p of perPatch) w(`| ${p.name.slice(0, 48)} | ${(p.bytes / 1024).toFixed(1)} | ${(p.cBytes / 1024).toFixed(1)} | ${ms(p.review)} | ${ms(p.read)} | ${ms(p.parse)} | ${(p.review / p.parse).toFixed(2)}x |`);
   w();
-  w('Peer exit codes: checkpatch.pl exits 1 when it reports errors; b4 exits 1 where it fails on the input: Debian b4 0.12 raises `ValueError: Header values may not contain linefeed or carriage return characters` while writing the am mbox for real-mm-vm-flags-modifier-functions-v4 and for the 20 MB mbox (also for an mbox of the raw list mails alone). Those runs are still timed: the failure comes at the end, after the thread was read and analysed.');
+  w('Exit codes: `patchlens check` exits 1 when a finding reaches --fail-on (default error), checkpatch.pl when it reports errors; b4 exits 1 where it fails on the input: Debian b4 0.12 raises `ValueError: Header values may not contain linefeed or carriage return characters` while writing the am mbox for real-mm-vm-flags-modifier-functions-v4 and for the 20 MB mbox (also for an mbox of the raw list mails alone). Those runs are still timed: the failure comes at the end, after the thread was read and analysed.');
   const out = join(root, 'bench', 'RESULTS.md');
   writeFileSync(out, lines.join('\n') + '\n');
   process.stdout.write(lines.slice(lines.indexOf('## Targets')).slice(0, targets.length + 4).join('\n') + '\n');
