@@ -19,6 +19,8 @@ export interface TrailerJson {
   /** in-patch, collected (from a reply), carried (from an earlier version), dropped, mismatch, unconfirmed. */
   status: string;
   notice?: string;
+  /** Given in a reply to the cover letter: it applies to every patch of the version. */
+  viaCover?: boolean;
   file: string;
   line: number;
 }
@@ -55,6 +57,8 @@ export interface VersionJson {
 
 /** A reply to the version; `files` when it carries a diff (a fixlet, an interdiff). */
 export interface ReplyJson {
+  /** The patch of the version the reply answers (0: the cover letter), up its In-Reply-To chain; absent when unknown. */
+  answers?: number;
   from: { name: string; email: string } | null;
   subject: string;
   date: string | null;
@@ -139,8 +143,40 @@ function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
       file: c.pos.file,
       line: c.pos.line,
     })),
-    replies: version.replies.map((r) => replyJson(r, read)),
+    replies: version.replies.map((r) => {
+      const json = replyJson(r, read);
+      const answers = answeredIndex(r, version, read);
+      return answers === null ? json : { answers, ...json };
+    }),
   };
+}
+
+/** Bound on the walk up a reply chain. */
+const MAX_CHAIN = 200;
+
+/** Which patch of `version` (0 = cover) a reply answers, walking In-Reply-To, then References. */
+function answeredIndex(reply: MailMessage, version: SeriesVersion, read: SeriesRead): number | null {
+  const indexOf = new Map<string, number>();
+  const add = (p: Patch | null) => {
+    if (p?.message.messageId) indexOf.set(p.message.messageId, p.subject.index ?? (p === version.cover ? 0 : 1));
+  };
+  add(version.cover);
+  for (const p of [...version.patches, ...(version.resent ?? [])]) add(p);
+  const byId = new Map<string, MailMessage>();
+  for (const m of version.replies) if (m.messageId) byId.set(m.messageId, m);
+  let current: MailMessage | undefined = reply;
+  for (let depth = 0; current && depth < MAX_CHAIN; depth++) {
+    const parent: string | null = current.inReplyTo;
+    if (!parent) break;
+    const index = indexOf.get(parent);
+    if (index !== undefined) return index;
+    current = byId.get(parent);
+  }
+  for (let i = reply.references.length - 1; i >= 0; i--) {
+    const index = indexOf.get(reply.references[i]);
+    if (index !== undefined) return index;
+  }
+  return null;
 }
 
 function replyJson(message: MailMessage, read: SeriesRead): ReplyJson {
@@ -207,6 +243,7 @@ function trailerJson(t: CollectedTag): TrailerJson {
   return {
     status: t.status,
     ...(t.notice ? { notice: t.notice } : {}),
+    ...(t.viaCover ? { viaCover: true } : {}),
     key: t.key,
     value: t.value,
     name: t.name,
@@ -247,7 +284,7 @@ export function summaryText(read: SeriesRead): string {
         out.push(`      ${f.path}  ${counts}`);
       }
       for (const t of patch.trailers) {
-        const from = t.origin === 'reply' ? `  (reply on v${t.version}, ${t.file}:${t.line})` : '';
+        const from = t.origin === 'reply' ? `  (${t.viaCover ? 'reply to the cover letter' : 'reply'} on v${t.version}, ${t.file}:${t.line})` : '';
         const state = t.status === 'in-patch' || t.status === 'collected' ? '' : `  [${t.status}${t.notice ? `: ${t.notice}` : ''}]`;
         out.push(`      ${t.key}: ${t.value}${from}${state}`);
       }
@@ -264,7 +301,8 @@ export function summaryText(read: SeriesRead): string {
       }
       for (const reply of version.replies) {
         const who = reply.from ? reply.from.name || reply.from.email : 'unknown sender';
-        out.push(`  reply on v${version.version} from ${who} (${reply.file}:${reply.line})`);
+        const to = reply.answers === undefined ? `on v${version.version}` : reply.answers === 0 ? `to v${version.version} 0/${version.total}` : `to v${version.version} ${reply.answers}/${version.total}`;
+        out.push(`  reply ${to} from ${who} (${reply.file}:${reply.line})`);
         for (const f of reply.files) {
           out.push(`      carries a diff: ${f.path}  ${f.added === null ? 'binary' : `+${f.added} -${f.deleted}`}`);
         }

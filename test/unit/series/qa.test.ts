@@ -143,3 +143,21 @@ test('b4 partial re-roll: v3 resends only 2/2, so 1/2 is "not resent" (v2 has it
   const text = summaryText(await readSeries([{ file, data: readFileSync(file) }]));
   assert.match(text, /v3: 1 of 2 patches present \(missing 1, in v2\); versions v2, v3/);
 });
+
+test('real thread: each reply says which patch it answers, up the reply chain; cover-letter tags say they came to the cover', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/corpus/threads/real-mm-vm-flags-modifier-functions-v4.mbox');
+  const read = await readSeries([{ file, data: readFileSync(file) }]);
+  const [v4] = summaryJson(read).series[0].versions;
+  // Andrew Morton answers Suren, who answered Hyeonggon's review of 4/7.
+  const akpm = v4.replies.find((r) => r.from?.name === 'Andrew Morton')!;
+  assert.equal(akpm.answers, 4);
+  assert.equal(v4.replies.find((r) => r.from?.name === 'Jason Gunthorpe')!.answers, 0);
+  assert.match(summaryText(read), /\n {2}reply to v4 4\/7 from Andrew Morton \(.*:7509\)\n/);
+
+  const thread = join(import.meta.dirname, '../../fixtures/corpus/threads/real-mm-drop-hugetlb-free-pgd-range.mbox');
+  const drop = await readSeries([{ file: thread, data: readFileSync(thread) }]);
+  const [patch1] = summaryJson(drop).series[0].patches;
+  const rapoport = patch1.trailers.find((t) => t.name === 'Mike Rapoport (Microsoft)')!;
+  assert.equal(rapoport.viaCover, true);
+  assert.match(summaryText(drop), /Acked-by: Mike Rapoport \(Microsoft\) <rppt@kernel\.org> {2}\(reply to the cover letter on v1, .*:788\)/);
+});
