@@ -45,6 +45,12 @@ export interface PatchJson {
 
 export interface VersionJson {
   version: number;
+  /**
+   * How the summary names the version: `v4`; `v1 backport` when every patch
+   * is a backport and another v1 is present; `v1 (14 patches)` when two
+   * postings share a number.
+   */
+  label: string;
   total: number;
   present: number;
   missing: number[];
@@ -112,6 +118,13 @@ function problemJson(p: Problem): SummaryJson['problems'][number] {
 
 function seriesJson(series: Series, read: SeriesRead): SeriesJson {
   const versions = series.versions.map((v) => versionJson(v, read));
+  const isBackport = (v: VersionJson) => v.patches.length > 0 && v.patches.every((p) => p.upstreamCommit !== null);
+  for (const v of versions) {
+    const twins = versions.filter((o) => o.version === v.version && o !== v);
+    if (!twins.length) continue;
+    if (isBackport(v)) v.label = `v${v.version} backport`;
+    else if (twins.some((o) => !isBackport(o))) v.label = `v${v.version} (${v.total} patches)`;
+  }
   const latest = versions[versions.length - 1];
   return {
     title: series.title,
@@ -129,6 +142,7 @@ function seriesJson(series: Series, read: SeriesRead): SeriesJson {
 function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
   return {
     version: version.version,
+    label: `v${version.version}`,
     total: version.total,
     present: version.patches.length,
     missing: version.missing,
@@ -260,12 +274,13 @@ export function summaryText(read: SeriesRead): string {
   const json = summaryJson(read);
   const out: string[] = [];
   for (const series of json.series) {
-    const versions = series.versions.map((v) => `v${v.version}`).join(', ');
+    const versions = series.versions.map((v) => v.label).join(', ');
+    const latest = series.versions[series.versions.length - 1];
     out.push(`${series.title}`);
     out.push(
       series.total === 0 && series.present === 0
         ? `  no patch in the input, only replies to it`
-        : `  v${series.version}: ${series.present} of ${series.total} patches present` +
+        : `  ${latest.label}: ${series.present} of ${series.total} patches present` +
             (series.missing.length ? ` (missing ${missingText(series)})` : '') +
             (series.versions.length > 1 ? `; versions ${versions}` : ''),
     );
@@ -296,12 +311,12 @@ export function summaryText(read: SeriesRead): string {
       for (const log of version.changelog) {
         // As the author wrote it: "Changes since v3" and "Changes for v3" say different things.
         const heading = log.heading ? `"${log.heading}"` : log.version;
-        out.push(`  changelog in the v${version.version} mail, ${heading} (${log.file}:${log.line}):`);
+        out.push(`  changelog in the ${version.label} mail, ${heading} (${log.file}:${log.line}):`);
         for (const line of log.lines) out.push(`    - ${line}`);
       }
       for (const reply of version.replies) {
         const who = reply.from ? reply.from.name || reply.from.email : 'unknown sender';
-        const to = reply.answers === undefined ? `on v${version.version}` : reply.answers === 0 ? `to v${version.version} 0/${version.total}` : `to v${version.version} ${reply.answers}/${version.total}`;
+        const to = reply.answers === undefined ? `on ${version.label}` : `to ${version.label} ${reply.answers}/${version.total}`;
         out.push(`  reply ${to} from ${who} (${reply.file}:${reply.line})`);
         for (const f of reply.files) {
           out.push(`      carries a diff: ${f.path}  ${f.added === null ? 'binary' : `+${f.added} -${f.deleted}`}`);

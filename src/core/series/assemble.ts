@@ -230,7 +230,8 @@ function mergeVersions(groups: Group[]): Series[] {
   });
   const series: Series[] = [];
   for (const cluster of clusters.values()) {
-    cluster.sort((a, b) => a.version - b.version);
+    // A stable backport of v1 comes after the v1 posting it was taken from.
+    cluster.sort((a, b) => a.version - b.version || Number(isBackport(a)) - Number(isBackport(b)));
     const versions = sameVersionsJoined(cluster).map(toVersion);
     const latest = cluster[cluster.length - 1];
     const covers = cluster.map((g) => g.cover).filter((c): c is Patch => c !== null);
@@ -246,6 +247,11 @@ function mergeVersions(groups: Group[]): Series[] {
     });
   }
   return series;
+}
+
+/** Every patch says `commit X upstream` / `cherry picked from commit X`. */
+function isBackport(group: Group): boolean {
+  return group.patches.size > 0 && [...group.patches.values()].every((p) => p.upstreamCommit !== null);
 }
 
 /**

@@ -161,3 +161,16 @@ test('real thread: each reply says which patch it answers, up the reply chain; c
   assert.equal(rapoport.viaCover, true);
   assert.match(summaryText(drop), /Acked-by: Mike Rapoport \(Microsoft\) <rppt@kernel\.org> {2}\(reply to the cover letter on v1, .*:788\)/);
 });
+
+test('real posting + its stable backport (real/081), in either order: "versions v1, v1 backport", the backport last', async () => {
+  const posting = join(import.meta.dirname, '../../fixtures/corpus/threads/real-mm-lock-newly-mapped-vma-corrected-ordering.mbox');
+  const backport = join(import.meta.dirname, '../../fixtures/corpus/real/081-mm-lock-newly-mapped-vma-with-corrected-ordering.patch');
+  for (const order of [[posting, backport], [backport, posting]]) {
+    const read = await readSeries(order.map((file) => ({ file, data: readFileSync(file) })));
+    const { series } = summaryJson(read);
+    assert.equal(series.length, 1);
+    assert.deepEqual(series[0].versions.map((v) => v.label), ['v1', 'v1 backport']);
+    assert.equal(series[0].patches[0].upstreamCommit, '1c7873e3364570ec89343ff4877e0f27a7b21a61');
+    assert.match(summaryText(read), /\n {2}v1 backport: 1 of 14 patches present \(missing 1-13\); versions v1, v1 backport\n/);
+  }
+});
