@@ -85,6 +85,18 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
       const inputsOfVersion = diffsOf(version).map((d) => {
         const facts = extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
         analysed.push({ label: d.label, file: d.file, facts });
+        // A C file that could not be analysed (tree-sitter failed to load, say)
+        // must not look clean: say so where its diff starts.
+        for (const skipped of facts.skipped) {
+          if (!skipped.reason.startsWith('analysis failed')) continue;
+          problems.push({
+            file: d.file,
+            line: d.map.length ? d.map.line(0) : 1,
+            column: d.map.length ? d.map.column(0) : 1,
+            kind: 'c-analysis',
+            message: `${skipped.path} in ${d.label} was not checked: ${skipped.reason}`,
+          });
+        }
         return { facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) };
       });
       if (!inputsOfVersion.length) continue;
