@@ -18,6 +18,8 @@ const HEADER =
  * [2]", the [2] pointing at a link below): only taken when a list follows.
  */
 const BARE_HEADER = /^(?:changes|changelog)\s+(?:since|from|in|for)\s+(v\d+)(?:\s*(?:->|to|→)\s*v\d+)?(?:\s*\[\d+\])?\s*$/i;
+/** A bare link (optionally `Link:` / `[1]` first): how people point at a version. */
+const LINK = /^(?:(?:link|lore|\[\d+\])\s*:?\s*)?<?https?:\/\/\S+>?$/i;
 const ITEM = /^(?:[-*•+]|\d+[.)])\s+/;
 /** A list never runs longer than this many lines. */
 const MAX_LIST_LINES = 400;
@@ -36,7 +38,8 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
       const heading = header ? text.slice(0, text.length - header[5].length).replace(/\s*:\s*$/, '').trim() : text.trim();
       const items: string[] = [];
       const inline = header ? header[5].trim() : '';
-      if (inline) items.push(...splitFlatList(inline));
+      // `v1: https://lore.kernel.org/...` links the older posting: not an item.
+      if (inline && !LINK.test(inline)) items.push(...splitFlatList(inline));
       let j = i + 1;
       for (; j < lines.length && j - i <= MAX_LIST_LINES; j++) {
         const line = unquote(lines[j]);
@@ -45,6 +48,7 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
           continue;
         }
         if (HEADER.test(line) || BARE_HEADER.test(line.trim())) break;
+        if (!items.length && LINK.test(line.trim())) continue; // the version's link, above its list
         if (ITEM.test(line.trim())) items.push(line.trim().replace(ITEM, ''));
         else if (items.length && continuesItem(items[items.length - 1], line)) items[items.length - 1] += ' ' + line.trim();
         else break;

@@ -174,3 +174,12 @@ test('real posting + its stable backport (real/081), in either order: "versions 
     assert.match(summaryText(read), /\n {2}v1 backport: 1 of 14 patches present \(missing 1-13\); versions v1, v1 backport\n/);
   }
 });
+
+test('a cover letter\'s "v2: https://lore..." links are not changelogs; a link above a list is skipped', async () => {
+  const { series } = await summarize('cover-with-version-links.mbox');
+  const [v3] = series[0].versions;
+  assert.deepEqual(
+    v3.changelog.map((c) => [c.heading, c.line, c.lines]),
+    [['v2 -> v3', 12, ['renamed do_thing() to do_things(), per Rev Iewer', 'dropped the second lock']]],
+  );
+});
