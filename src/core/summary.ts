@@ -8,6 +8,7 @@ import type { FileStat, Patch, Series, SeriesVersion } from './series/types.js';
 import type { CollectedTag } from './trailers/collect.js';
 import type { MailMessage, Problem } from './types.js';
 import { readPatch } from './series/patch.js';
+import { patchId } from './trailers/patchid.js';
 
 export interface TrailerJson {
   key: string;
@@ -40,7 +41,7 @@ export interface PatchJson {
   upstreamCommit: string | null;
   changeSincePrevious?: string;
   /** The same patch sent again (`[PATCH RESEND 2/3]`), where each copy is. */
-  resent?: { subject: string; date: string | null; messageId: string | null; file: string; line: number }[];
+  resent?: { subject: string; date: string | null; messageId: string | null; file: string; line: number; diffDiffers?: boolean }[];
 }
 
 export interface VersionJson {
@@ -232,12 +233,15 @@ function patchJson(patch: Patch, read: SeriesRead): PatchJson {
 function withResends(json: PatchJson, patch: Patch, version: SeriesVersion): PatchJson {
   const copies = (version.resent ?? []).filter((c) => (c.subject.index ?? 1) === (patch.subject.index ?? 1));
   if (copies.length) {
+    const id = patchId(patch.diff);
     json.resent = copies.map((c) => ({
       subject: c.subject.raw,
       date: c.date,
       messageId: c.message.messageId,
       file: c.message.file,
       line: c.message.startLine,
+      // A resend is meant to be the same patch; say so when it is not.
+      ...(patchId(c.diff) !== id || (id === null && c.diff !== patch.diff) ? { diffDiffers: true } : {}),
     }));
   }
   return json;
@@ -293,7 +297,9 @@ export function summaryText(read: SeriesRead): string {
       const who = patch.author ? (patch.author.email ? `${patch.author.name} <${patch.author.email}>` : patch.author.name) : 'unknown author';
       out.push(`      ${who}${patch.date ? `, ${patch.date}` : ''}`);
       if (patch.upstreamCommit) out.push(`      backport of ${patch.upstreamCommit}`);
-      for (const copy of patch.resent ?? []) out.push(`      sent again: ${copy.subject} (${copy.file}:${copy.line})`);
+      for (const copy of patch.resent ?? []) {
+        out.push(`      sent again: ${copy.subject} (${copy.file}:${copy.line})${copy.diffDiffers ? '; its diff differs from this one' : ''}`);
+      }
       for (const f of patch.files) {
         const counts = f.added === null ? 'binary' : `+${f.added} -${f.deleted}`;
         out.push(`      ${f.path}  ${counts}`);

@@ -183,3 +183,15 @@ test('a cover letter\'s "v2: https://lore..." links are not changelogs; a link a
     [['v2 -> v3', 12, ['renamed do_thing() to do_things(), per Rev Iewer', 'dropped the second lock']]],
   );
 });
+
+test('a RESEND whose diff is not the same as the first copy says so', async () => {
+  const text = readFileSync(join(qa, 'resend-one-patch.mbox'), 'utf8');
+  const at = text.indexOf('[PATCH RESEND 2/3]');
+  const changed = text.slice(0, at) + text.slice(at).replace('+long y;', '+unsigned long y;');
+  for (const [data, differs] of [[text, undefined], [changed, true]] as const) {
+    const read = await readSeries([{ file: 'resend.mbox', data }]);
+    const [patch2] = summaryJson(read).series[0].patches.filter((p) => p.index === 2);
+    assert.equal(patch2.resent?.[0].diffDiffers, differs);
+    assert.equal(/sent again: \[PATCH RESEND 2\/3\] mm: two \(resend\.mbox:95\); its diff differs from this one/.test(summaryText(read)), differs === true);
+  }
+});
