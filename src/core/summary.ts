@@ -304,6 +304,8 @@ export function summaryText(read: SeriesRead): string {
         const counts = f.added === null ? 'binary' : `+${f.added} -${f.deleted}`;
         out.push(`      ${f.path}  ${counts}`);
       }
+      // A [PATCH] mail with nothing to apply: cut short, or the diff went elsewhere.
+      if (!patch.files.length) out.push('      no diff in this mail');
       for (const t of patch.trailers) {
         const from = t.origin === 'reply' ? `  (${t.viaCover ? 'reply to the cover letter' : 'reply'} on v${t.version}, ${t.file}:${t.line})` : '';
         const state = t.status === 'in-patch' || t.status === 'collected' ? '' : `  [${t.status}${t.notice ? `: ${t.notice}` : ''}]`;

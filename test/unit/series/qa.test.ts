@@ -195,3 +195,11 @@ test('a RESEND whose diff is not the same as the first copy says so', async () =
     assert.equal(/sent again: \[PATCH RESEND 2\/3\] mm: two \(resend\.mbox:95\); its diff differs from this one/.test(summaryText(read)), differs === true);
   }
 });
+
+test('a [PATCH] mail with no diff says so (git t5100 mboxrd: git apply finds no patch either)', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/corpus/formats/git-t5100-sample.mboxrd');
+  const text = summaryText(await readSeries([{ file, data: readFileSync(file) }]));
+  assert.equal(text.match(/\n {6}no diff in this mail\n/g)?.length, 2);
+  const other = join(import.meta.dirname, '../../fixtures/corpus/real/051-mm-lock-a-vma-before-stack-expansion.patch');
+  assert.doesNotMatch(summaryText(await readSeries([{ file: other, data: readFileSync(other) }])), /no diff/);
+});
