@@ -56,6 +56,8 @@ export interface VersionJson {
   present: number;
   missing: number[];
   cover: { subject: string; file: string; line: number } | null;
+  /** Patches of the version before that this one no longer has (by index there). */
+  dropped?: { index: number; title: string }[];
   patches: PatchJson[];
   /** `heading`: the list's header as written (`Changes since v3`). */
   changelog: { version: string; heading?: string; lines: string[]; file: string; line: number }[];
@@ -118,7 +120,7 @@ function problemJson(p: Problem): SummaryJson['problems'][number] {
 }
 
 function seriesJson(series: Series, read: SeriesRead): SeriesJson {
-  const versions = series.versions.map((v) => versionJson(v, read));
+  const versions = series.versions.map((v, i) => versionJson(v, read, series.versions[i - 1]));
   const isBackport = (v: VersionJson) => v.patches.length > 0 && v.patches.every((p) => p.upstreamCommit !== null);
   for (const v of versions) {
     const twins = versions.filter((o) => o.version === v.version && o !== v);
@@ -140,8 +142,22 @@ function seriesJson(series: Series, read: SeriesRead): SeriesJson {
   };
 }
 
-function versionJson(version: SeriesVersion, read: SeriesRead): VersionJson {
+/**
+ * Patches of the version before that this one no longer has: not re-rolled
+ * into any patch here, and not a hole this version still counts (a partial
+ * re-roll leaves those to the older copy).
+ */
+function droppedSince(version: SeriesVersion, previous: SeriesVersion | undefined, read: SeriesRead): Patch[] {
+  if (!previous) return [];
+  const rerolled = new Set(version.patches.map((p) => read.changeSincePrevious(p)?.from).filter((p) => p));
+  const hole = (p: Patch) => previous.total === version.total && version.missing.includes(p.subject.index ?? 0);
+  return previous.patches.filter((p) => !rerolled.has(p) && !hole(p));
+}
+
+function versionJson(version: SeriesVersion, read: SeriesRead, previous?: SeriesVersion): VersionJson {
+  const dropped = droppedSince(version, previous, read);
   return {
+    ...(dropped.length ? { dropped: dropped.map((p) => ({ index: p.subject.index ?? 1, title: p.subject.title })) } : {}),
     version: version.version,
     label: `v${version.version}`,
     total: version.total,
@@ -315,7 +331,11 @@ export function summaryText(read: SeriesRead): string {
     if (!series.patches.length && series.coverDiffstat.length) {
       out.push(`  diffstat of the cover letter: ${series.coverDiffstat.length} files`);
     }
-    for (const version of series.versions) {
+    for (const [i, version] of series.versions.entries()) {
+      for (const d of version.dropped ?? []) {
+        const before = series.versions[i - 1];
+        out.push(`  ${version.label} drops ${before.label}'s [${d.index}/${before.total}] ${d.title}`);
+      }
       for (const log of version.changelog) {
         // As the author wrote it: "Changes since v3" and "Changes for v3" say different things.
         const heading = log.heading ? `"${log.heading}"` : log.version;

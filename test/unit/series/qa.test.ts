@@ -203,3 +203,17 @@ test('a [PATCH] mail with no diff says so (git t5100 mboxrd: git apply finds no 
   const other = join(import.meta.dirname, '../../fixtures/corpus/real/051-mm-lock-a-vma-before-stack-expansion.patch');
   assert.doesNotMatch(summaryText(await readSeries([{ file: other, data: readFileSync(other) }])), /no diff/);
 });
+
+test('v2 that drops a patch of v1: the summary names it; v1\'s Acked-by on 3/3 reaches v2 2/2 (same diff)', async () => {
+  const read = await readSeries([{ file: 'v2-drops-a-patch.mbox', data: readFileSync(join(qa, 'v2-drops-a-patch.mbox')) }]);
+  const { series } = summaryJson(read);
+  const [, v2] = series[0].versions;
+  assert.deepEqual(v2.dropped, [{ index: 2, title: 'mm: two' }]);
+  assert.deepEqual([v2.present, v2.total, v2.missing], [2, 2, []]);
+  const acked = v2.patches[1].trailers.find((t) => t.key === 'Acked-by')!;
+  assert.deepEqual([acked.status, acked.version], ['carried', 1]);
+  assert.match(summaryText(read), /\n {2}v2 drops v1's \[2\/3\] mm: two\n/);
+  // A partial re-roll drops nothing.
+  const reroll = join(import.meta.dirname, '../../fixtures/corpus/threads/b4-trailers-followup-partial-reroll.mbox');
+  assert.equal(summaryJson(await readSeries([{ file: reroll, data: readFileSync(reroll) }])).series[0].versions[1].dropped, undefined);
+});
