@@ -195,15 +195,31 @@ function groupTitle(group: Group): string {
   return group.titleHint;
 }
 
-/** Titles that identify a group across versions. */
+/**
+ * Titles that identify a group across versions, each with its author: a
+ * generic title ("selftests/mm: fix build") in two people's series must not
+ * make them one series.
+ */
 function identityKeys(group: Group): string[] {
   const keys: string[] = [];
-  if (group.cover?.subject.title) keys.push(`c:${titleKey(group.cover.subject.title)}`);
-  else if (group.titleHint && group.patches.size === 0) keys.push(`c:${titleKey(group.titleHint)}`);
+  if (group.cover?.subject.title) keys.push(`c:${authorKey(group.cover)}:${titleKey(group.cover.subject.title)}`);
+  else if (isPlaceholder(group)) keys.push(`r:${titleKey(group.titleHint)}`);
   for (const patch of group.patches.values()) {
-    if (patch.subject.title) keys.push(`p:${titleKey(patch.subject.title)}`);
+    if (patch.subject.title) keys.push(`p:${authorKey(patch)}:${titleKey(patch.subject.title)}`);
   }
   return keys;
+}
+
+/** A group of replies only: the message they answer is not in the input. */
+function isPlaceholder(group: Group): boolean {
+  return !group.cover && group.patches.size === 0 && !!group.titleHint;
+}
+
+/** Who wrote a patch, as comparable text: the address, else the name (archives hide addresses). */
+function authorKey(patch: Patch): string {
+  const a = patch.author;
+  if (!a) return '';
+  return (a.email && !a.obfuscated ? a.email : a.name).trim().toLowerCase();
 }
 
 /** Joins groups that share a title into one series, one entry per version. */
@@ -220,6 +236,19 @@ function mergeVersions(groups: Group[]): Series[] {
       if (j === undefined) owner.set(key, i);
       else parent[find(i)] = find(j);
     }
+  });
+  // Replies whose message is not here know only a title: they join the
+  // series that has it, whoever wrote it.
+  const byTitle = new Map<string, number>();
+  groups.forEach((group, i) => {
+    if (isPlaceholder(group)) return;
+    for (const title of [group.cover?.subject.title, ...[...group.patches.values()].map((p) => p.subject.title)]) {
+      if (title && !byTitle.has(titleKey(title))) byTitle.set(titleKey(title), i);
+    }
+  });
+  groups.forEach((group, i) => {
+    const j = isPlaceholder(group) ? byTitle.get(titleKey(group.titleHint)) : undefined;
+    if (j !== undefined) parent[find(i)] = find(j);
   });
   const clusters = new Map<number, Group[]>();
   groups.forEach((group, i) => {

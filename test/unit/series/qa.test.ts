@@ -217,3 +217,16 @@ test('v2 that drops a patch of v1: the summary names it; v1\'s Acked-by on 3/3 r
   const reroll = join(import.meta.dirname, '../../fixtures/corpus/threads/b4-trailers-followup-partial-reroll.mbox');
   assert.equal(summaryJson(await readSeries([{ file: reroll, data: readFileSync(reroll) }])).series[0].versions[1].dropped, undefined);
 });
+
+test('two people\'s series sharing a generic patch title stay two series; a reply to a missing cover joins by title', async () => {
+  const { series } = await summarize('two-authors-same-patch-title.mbox');
+  assert.deepEqual(
+    series.map((s) => [s.title, s.versions.map((v) => v.version), s.patches.map((p) => p.title)]),
+    [
+      ['mm: ann things', [1], ['mm: ann one', 'selftests/mm: fix build']],
+      ['mm: bob things', [2, 3], ['selftests/mm: fix build', 'mm: bob two']],
+    ],
+  );
+  assert.equal(series[1].versions[0].replies[0].from?.name, 'Rev Iewer');
+  assert.equal(series[1].versions[1].dropped, undefined);
+});
