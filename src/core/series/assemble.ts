@@ -202,10 +202,12 @@ function groupTitle(group: Group): string {
  */
 function identityKeys(group: Group): string[] {
   const keys: string[] = [];
-  if (group.cover?.subject.title) keys.push(`c:${authorKey(group.cover)}:${titleKey(group.cover.subject.title)}`);
-  else if (isPlaceholder(group)) keys.push(`r:${titleKey(group.titleHint)}`);
+  if (group.cover?.subject.title) {
+    for (const who of authorKeys(group.cover)) keys.push(`c:${who}:${titleKey(group.cover.subject.title)}`);
+  } else if (isPlaceholder(group)) keys.push(`r:${titleKey(group.titleHint)}`);
   for (const patch of group.patches.values()) {
-    if (patch.subject.title) keys.push(`p:${authorKey(patch)}:${titleKey(patch.subject.title)}`);
+    if (!patch.subject.title) continue;
+    for (const who of authorKeys(patch)) keys.push(`p:${who}:${titleKey(patch.subject.title)}`);
   }
   return keys;
 }
@@ -215,11 +217,17 @@ function isPlaceholder(group: Group): boolean {
   return !group.cover && group.patches.size === 0 && !!group.titleHint;
 }
 
-/** Who wrote a patch, as comparable text: the address, else the name (archives hide addresses). */
-function authorKey(patch: Patch): string {
+/**
+ * Who wrote a patch, as comparable keys: the address and the name, so that
+ * a new employer's address or an archive that hides addresses still match.
+ */
+function authorKeys(patch: Patch): string[] {
   const a = patch.author;
-  if (!a) return '';
-  return (a.email && !a.obfuscated ? a.email : a.name).trim().toLowerCase();
+  if (!a) return [''];
+  const keys: string[] = [];
+  if (a.email && !a.obfuscated) keys.push('e=' + a.email.trim().toLowerCase());
+  if (a.name.trim()) keys.push('n=' + a.name.trim().toLowerCase());
+  return keys.length ? keys : [''];
 }
 
 /** Joins groups that share a title into one series, one entry per version. */

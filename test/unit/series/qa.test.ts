@@ -230,3 +230,12 @@ test('two people\'s series sharing a generic patch title stay two series; a repl
   assert.equal(series[1].versions[0].replies[0].from?.name, 'Rev Iewer');
   assert.equal(series[1].versions[1].dropped, undefined);
 });
+
+test('an author who changed address between v1 and v2 keeps one series (name matches)', async () => {
+  const text = readFileSync(join(qa, 'v2-drops-a-patch.mbox'), 'utf8');
+  const v2At = text.indexOf('[PATCH v2 0/2]');
+  const moved = text.slice(0, v2At).replaceAll('From: Ann Author <ann@example.org>', 'From: Ann Author <ann@old-employer.example>') + text.slice(v2At);
+  const { series } = summaryJson(await readSeries([{ file: 'moved.mbox', data: moved }]));
+  assert.equal(series.length, 1);
+  assert.deepEqual(series[0].versions.map((v) => v.version), [1, 2]);
+});
