@@ -15,6 +15,9 @@ import type { Patch, Series, SeriesVersion, SubjectInfo } from './types.js';
 /** A counter above this is noise, not a series (keeps `missing` bounded). */
 const MAX_SERIES_LENGTH = 999;
 
+/** Series that share one grouping key (same author, version and count, no threading) told apart by title. */
+const MAX_PARALLEL_SERIES = 50;
+
 type Role = 'patch' | 'cover' | 'reply';
 
 interface Classified {
@@ -81,8 +84,17 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
   }
   for (const c of classified) {
     if (c.role !== 'patch' || !c.patch) continue;
-    const group = getGroup(patchKey(c, byId), c.subject.version, c.subject.total ?? 1);
+    const key = patchKey(c, byId);
     const index = c.subject.index ?? 1;
+    const title = titleKey(c.subject.title);
+    let group = getGroup(key, c.subject.version, c.subject.total ?? 1);
+    // The place is taken by a patch with another title: not a resend but
+    // another series sent the same way (two unthreaded 1/3s by one author).
+    for (let n = 2; n <= MAX_PARALLEL_SERIES; n++) {
+      const taken = group.patches.get(index);
+      if (!taken || titleKey(taken.subject.title) === title) break;
+      group = getGroup(`${key}#${n}`, c.subject.version, c.subject.total ?? 1);
+    }
     if (!group.patches.has(index)) group.patches.set(index, c.patch);
     else if (!c.patch.diff) {
       // `[PATCH] title` again with no diff: a reply whose `Re:` was lost.

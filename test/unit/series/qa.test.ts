@@ -239,3 +239,14 @@ test('an author who changed address between v1 and v2 keeps one series (name mat
   assert.equal(series.length, 1);
   assert.deepEqual(series[0].versions.map((v) => v.version), [1, 2]);
 });
+
+test('two unthreaded series by one author with the same count stay two series, not resends of each other', async () => {
+  const { series } = await summarize('two-series-one-author-unthreaded.mbox');
+  assert.deepEqual(
+    series.map((s) => [s.title, s.present, s.patches.map((p) => p.resent?.length ?? 0)]),
+    [
+      ['mm: fix alpha 1', 2, [0, 0]],
+      ['mm: fix beta 1', 2, [0, 0]],
+    ],
+  );
+});
