@@ -8,6 +8,7 @@ import type { FileStat, Patch, Series, SeriesVersion } from './series/types.js';
 import type { CollectedTag } from './trailers/collect.js';
 import type { MailMessage, Problem } from './types.js';
 import { readPatch } from './series/patch.js';
+import { parseSubject } from './series/subject.js';
 import { patchId } from './trailers/patchid.js';
 
 export interface TrailerJson {
@@ -207,6 +208,11 @@ function answeredIndex(reply: MailMessage, version: SeriesVersion, read: SeriesR
     const index = indexOf.get(reply.references[i]);
     if (index !== undefined) return index;
   }
+  // No threading (an archive page's copy): the `Re: [PATCH v4 2/9]` subject says.
+  if (!reply.inReplyTo && !reply.references.length) {
+    const subject = parseSubject(reply.subject);
+    if (subject.isReply && subject.index !== null && subject.version === version.version) return subject.index;
+  }
   return null;
 }
 
@@ -344,8 +350,9 @@ export function summaryText(read: SeriesRead): string {
       }
       for (const reply of version.replies) {
         const who = reply.from ? reply.from.name || reply.from.email : 'unknown sender';
-        const to = reply.answers === undefined ? `on ${version.label}` : `to ${version.label} ${reply.answers}/${version.total}`;
-        out.push(`  reply ${to} from ${who} (${reply.file}:${reply.line})`);
+        // A reply with no subject and no threading says nothing of its version.
+        const to = reply.answers !== undefined ? ` to ${version.label} ${reply.answers}/${version.total}` : reply.subject ? ` on ${version.label}` : '';
+        out.push(`  reply${to} from ${who} (${reply.file}:${reply.line})`);
         for (const f of reply.files) {
           out.push(`      carries a diff: ${f.path}  ${f.added === null ? 'binary' : `+${f.added} -${f.deleted}`}`);
         }

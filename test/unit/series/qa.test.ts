@@ -250,3 +250,13 @@ test('two unthreaded series by one author with the same count stay two series, n
     ],
   );
 });
+
+test('archive copies without threading: a reply names its patch from its Re: subject (seeds 000, 003); a reply with no subject claims no version (seed 001)', async () => {
+  const seeds = join(import.meta.dirname, '../../fixtures/seeds');
+  const text = summaryText(
+    await readSeries(['000_dbfa3d816e84323d.txt', '001_872d036f281e0629.txt', '003_6bc468803e1b8b4d.txt'].map((n) => ({ file: n, data: readFileSync(join(seeds, n)) }))),
+  );
+  assert.match(text, /\n {2}reply to v4 2\/9 from Lance Yang \(000_dbfa3d816e84323d\.txt:87\)\n/);
+  assert.match(text, /\n {2}reply to v4 0\/10 from Andrew Morton \(003_6bc468803e1b8b4d\.txt:6\)\n/);
+  assert.match(text, /\n {2}reply from unknown sender \(001_872d036f281e0629\.txt:1\)\n/);
+});
