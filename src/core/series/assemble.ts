@@ -335,6 +335,21 @@ function toVersion(group: Group): SeriesVersion {
   const patches = [...group.patches.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
   let total = group.total;
   if (total === 0) total = group.cover ? readCoverSummary(group.cover.message.body).titles.length : patches.length;
+  // `[PATCH 2/1]`: the sender miscounted; the series has at least 2 patches.
+  for (const p of patches) {
+    const index = p.subject.index ?? 1;
+    if (p.subject.total === null || index <= p.subject.total) continue;
+    total = Math.max(total, index);
+    const header = p.message.headers.find((h) => h.name.toLowerCase() === 'subject');
+    if (p.message.problems.some((q) => q.kind === 'subject-counter')) continue; // assembled before
+    p.message.problems.push({
+      file: p.message.file,
+      line: header?.line ?? p.message.startLine,
+      column: 1,
+      kind: 'subject-counter',
+      message: `the subject counts ${index}/${p.subject.total}: the index is past the total, so the series is taken to have at least ${index} patches`,
+    });
+  }
   const missing: number[] = [];
   if (total <= MAX_SERIES_LENGTH) {
     for (let i = 1; i <= total; i++) if (!group.patches.has(i)) missing.push(i);

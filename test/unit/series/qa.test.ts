@@ -260,3 +260,10 @@ test('archive copies without threading: a reply names its patch from its Re: sub
   assert.match(text, /\n {2}reply to v4 0\/10 from Andrew Morton \(003_6bc468803e1b8b4d\.txt:6\)\n/);
   assert.match(text, /\n {2}reply from unknown sender \(001_872d036f281e0629\.txt:1\)\n/);
 });
+
+test('[PATCH 2/1]: the miscount is reported at the Subject line and the series counts 2, not "1 of 1 present (missing 1)"', async () => {
+  const json = await summarize('counter-past-total.eml');
+  assert.deepEqual([json.series[0].present, json.series[0].total, json.series[0].missing], [1, 2, [1]]);
+  assert.deepEqual(json.problems.map((p) => [p.kind, p.line]), [['subject-counter', 2]]);
+  assert.match(readFileSync(join(qa, 'counter-past-total.eml'), 'utf8').split('\n')[1], /^Subject: \[PATCH 2\/1\]/);
+});
