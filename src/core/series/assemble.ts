@@ -74,6 +74,7 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
     return group;
   };
 
+  const covers = coverIndex(classified);
   // Cover letters first: patches thread under them.
   for (const c of classified) {
     if (c.role !== 'cover' || !c.patch) continue;
@@ -84,7 +85,7 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
   }
   for (const c of classified) {
     if (c.role !== 'patch' || !c.patch) continue;
-    const key = patchKey(c, byId);
+    const key = patchKey(c, byId, covers);
     const index = c.subject.index ?? 1;
     const title = titleKey(c.subject.title);
     let group = getGroup(key, c.subject.version, c.subject.total ?? 1);
@@ -135,7 +136,42 @@ function coverKey(c: Classified): string {
  * else its version, counter and author (format-patch files have no threading).
  * `seen` bounds the walk up a deep chain (each patch replying to the last).
  */
-function patchKey(c: Classified, byId: Map<string, Classified>, seen = new Set<Classified>()): string {
+/**
+ * The cover letter of an unthreaded patch (archive copies lose Message-IDs):
+ * same version and count, and its shortlog names the patch; a cover with
+ * no shortlog is taken when it is the only one by the patch's author.
+ */
+function coverListing(c: Classified, covers: CoverIndex): Classified | null {
+  if (c.subject.total === null) return null;
+  const same = covers.list.filter((k) => k.subject.version === c.subject.version && k.subject.total === c.subject.total);
+  if (!same.length) return null;
+  const title = titleKey(c.subject.title);
+  const listing = same.find((k) => covers.titles(k).has(title));
+  if (listing) return listing;
+  const mine = c.patch ? authorKeys(c.patch) : [];
+  const byAuthor = same.filter((k) => covers.titles(k).size === 0 && k.patch && authorKeys(k.patch).some((a) => a && mine.includes(a)));
+  return byAuthor.length === 1 ? byAuthor[0] : null;
+}
+
+interface CoverIndex {
+  list: Classified[];
+  /** Title keys of a cover's shortlog (read once per cover). */
+  titles(cover: Classified): Set<string>;
+}
+
+function coverIndex(classified: Classified[]): CoverIndex {
+  const cache = new Map<Classified, Set<string>>();
+  return {
+    list: classified.filter((k) => k.role === 'cover' && k.patch),
+    titles(cover) {
+      let set = cache.get(cover);
+      if (!set) cache.set(cover, (set = new Set(readCoverSummary(cover.message.body).titles.map(titleKey))));
+      return set;
+    },
+  };
+}
+
+function patchKey(c: Classified, byId: Map<string, Classified>, covers: CoverIndex, seen = new Set<Classified>()): string {
   seen.add(c);
   const ancestors = [...c.message.references].reverse();
   if (c.message.inReplyTo) ancestors.unshift(c.message.inReplyTo);
@@ -146,7 +182,9 @@ function patchKey(c: Classified, byId: Map<string, Classified>, seen = new Set<C
   const chained = parents.find(
     (p) => p.role === 'patch' && !seen.has(p) && p.subject.version === c.subject.version && p.subject.total === c.subject.total,
   );
-  if (chained) return patchKey(chained, byId, seen);
+  if (chained) return patchKey(chained, byId, covers, seen);
+  const listed = coverListing(c, covers);
+  if (listed) return coverKey(listed);
   if (c.subject.total !== null && c.subject.total > 1) {
     const author = c.patch?.author?.email.toLowerCase() ?? '';
     return `counter:${c.subject.version}:${c.subject.total}:${author}`;

@@ -31,6 +31,7 @@ import { canonicalEmail, isObfuscated, obfuscatedMatches, parsePerson, sameEmail
 import { findReplyTags, type ReplyTag } from './replies.js';
 import { commitParts } from './commit.js';
 import { previousOf } from './compare.js';
+import { parseSubject, titleKey } from '../series/subject.js';
 
 export type TagStatus = 'in-patch' | 'collected' | 'carried' | 'dropped' | 'mismatch' | 'unconfirmed';
 
@@ -259,6 +260,13 @@ function findTarget(
   const version = replyVersion.get(message);
   if (!version) return { target: null, parentMissing };
   const entries = versionEntries.get(version) ?? [];
+  // `Re: [PATCH v2 3/5] title` names the patch: believe it when that patch has the title.
+  const subject = parseSubject(message.subject);
+  if (subject.isReply && subject.index !== null && subject.version === version.version) {
+    if (subject.index === 0 && version.cover && entries.length > 0) return { target: { kind: 'cover', version, entries }, parentMissing };
+    const named = entries.find((e) => e.index === subject.index && titleKey(e.patch.subject.title) === titleKey(subject.title));
+    if (named) return { target: { kind: 'patch', entry: named }, parentMissing };
+  }
   const quotedFiles = new Set<string>();
   for (const q of message.quotedDiffs) {
     for (const m of q.text.matchAll(/^(?:\+\+\+ b\/|--- a\/|diff --git a\/)(\S+)/gm)) quotedFiles.add(m[1]);

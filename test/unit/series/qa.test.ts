@@ -267,3 +267,13 @@ test('[PATCH 2/1]: the miscount is reported at the Subject line and the series c
   assert.deepEqual(json.problems.map((p) => [p.kind, p.line]), [['subject-counter', 2]]);
   assert.match(readFileSync(join(qa, 'counter-past-total.eml'), 'utf8').split('\n')[1], /^Subject: \[PATCH 2\/1\]/);
 });
+
+test('archive copies without Message-IDs: the cover letter joins its patches (its shortlog names them), and "Re: [PATCH 2/3]" reviews 2/3 only', async () => {
+  const { series } = await summarize('archive-copies-no-threading.mbox');
+  assert.equal(series.length, 1);
+  const [v1] = series[0].versions;
+  assert.equal(v1.cover?.subject, '[PATCH 0/3] mm: things');
+  assert.deepEqual([v1.present, v1.total], [3, 3]);
+  assert.deepEqual(v1.patches.map(reviewedBy), [[], ['Rev Iewer <rev@example.org>'], []]);
+  assert.equal(v1.patches[1].trailers.find((t) => t.key === 'Reviewed-by')!.status, 'collected');
+});
