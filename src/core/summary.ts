@@ -310,6 +310,7 @@ export function summaryText(read: SeriesRead): string {
             (series.missing.length ? ` (missing ${missingText(series)})` : '') +
             (series.versions.length > 1 ? `; versions ${versions}` : ''),
     );
+    if (latest.cover) out.push(`  cover letter: ${latest.cover.subject || '(no subject)'} (${latest.cover.file}:${latest.cover.line})`);
     if (!series.patches.length && series.shortlog.length) {
       out.push('  patches named by the cover letter:');
       series.shortlog.forEach((t, i) => out.push(`    ${i + 1}. ${t}`));

@@ -277,3 +277,9 @@ test('archive copies without Message-IDs: the cover letter joins its patches (it
   assert.deepEqual(v1.patches.map(reviewedBy), [[], ['Rev Iewer <rev@example.org>'], []]);
   assert.equal(v1.patches[1].trailers.find((t) => t.key === 'Reviewed-by')!.status, 'collected');
 });
+
+test('the text summary says where the cover letter is', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/corpus/threads/real-mm-drop-hugetlb-free-pgd-range.mbox');
+  const text = summaryText(await readSeries([{ file, data: readFileSync(file) }]));
+  assert.match(text, /^drop hugetlb_free_pgd_range\(\)\n {2}v1: 3 of 3 patches present\n {2}cover letter: \[PATCH 0\/3\] drop hugetlb_free_pgd_range\(\) \(.*real-mm-drop-hugetlb-free-pgd-range\.mbox:1\)\n/);
+});
