@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSeries } from '../../../src/core/review.js';
 import { summaryJson, summaryText } from '../../../src/core/summary.js';
@@ -282,4 +282,11 @@ test('the text summary says where the cover letter is', async () => {
   const file = join(import.meta.dirname, '../../fixtures/corpus/threads/real-mm-drop-hugetlb-free-pgd-range.mbox');
   const text = summaryText(await readSeries([{ file, data: readFileSync(file) }]));
   assert.match(text, /^drop hugetlb_free_pgd_range\(\)\n {2}v1: 3 of 3 patches present\n {2}cover letter: \[PATCH 0\/3\] drop hugetlb_free_pgd_range\(\) \(.*real-mm-drop-hugetlb-free-pgd-range\.mbox:1\)\n/);
+});
+
+test('a series with no cover letter in the input says its title is its first patch\'s (real 001, 029, 031: v3 10, 11, 13 of 13)', async () => {
+  const real = join(import.meta.dirname, '../../fixtures/corpus/real');
+  const names = readdirSync(real).filter((n) => /^0(01|29|31)-/.test(n));
+  const text = summaryText(await readSeries(names.map((n) => ({ file: n, data: readFileSync(join(real, n)) }))));
+  assert.match(text, /^mm\/khugepaged: collapse_pte_mapped_thp\(\) with mmap_read_lock\(\)\n {2}v3: 3 of 13 patches present \(missing 1-9, 12\)\n {2}no cover letter here: named after its first patch present, \[10\/13\]\n/);
 });
