@@ -35,6 +35,8 @@ export function makeSource(file: string, data: string | Uint8Array): Source {
   }
   // A byte-order mark is not part of the first header; editors do not count it as a column.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  // Old Mac line ends (CR alone, no LF anywhere): editors break lines there, so do we.
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') !== -1) text = text.replace(/\r/g, '\n');
   return { file, idx: new LineIndex(text), binary, mboxrd: false };
 }
 

@@ -43,3 +43,13 @@ test('trailers and diff commands say why they printed no series: binary and empt
     assert.match(out, /empty\.mbox:1:1: no mail in this file/, command);
   }
 });
+
+test('a file with CR-only line ends (old Mac) reads like its LF copy, same lines', async () => {
+  const { readFileSync } = await import('node:fs');
+  const lf = readFileSync(new URL('../../fixtures/qa/resend-one-patch.mbox', import.meta.url), 'utf8');
+  const cr = lf.replace(/\n/g, '\r');
+  const a = summaryJson(await readSeries([{ file: 'x.mbox', data: lf }]));
+  const b = summaryJson(await readSeries([{ file: 'x.mbox', data: cr }]));
+  assert.deepEqual(b, a);
+  assert.equal(b.series[0].present, 3);
+});
