@@ -311,7 +311,7 @@ export function summaryText(read: SeriesRead): string {
             (series.versions.length > 1 ? `; versions ${versions}` : ''),
     );
     if (latest.cover) out.push(`  cover letter: ${latest.cover.subject || '(no subject)'} (${latest.cover.file}:${latest.cover.line})`);
-    else if (series.total > 1 && series.patches.length && !series.versions.some((v) => v.cover)) {
+    else if (series.total > 1 && series.patches.length && series.patches[0].index > 1 && !series.versions.some((v) => v.cover)) {
       // Else the title reads as the series' own name.
       out.push(`  no cover letter here: named after its first patch present, [${series.patches[0].index}/${series.total}]`);
     }

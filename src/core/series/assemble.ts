@@ -262,6 +262,49 @@ function identityKeys(group: Group): string[] {
   return keys;
 }
 
+/**
+ * A patch renamed between versions (real/049 v1 "introduce
+ * pte_offset_map_{readonly|maywrite}_nolock()", real/009 v5
+ * "..._{ro|rw}_nolock()"): same author, same place in the series, the same
+ * two or more files, a title that starts the same.  Those two versions are
+ * one series.
+ */
+function joinRetitledRevisions(groups: Group[], parent: number[], find: (i: number) => number): void {
+  const buckets = new Map<string, { group: number; patch: Patch }[]>();
+  groups.forEach((group, i) => {
+    for (const [index, patch] of group.patches) {
+      if (patch.files.length < 2) continue;
+      const files = patch.files.map((f) => f.path).sort().join('\n');
+      for (const who of authorKeys(patch)) {
+        const key = `${who}\n${index}\n${files}`;
+        const list = buckets.get(key) ?? [];
+        if (list.length < MAX_PARALLEL_SERIES) list.push({ group: i, patch });
+        buckets.set(key, list);
+      }
+    }
+  });
+  for (const list of buckets.values()) {
+    for (let a = 0; a < list.length; a++) {
+      for (let b = a + 1; b < list.length; b++) {
+        const x = list[a];
+        const y = list[b];
+        if (groups[x.group].version === groups[y.group].version) continue;
+        if (!similarTitles(x.patch.subject.title, y.patch.subject.title)) continue;
+        parent[find(x.group)] = find(y.group);
+      }
+    }
+  }
+}
+
+/** Titles that share their first 60% (the subsystem prefix and the verb, at least). */
+function similarTitles(a: string, b: string): boolean {
+  const x = titleKey(a);
+  const y = titleKey(b);
+  let common = 0;
+  while (common < x.length && common < y.length && x[common] === y[common]) common++;
+  return common >= 0.6 * Math.min(x.length, y.length);
+}
+
 /** A group of replies only: the message they answer is not in the input. */
 function isPlaceholder(group: Group): boolean {
   return !group.cover && group.patches.size === 0 && !!group.titleHint;
@@ -295,6 +338,7 @@ function mergeVersions(groups: Group[]): Series[] {
       else parent[find(i)] = find(j);
     }
   });
+  joinRetitledRevisions(groups, parent, find);
   // Replies whose message is not here know only a title: they join the
   // series that has it, whoever wrote it.
   const byTitle = new Map<string, number>();

@@ -290,3 +290,18 @@ test('a series with no cover letter in the input says its title is its first pat
   const text = summaryText(await readSeries(names.map((n) => ({ file: n, data: readFileSync(join(real, n)) }))));
   assert.match(text, /^mm\/khugepaged: collapse_pte_mapped_thp\(\) with mmap_read_lock\(\)\n {2}v3: 3 of 13 patches present \(missing 1-9, 12\)\n {2}no cover letter here: named after its first patch present, \[10\/13\]\n/);
 });
+
+test('real 049 (v1 01/14) and 009 (v5 01/13): the same patch renamed between versions; one series, v1 and v5', async () => {
+  const real = join(import.meta.dirname, '../../fixtures/corpus/real');
+  const names = readdirSync(real).filter((n) => /^0(09|49)-/.test(n));
+  const { series } = summaryJson(await readSeries(names.map((n) => ({ file: n, data: readFileSync(join(real, n)) }))));
+  assert.equal(series.length, 1);
+  assert.deepEqual(series[0].versions.map((v) => [v.version, v.total, v.patches[0].title]), [
+    [1, 14, 'mm: pgtable: introduce pte_offset_map_{readonly|maywrite}_nolock()'],
+    [5, 13, 'mm: pgtable: introduce pte_offset_map_{ro|rw}_nolock()'],
+  ]);
+  assert.equal(series[0].patches[0].changeSincePrevious, 'code');
+  // The rest of the corpus keeps its own series: 43 files, 28 series.
+  const all = readdirSync(real).map((n) => ({ file: n, data: readFileSync(join(real, n)) }));
+  assert.equal(summaryJson(await readSeries(all)).series.length, 28);
+});
