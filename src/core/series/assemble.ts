@@ -179,6 +179,12 @@ function patchKey(c: Classified, byId: Map<string, Classified>, covers: CoverInd
   // A partial re-roll (v3 2/2 sent in reply to the v2 cover) is its own version.
   const cover = parents.find((p) => p.role === 'cover' && p.subject.version === c.subject.version);
   if (cover) return coverKey(cover);
+  // `[PATCH 1/3]` threaded under `[PATCH v2 0/3]`: the sender dropped the v2
+  // from the patches' subjects, not a v1.
+  const versionless = parents.find(
+    (p) => p.role === 'cover' && c.subject.version === 1 && p.subject.version > 1 && p.subject.total === c.subject.total && c.subject.total !== null,
+  );
+  if (versionless) return coverKey(versionless);
   const chained = parents.find(
     (p) => p.role === 'patch' && !seen.has(p) && p.subject.version === c.subject.version && p.subject.total === c.subject.total,
   );

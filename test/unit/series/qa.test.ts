@@ -305,3 +305,10 @@ test('real 049 (v1 01/14) and 009 (v5 01/13): the same patch renamed between ver
   const all = readdirSync(real).map((n) => ({ file: n, data: readFileSync(join(real, n)) }));
   assert.equal(summaryJson(await readSeries(all)).series.length, 28);
 });
+
+test('[PATCH 1/2] threaded under [PATCH v3 0/2] (the v3 left out of the patches) is v3, with the cover reply\'s review', async () => {
+  const { series } = await summarize('versionless-patches-under-v3-cover.mbox');
+  assert.equal(series.length, 1);
+  assert.deepEqual(series[0].versions.map((v) => [v.version, v.present, v.total]), [[3, 2, 2]]);
+  assert.deepEqual(series[0].patches.map(reviewedBy), [['Rev Iewer <rev@example.org>'], ['Rev Iewer <rev@example.org>']]);
+});
