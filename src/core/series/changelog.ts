@@ -76,6 +76,8 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
  *   per Andrew Morton
  */
 function continuesItem(item: string, line: string): boolean {
+  // A shortlog's "Name (7):" or a diffstat line ends the list, however it is indented.
+  if (/\(\d+\):\s*$/.test(line) || /^\s*\S+\s+\|\s+(?:\d+ [+-]*|Bin )/.test(line)) return false;
   if (/^\s/.test(line)) return true;
   return /^[a-z(]/.test(line) || /[,;]$/.test(item);
 }

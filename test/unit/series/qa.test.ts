@@ -312,3 +312,13 @@ test('[PATCH 1/2] threaded under [PATCH v3 0/2] (the v3 left out of the patches)
   assert.deepEqual(series[0].versions.map((v) => [v.version, v.present, v.total]), [[3, 2, 2]]);
   assert.deepEqual(series[0].patches.map(reviewedBy), [['Rev Iewer <rev@example.org>'], ['Rev Iewer <rev@example.org>']]);
 });
+
+test('a changelog list ends at a shortlog header or a diffstat line, even without a blank line', async () => {
+  const { readInput } = await import('../../../src/core/mail/index.js');
+  const { findChangelogs } = await import('../../../src/core/series/index.js');
+  const read = async (body: string) =>
+    findChangelogs((await readInput('c.eml', `From: A <a@b.c>\nSubject: [PATCH v2 0/1] x\n\n${body}`)).messages).map((c) => c.lines);
+  assert.deepEqual(await read('Changes since v1:\n- foo,\nSuren Baghdasaryan (7):\n  mm: a\n'), [['foo,']]);
+  assert.deepEqual(await read('Changes since v1:\n- foo\n mm/a.c | 2 +-\n 1 file changed\n'), [['foo']]);
+  assert.deepEqual(await read('Changes since v1:\n- foo bar\n  baz\n- qux,\nper Andrew\n'), [['foo bar baz', 'qux, per Andrew']]);
+});
