@@ -143,7 +143,7 @@ function coverKey(c: Classified): string {
  */
 function coverListing(c: Classified, covers: CoverIndex): Classified | null {
   if (c.subject.total === null) return null;
-  const same = covers.list.filter((k) => k.subject.version === c.subject.version && k.subject.total === c.subject.total);
+  const same = covers.byCount(c.subject.version, c.subject.total);
   if (!same.length) return null;
   const title = titleKey(c.subject.title);
   const listing = same.find((k) => covers.titles(k).has(title));
@@ -154,15 +154,24 @@ function coverListing(c: Classified, covers: CoverIndex): Classified | null {
 }
 
 interface CoverIndex {
-  list: Classified[];
+  /** Covers of this version and patch count. */
+  byCount(version: number, total: number): Classified[];
   /** Title keys of a cover's shortlog (read once per cover). */
   titles(cover: Classified): Set<string>;
 }
 
 function coverIndex(classified: Classified[]): CoverIndex {
   const cache = new Map<Classified, Set<string>>();
+  const byCount = new Map<string, Classified[]>();
+  for (const k of classified) {
+    if (k.role !== 'cover' || !k.patch) continue;
+    const key = `${k.subject.version}/${k.subject.total}`;
+    const list = byCount.get(key) ?? [];
+    list.push(k);
+    byCount.set(key, list);
+  }
   return {
-    list: classified.filter((k) => k.role === 'cover' && k.patch),
+    byCount: (version, total) => byCount.get(`${version}/${total}`) ?? [],
     titles(cover) {
       let set = cache.get(cover);
       if (!set) cache.set(cover, (set = new Set(readCoverSummary(cover.message.body).titles.map(titleKey))));
