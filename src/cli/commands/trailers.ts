@@ -146,6 +146,16 @@ export function trailersText(series: readonly Series[], collected: CollectedTrai
       }
     }
   }
+  // Tags in replies whose patch is not in the input: listed so none is lost, never applied.
+  const orphans = collected.orphans.filter((o) => o.tags.length);
+  if (orphans.length) {
+    out.push('Tags in replies whose patch is not in the input (not applied):');
+    for (const o of orphans) {
+      const from = o.message.from ? o.message.from.name || o.message.from.email : 'unknown sender';
+      out.push(`  ${o.message.subject || '(no subject)'} — reply from ${from} (${o.message.file}:${o.message.startLine})`);
+      for (const t of o.tags) out.push(`    ${MARK[t.status] || ' '} ${t.key}: ${who(t)}  [${t.pos.file}:${t.pos.line}] ${t.status}${t.notice ? ` — ${t.notice}` : ''}`);
+    }
+  }
   if (collected.findings.length) {
     out.push('Notices:');
     for (const f of collected.findings) out.push(`  ${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}`);

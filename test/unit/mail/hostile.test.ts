@@ -53,3 +53,20 @@ test('a file with CR-only line ends (old Mac) reads like its LF copy, same lines
   assert.deepEqual(b, a);
   assert.equal(b.series[0].present, 3);
 });
+
+test('trailers command on a reply alone (seed 001) lists the quoted Reviewed-by as not applied, at its line', async () => {
+  const { main } = await import('../../../src/cli/main.js');
+  const { readFileSync } = await import('node:fs');
+  let out = '';
+  const io = {
+    out: (t: string) => void (out += t),
+    err: (t: string) => void (out += t),
+    readFile: (p: string) => readFileSync(p),
+    writeFile: () => {},
+    readStdin: () => new Uint8Array(0),
+  };
+  const seed = new URL('../../fixtures/seeds/001_872d036f281e0629.txt', import.meta.url).pathname;
+  assert.equal(await main(['trailers', seed], io), 0);
+  assert.match(out, /Tags in replies whose patch is not in the input \(not applied\):\n/);
+  assert.match(out, /\n {4}\? Reviewed-by: Vlastimil Babka <\[email\sprotected\]> {2}\[.*001_872d036f281e0629\.txt:79\] unconfirmed/);
+});
