@@ -71,7 +71,9 @@ export const run: Command = async (argv, io) => {
     out.push(`  v${comparison.from.version} -> v${comparison.to.version}`);
     for (const { patch, change } of comparison.patches) {
       const idx = patch.subject.index ? `${patch.subject.index}/${comparison.to.total}` : 'PATCH';
-      const was = change.from && change.from.subject.index !== patch.subject.index ? ` (was ${change.from.subject.index}/${comparison.from.total})` : '';
+      const moved = change.from && change.from.subject.index !== patch.subject.index ? `${change.from.subject.index}/${comparison.from.total}` : '';
+      const retitled = change.from && change.from.subject.title !== patch.subject.title ? `"${change.from.subject.title}"` : '';
+      const was = moved || retitled ? ` (was ${[moved, retitled].filter(Boolean).join(' ')})` : '';
       out.push(`  [${idx}] ${patch.subject.title}: ${KIND_TEXT[change.kind]}${was}`);
       if (change.interdiff) for (const line of change.interdiff.replace(/\n$/, '').split('\n')) out.push(`      ${line}`);
     }

@@ -322,3 +322,13 @@ test('a changelog list ends at a shortlog header or a diffstat line, even withou
   assert.deepEqual(await read('Changes since v1:\n- foo\n mm/a.c | 2 +-\n 1 file changed\n'), [['foo']]);
   assert.deepEqual(await read('Changes since v1:\n- foo bar\n  baz\n- qux,\nper Andrew\n'), [['foo bar baz', 'qux, per Andrew']]);
 });
+
+test('diff between real 049 (v1) and 009 (v5) names the old title of the renamed patch', async () => {
+  const { main } = await import('../../../src/cli/main.js');
+  const real = join(import.meta.dirname, '../../fixtures/corpus/real');
+  const files = readdirSync(real).filter((n) => /^0(09|49)-/.test(n)).map((n) => join(real, n));
+  let out = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (out += t), readFile: (p: string) => readFileSync(p), writeFile: () => {}, readStdin: () => new Uint8Array(0) };
+  await main(['diff', ...files], io);
+  assert.match(out, /\n {2}v1 -> v5\n {2}\[1\/13\] mm: pgtable: introduce pte_offset_map_\{ro\|rw\}_nolock\(\): code changed \(was "mm: pgtable: introduce pte_offset_map_\{readonly\|maywrite\}_nolock\(\)"\)\n/);
+});
