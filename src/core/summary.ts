@@ -320,7 +320,7 @@ export function summaryText(read: SeriesRead): string {
       series.shortlog.forEach((t, i) => out.push(`    ${i + 1}. ${t}`));
     }
     for (const patch of series.patches) {
-      out.push(`  [${patch.index}/${series.total}] ${patch.title}`);
+      out.push(`  [${patch.index}/${series.total}] ${patch.title || '(no subject)'}`);
       const who = patch.author ? (patch.author.email ? `${patch.author.name} <${patch.author.email}>` : patch.author.name) : 'unknown author';
       out.push(`      ${who}${patch.date ? `, ${patch.date}` : ''}`);
       if (patch.upstreamCommit) out.push(`      backport of ${patch.upstreamCommit}`);

@@ -43,6 +43,16 @@ export async function readInput(file: string, data: string | Uint8Array, options
     problems.push({ file, ...nul, kind: 'binary', message: 'binary data, not mail: a NUL byte here (no mail or patch text holds one)' });
     return { file, messages: [], problems };
   }
+  const html = htmlStart(src);
+  if (html) {
+    problems.push({
+      file,
+      line: html,
+      column: 1,
+      kind: 'html',
+      message: "an HTML page, not a mail: its headers and quoting are markup and may be lost; save the raw message instead (lore: the 'raw' link)",
+    });
+  }
   try {
     const messages = await readMessages(src, options, problems);
     return { file, messages, problems };
@@ -51,6 +61,13 @@ export async function readInput(file: string, data: string | Uint8Array, options
     problems.push({ file, line: 1, column: 1, kind: 'internal', message: `mail reader failed: ${errText(e)}` });
     return { file, messages: [], problems };
   }
+}
+
+/** Line (1-based) of a `<!DOCTYPE html>` / `<html>` opening the input, or 0. */
+function htmlStart(src: Source): number {
+  const first = firstContentLine(src.idx);
+  if (first >= src.idx.count) return 0;
+  return /^\s*<(?:!doctype\s+html|html)[\s>]/i.test(src.idx.line(first)) ? first + 1 : 0;
 }
 
 /** Where git's binary test looks: a NUL in the first 8000 bytes. */

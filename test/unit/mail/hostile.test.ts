@@ -70,3 +70,13 @@ test('trailers command on a reply alone (seed 001) lists the quoted Reviewed-by 
   assert.match(out, /Tags in replies whose patch is not in the input \(not applied\):\n/);
   assert.match(out, /\n {4}\? Reviewed-by: Vlastimil Babka <\[email\sprotected\]> {2}\[.*001_872d036f281e0629\.txt:79\] unconfirmed/);
 });
+
+test('an HTML page saved from an archive is named as such at its first line; the patch in it still shows', async () => {
+  const page = '<!DOCTYPE html>\n<html><head><title>[PATCH] mm: foo</title></head><body><pre>body\n---\ndiff --git a/mm/a.c b/mm/a.c\n--- a/mm/a.c\n+++ b/mm/a.c\n@@ -1 +1 @@\n-a\n+b\n</pre></body></html>\n';
+  const read = await readSeries([{ file: 'page.html', data: page }]);
+  assert.deepEqual(read.problems.map((p) => [p.kind, p.line]), [['html', 1]]);
+  const text = summaryText(read);
+  assert.match(text, /\[1\/1\] \(no subject\)\n/);
+  assert.match(text, /mm\/a\.c {2}\+1 -1/);
+  assert.match(text, /page\.html:1:1: an HTML page, not a mail/);
+});
