@@ -115,14 +115,17 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
 
 /**
  * The same Message-ID twice (an mbox built from two lists' copies, a thread
- * saved twice) is one mail: the first copy stands for it.
+ * saved twice) is one mail: the first copy stands for it.  So is the same
+ * Message-ID-less mail twice.
  */
 function uniqueMessages(messages: readonly MailMessage[]): MailMessage[] {
   const seen = new Set<string>();
   return messages.filter((m) => {
-    if (!m.messageId) return true;
-    if (seen.has(m.messageId)) return false;
-    seen.add(m.messageId);
+    // Without a Message-ID (format-patch files), the same file given twice
+    // is the same mail: same sender, date, subject and text.
+    const key = m.messageId ? `id:${m.messageId}` : `text:${m.from?.email ?? ''}\n${m.date ?? ''}\n${m.subject}\n${m.body}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
     return true;
   });
 }

@@ -332,3 +332,12 @@ test('diff between real 049 (v1) and 009 (v5) names the old title of the renamed
   await main(['diff', ...files], io);
   assert.match(out, /\n {2}v1 -> v5\n {2}\[1\/13\] mm: pgtable: introduce pte_offset_map_\{ro\|rw\}_nolock\(\): code changed \(was "mm: pgtable: introduce pte_offset_map_\{readonly\|maywrite\}_nolock\(\)"\)\n/);
 });
+
+test('the same format-patch file given twice (no Message-ID) is one patch, not a resend of itself', async () => {
+  const file = join(import.meta.dirname, '../../fixtures/corpus/real/081-mm-lock-newly-mapped-vma-with-corrected-ordering.patch');
+  const data = readFileSync(file);
+  const { series } = summaryJson(await readSeries([{ file, data }, { file, data }]));
+  assert.equal(series.length, 1);
+  assert.equal(series[0].patches.length, 1);
+  assert.equal(series[0].patches[0].resent, undefined);
+});
