@@ -329,7 +329,9 @@ export function summaryText(read: SeriesRead): string {
       }
       for (const f of patch.files) {
         const counts = f.added === null ? 'binary' : `+${f.added} -${f.deleted}`;
-        out.push(`      ${f.path}  ${counts}`);
+        const name = f.oldPath !== undefined && f.oldPath !== f.path ? `${f.oldPath} => ${f.path}` : f.path;
+        const what = f.status === 'added' ? ' (new file)' : f.status === 'deleted' ? ' (deleted)' : f.status === 'copied' ? ' (copied)' : '';
+        out.push(`      ${name}  ${counts}${what}`);
       }
       // A [PATCH] mail with nothing to apply: cut short, or the diff went elsewhere.
       if (!patch.files.length) out.push('      no diff in this mail');

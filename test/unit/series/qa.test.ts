@@ -341,3 +341,14 @@ test('the same format-patch file given twice (no Message-ID) is one patch, not a
   assert.equal(series[0].patches.length, 1);
   assert.equal(series[0].patches[0].resent, undefined);
 });
+
+test('renamed and deleted files read as such in the text summary (counts as git apply --numstat)', async () => {
+  const read = await readSeries([{ file: 'rename-and-delete.eml', data: readFileSync(join(qa, 'rename-and-delete.eml')) }]);
+  const [patch] = summaryJson(read).series[0].patches;
+  assert.deepEqual(patch.files.map((f) => [f.oldPath ?? null, f.path, f.added, f.deleted, f.status]), [
+    ['mm/old.c', 'mm/new.c', 1, 1, 'renamed'],
+    [null, 'mm/gone.c', 0, 1, 'deleted'],
+  ]);
+  const text = summaryText(read);
+  assert.match(text, /\n {6}mm\/old\.c => mm\/new\.c {2}\+1 -1\n {6}mm\/gone\.c {2}\+0 -1 \(deleted\)\n/);
+});
