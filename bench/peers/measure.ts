@@ -67,16 +67,28 @@ function stats(runs: ProcessRun[]): Stats {
   };
 }
 
-/** A whole process, or a call in this process. */
+/** What a call that timed itself elsewhere (another process) reports. */
+export interface SelfTimed {
+  selfTimed: true;
+  ms: number;
+  cpuMs: number;
+  exit: number;
+}
+
+/** A whole process, or a call in this process (or one that reports its own time). */
 export type Task = ProcessCommand | (() => unknown);
 
 async function runTask(gnuTime: string, task: Task): Promise<ProcessRun> {
   if (typeof task !== 'function') return runProcess(gnuTime, task);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await task();
+  const result = await task();
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
+  if (result && typeof result === 'object' && (result as SelfTimed).selfTimed === true) {
+    const own = result as SelfTimed;
+    return { ms: own.ms, cpuMs: own.cpuMs, maxRssKb: 0, exit: own.exit };
+  }
   return { ms, cpuMs: (used.user + used.system) / 1000, maxRssKb: 0, exit: 0 };
 }
 
