@@ -122,10 +122,13 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   /** The diffs of one version: its patches, then diffs quoted or carried in replies. */
   function diffsOf(version: SeriesVersion): { label: string; file: string; diff: string; map: LineMap }[] {
     const out: { label: string; file: string; diff: string; map: LineMap }[] = [];
-    for (const patch of version.patches) {
+    // A resent copy whose diff differs from the first is checked too (its own label).
+    const firstDiff = new Map(version.patches.map((p) => [p.subject.index ?? 1, p.diff]));
+    const resentChanged = (version.resent ?? []).filter((p) => p.diff && p.diff !== firstDiff.get(p.subject.index ?? 1));
+    for (const patch of [...version.patches, ...resentChanged]) {
       if (!patch.diff) continue;
       out.push({
-        label: `[PATCH v${version.version} ${patch.subject.index ?? 1}/${version.total}]`,
+        label: `[PATCH v${version.version} ${patch.subject.index ?? 1}/${version.total}]${resentChanged.includes(patch) ? ' (sent again)' : ''}`,
         file: patch.message.file,
         diff: patch.diff,
         map: offsetMap(patch.message.bodyMap, patch.diffBodyLine),
