@@ -342,6 +342,13 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       } else if (commentFirst || cont || macroFirst) {
         synthetic((macroFirst ? `#define ${MACRO_CONTINUATION} \\` : '') + cont + (commentFirst ? '/*' : ''));
       }
+      // The hunk starts inside the signature (`unsigned long end)` then `{`): the
+      // name line is not in the text, so no later row names the function.  The
+      // @@ context does; without it, any next hunk would join this body.
+      if (topLevelSignature && ctx.kind === 'function' && ctx.name !== null) {
+        openName = ctx.name;
+        openChanged = false;
+      }
       inComment = commentFirst;
     }
 

@@ -50,3 +50,22 @@ test('real patch: the vm_flags wrappers of 003 and the non-C files skipped in 00
   assert.equal(postWrites.length, 0);
   assert.ok(f5.functions.some((f) => f.calls.some((c) => c.name === 'vm_flags_set' && c.change === '+')));
 });
+
+test('real patch 007: a hunk of vms_gather_munmap_vmas() is not joined to vma_shrink(), whose first hunk starts inside its signature', () => {
+  const name = '007-mm-replace-vma-start-write-with-vma-start-write-killable.patch';
+  const text = readFileSync(fixtures + 'corpus/real/' + name, 'utf8');
+  const { diff, map } = diffOf(text);
+  const facts = extractPatchFacts({ file: name, diff, map });
+  const lineOf = (s: string) => text.split('\n').indexOf(s) + 1;
+  for (const image of ['pre', 'post'] as const) {
+    const shrink = facts.functions.filter((f) => f.image === image && f.name === 'vma_shrink');
+    assert.equal(shrink.length, 1);
+    assert.ok(!shrink[0]!.calls.some((c) => c.name === 'mas_store_gfp'), `${image} vma_shrink() got a call of vms_gather_munmap_vmas()`);
+    const gather = facts.functions.find((f) => f.image === image && f.name === 'vms_gather_munmap_vmas');
+    assert.ok(gather, `${image} vms_gather_munmap_vmas() missing`);
+    assert.equal(gather.hasStart, false);
+    assert.deepEqual(gather.calls.map((c) => c.name), [image === 'pre' ? 'vma_start_write' : 'vma_start_write_killable', 'mas_set', 'mas_store_gfp']);
+  }
+  const killable = facts.functions.find((f) => f.image === 'post' && f.name === 'vms_gather_munmap_vmas')!.calls[0]!;
+  assert.equal(killable.pos.line, lineOf('+\t\terror = vma_start_write_killable(next);'));
+});
