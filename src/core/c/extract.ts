@@ -57,6 +57,12 @@ const FUNCTION_LIKE = new Set(['function_definition']);
 const WORD = /\b[A-Za-z_]\w*/g;
 const C_WORDS = new Set(['sizeof', 'struct', 'union', 'enum', 'const', 'unsigned', 'signed', 'int', 'long', 'short', 'char', 'void', 'volatile']);
 
+/** The kids of a statement without its comments (the parts are found by position). */
+function codeKids(n: SNode): SNode[] {
+  for (const k of n.kids) if (k.type === 'comment') return n.kids.filter((x) => x.type !== 'comment');
+  return n.kids;
+}
+
 /** Splits plain argument text (no calls, strings or comments) at its top-level commas. */
 function splitArgs(inner: string): string[] {
   const out: string[] = [];
@@ -311,8 +317,10 @@ export function extract(input: ExtractInput): ExtractOutput {
         }
         return;
       case 'if_statement': {
-        const cond = n.kids[0];
-        const then = n.kids[1];
+        // A comment may sit between the parts (`if (!x) /* why */ goto out;`): it is a kid too.
+        const parts = codeKids(n);
+        const cond = parts[0];
+        const then = parts[1];
         const alt = n.kids.find((k) => k.type === 'else_clause');
         if (!cond || !then) break;
         const scoped = input.scopes.has(n.start);
@@ -353,10 +361,11 @@ export function extract(input: ExtractInput): ExtractOutput {
       case 'while_statement':
       case 'for_statement':
       case 'do_statement': {
-        const body = n.type === 'do_statement' ? n.kids[0] : n.kids[n.kids.length - 1];
+        const parts = codeKids(n);
+        const body = n.type === 'do_statement' ? parts[0] : parts[parts.length - 1];
         const isMacro = input.loops.has(n.start);
         let header: string;
-        if (n.type === 'do_statement') header = 'do while ' + flat(n.kids[1] ?? n);
+        if (n.type === 'do_statement') header = 'do while ' + flat(parts[1] ?? n);
         else header = src.slice(n.start, body ? body.start : n.end).replace(/\s+/g, ' ').trim();
         if (!isMacro) {
           for (const k of n.kids) {
@@ -367,7 +376,7 @@ export function extract(input: ExtractInput): ExtractOutput {
         const loopBody: FlowItem[] = [];
         flow.push({ kind: 'loop', pos: posOf(n.start), header, body: loopBody });
         if (body) stmt(body, loopBody, f);
-        if (n.type === 'do_statement' && n.kids[1]) expr(n.kids[1], loopBody, f, true, false, false);
+        if (n.type === 'do_statement' && parts[1]) expr(parts[1], loopBody, f, true, false, false);
         return;
       }
       case 'return_statement': {
@@ -378,7 +387,7 @@ export function extract(input: ExtractInput): ExtractOutput {
         return;
       }
       case 'goto_statement':
-        flow.push({ kind: 'goto', pos: posOf(n.start), label: n.kids[0] ? text(n.kids[0]) : '' });
+        flow.push({ kind: 'goto', pos: posOf(n.start), label: codeKids(n)[0] ? text(codeKids(n)[0]!) : '' });
         return;
       case 'labeled_statement': {
         const label = n.kids[0];
@@ -391,8 +400,9 @@ export function extract(input: ExtractInput): ExtractOutput {
         flow.push({ kind: n.type === 'break_statement' ? 'break' : 'continue', pos: posOf(n.start) });
         return;
       case 'switch_statement': {
-        const cond = n.kids[0];
-        const body = n.kids[1];
+        const parts = codeKids(n);
+        const cond = parts[0];
+        const body = parts[1];
         const conditionCalls: CallFact[] = [];
         if (cond) collectCalls(cond, conditionCalls, f, true);
         const thenFlow: FlowItem[] = [];
