@@ -9,37 +9,15 @@
  * Figures are medians of several runs after a warm-up; nothing here asserts.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readSeries } from '../src/core/review.js';
+import { generateMbox } from './mbox.js';
 import { summaryJson } from '../src/core/summary.js';
 
 const root = join(import.meta.dirname, '..');
-const corpus = join(root, 'test/fixtures/corpus');
-
-/** One mail as an mboxrd message: `From ` line, `>From` escaping, LF ends. */
-function asMboxrd(text: string): string {
-  const body = text.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1');
-  return `From mboxrd@z Thu Jan  1 00:00:00 1970\n${body.endsWith('\n') ? body : body + '\n'}\n`;
-}
-
-/** ~targetBytes of real messages: corpus/real mails repeated with fresh Message-IDs. */
-export function generateMbox(targetBytes: number): { text: string; messages: number } {
-  const mails = readdirSync(join(corpus, 'real'))
-    .sort()
-    .map((name) => readFileSync(join(corpus, 'real', name), 'utf8').replace(/^From [0-9a-f]{40} .*\n/, ''));
-  const parts: string[] = [];
-  let size = 0;
-  for (let n = 0; size < targetBytes; n++) {
-    const mail = mails[n % mails.length].replace(/^(Message-I[Dd]:\s*<)/m, `$1bench${n}.`);
-    const message = asMboxrd(mail);
-    parts.push(message);
-    size += Buffer.byteLength(message);
-  }
-  return { text: parts.join(''), messages: parts.length };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -80,11 +58,12 @@ async function benchSummarize(): Promise<string[]> {
   return lines;
 }
 
-/** Other areas' benchmarks: bench/<name>.ts exporting `bench(): Promise<string[]>`. */
+/** Other areas' benchmarks: modules exporting `bench(): Promise<string[]>`. */
+const BENCH_MODULES = ['facts.ts', 'check.ts'];
+
 async function benchModules(): Promise<string[]> {
   const lines: string[] = [];
-  for (const name of readdirSync(import.meta.dirname).sort()) {
-    if (!/\.(ts|js)$/.test(name) || /^bench\./.test(name) || name.endsWith('.d.ts') || name.endsWith('.map')) continue;
+  for (const name of BENCH_MODULES) {
     const mod = (await import(pathToFileURL(join(import.meta.dirname, name)).href)) as { bench?: () => Promise<string[]> };
     if (typeof mod.bench === 'function') lines.push(...(await mod.bench()));
   }

@@ -305,7 +305,7 @@ async function runPeers(): Promise<void> {
   w('- In process: the compiled out/ modules called in this Node process, after a warm-up (tree-sitter loaded, JIT warm): `main([\'trailers\', \'--am\', OUT, FILE])` and `main([\'summarize\', \'--json\', FILE])` with a silent CliIO (output built, not printed; the --am file is written), and `review([{file, data}])` for check (what the extension calls: mail, series, trailers, C facts and the checks; the CLI only adds formatting).');
   w('- Bare parse: a tree-sitter `Parser` with tree-sitter-c (the same bindings), given, for every .c/.h file of the patch, the pre-image (context and `-` lines of all hunks) and post-image (context and `+` lines) texts; preparing the texts is not timed.');
   w(`- checkpatch.pl per patch: \`perl checkpatch.pl --no-tree\` once over all ${patches.length} files, median time / ${patches.length} (perl start amortised), in turn with \`patchlens check\` over the same files in one process and with review() of each file in turn in this process (/ ${patches.length}); and one process per patch for ${sample.length} patches (every ${PER_PATCH_STEP}th: ${sample.map((f) => basename(f).slice(0, 3)).join(', ')}).`);
-  w(`- The mbox: ${bigMb.toFixed(1)} MB, ${big.messages} messages, the corpus/real mails repeated with fresh Message-IDs (generateMbox of bench/bench.ts).`);
+  w(`- The mbox: ${bigMb.toFixed(1)} MB, ${big.messages} messages, the corpus/real mails repeated, each copy with its own Message-ID (generateMbox of bench/mbox.ts).`);
   w();
   w('## Targets');
   w();

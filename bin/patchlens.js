@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// The compiled CLI lives in out/ (built by `npm install` through `prepare`).
-import { main } from '../out/src/cli/main.js';
+// The CLI, bundled by `npm install` (prepare: tsc, then scripts/bundle.mjs)
+// into dist/cli/; the unbundled out/ build serves when the bundle is missing.
+import { existsSync } from 'node:fs';
+
+const bundled = new URL('../dist/cli/main.js', import.meta.url);
+const { main } = await import(existsSync(bundled) ? bundled.href : '../out/src/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

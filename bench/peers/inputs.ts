@@ -31,29 +31,7 @@ export function realPatchFiles(): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.patch')).sort().map((f) => join(dir, f));
 }
 
-/** One mail as an mboxrd message: `From ` line, `>From` escaping, LF ends. */
-function asMboxrd(text: string): string {
-  const body = text.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1');
-  return `From mboxrd@z Thu Jan  1 00:00:00 1970\n${body.endsWith('\n') ? body : body + '\n'}\n`;
-}
-
-/**
- * ~targetBytes of real messages: corpus/real mails repeated with fresh
- * Message-IDs.  The same construction as generateMbox() in bench/bench.ts
- * (copied: importing bench.ts would run the whole `npm run bench`).
- */
-export function generateMbox(targetBytes: number): { text: string; messages: number } {
-  const mails = realPatchFiles().map((f) => readFileSync(f, 'utf8').replace(/^From [0-9a-f]{40} .*\n/, ''));
-  const parts: string[] = [];
-  let size = 0;
-  for (let n = 0; size < targetBytes; n++) {
-    const mail = mails[n % mails.length].replace(/^(Message-I[Dd]:\s*<)/m, `$1bench${n}.`);
-    const message = asMboxrd(mail);
-    parts.push(message);
-    size += Buffer.byteLength(message);
-  }
-  return { text: parts.join(''), messages: parts.length };
-}
+export { generateMbox } from '../mbox.js';
 
 /**
  * The C a bare parse is given for one patch: for every .c/.h file of the

@@ -104,6 +104,9 @@ export function findReplyTags(message: MailMessage, options: ReplyTagOptions = {
   }
   for (let i = 0; i < end; i++) {
     const line = lines[i];
+    // Tags, inline tags and "X wrote:" all hold a colon: most lines of a
+    // reply (quoted diff, prose) have none and need no further look.
+    if (line.indexOf(':') < 0) continue;
     const { depth, text } = unquote(line);
     if (depth === 0) {
       const known = attributionAt.get(i);
