@@ -134,12 +134,13 @@ export function neutralize(text: string): Neutralized {
   TOP_MACRO_RE.lastIndex = 0;
   if (TOP_MACRO_RE.test(out)) out = blankTypeMacros(out);
   const src = out;
-  out = out.replace(LOOP_RE, (m: string, offset: number) => {
+  // Both passes only where their word is: most texts have neither (a regex of `\w*` at every word start is not free).
+  if (out.includes('for_each')) out = out.replace(LOOP_RE, (m: string, offset: number) => {
     if (m.length < 5 || !isStatementMacro(src, offset, m.length)) return m;
     loops.add(offset);
     return 'while' + ' '.repeat(m.length - 5);
   });
-  out = out.replace(SCOPE_RE, (m: string, offset: number) => {
+  if (out.includes('scoped_')) out = out.replace(SCOPE_RE, (m: string, offset: number) => {
     if (!isStatementMacro(src, offset, m.length)) return m;
     scopes.add(offset);
     return 'if' + ' '.repeat(m.length - 2);

@@ -23,8 +23,22 @@ export interface SNode {
 /** Shared by every leaf: leaves never get children. */
 export const NO_KIDS: SNode[] = [];
 
-/** Per grammar symbol: its name and whether it is a named node (read once per process). */
-const symbols: ({ type: string; named: boolean } | undefined)[] = [];
+/**
+ * Per grammar symbol, read once per process: its name, whether it is a named
+ * node, and how the copy treats it (so a node costs one array read, not set
+ * look-ups by name).
+ */
+interface SymbolInfo {
+  type: string;
+  named: boolean;
+  /** A word: its end is found by scanning the text. */
+  word: boolean;
+  /** Its insides are not copied (see OPAQUE). */
+  opaque: boolean;
+  argumentList: boolean;
+  parameterList: boolean;
+}
+const symbols: (SymbolInfo | undefined)[] = [];
 
 /** Leaves as far as the extractor cares: their insides are not copied. */
 const OPAQUE = new Set(['string_literal', 'char_literal', 'concatenated_string', 'system_lib_string', 'comment', 'number_literal']);
@@ -64,24 +78,28 @@ export function lightTree(tree: ParserType.Tree, text: string): SNode {
     const id = cursor.nodeTypeId;
     let sym = symbols[id];
     if (!sym) {
-      sym = { type: cursor.nodeType, named: cursor.nodeIsNamed };
+      const type = cursor.nodeType;
+      sym = {
+        type, named: cursor.nodeIsNamed, word: WORDS.has(type), opaque: OPAQUE.has(type),
+        argumentList: type === 'argument_list', parameterList: type === 'parameter_list',
+      };
       symbols[id] = sym;
     }
     let node: SNode | null = null;
     const missing = hasError && cursor.nodeIsMissing;
     if (sym.named || missing) {
       const start = cursor.startIndex;
-      const word = !missing && WORDS.has(sym.type);
-      const leaf = word || OPAQUE.has(sym.type);
+      const word = !missing && sym.word;
+      const leaf = word || sym.opaque;
       node = { type: sym.type, start, end: word ? wordEnd(text, start) : cursor.endIndex, kids: leaf ? NO_KIDS : [] };
       if (missing) node.missing = true;
       parent.kids.push(node);
+      // An argument list with no call, assignment or block inside is kept as text
+      // (its arguments are split by the extractor): most lists are that plain.
+      if (!hasError && sym.argumentList && plainArgs(text, start, node.end)) node.kids = NO_KIDS;
+      // Parameter lists: the extractor reads names and bodies, never the parameters.
+      else if (!hasError && sym.parameterList) node.kids = NO_KIDS;
     }
-    // An argument list with no call, assignment or block inside is kept as text
-    // (its arguments are split by the extractor): most lists are that plain.
-    if (node && !hasError && sym.type === 'argument_list' && plainArgs(text, node.start, node.end)) node.kids = NO_KIDS;
-    // Parameter lists: the extractor reads names and bodies, never the parameters.
-    else if (node && !hasError && sym.type === 'parameter_list') node.kids = NO_KIDS;
     if (node && node.kids !== NO_KIDS && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;

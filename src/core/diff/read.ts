@@ -38,8 +38,25 @@ interface Section extends DiffFile {
   sawMinusPlus: boolean;
 }
 
+/**
+ * The last few diffs read, and what was read from them.  One patch's diff is
+ * read by the series summary (diffStat), the C facts and the checks' line
+ * index in turn; the second and third get the first reading.  Callers treat
+ * a ParsedDiff as read-only (none changes one).
+ */
+const recent: { text: string; parsed: ParsedDiff }[] = [];
+const RECENT = 4;
+
 /** Reads every file section of a unified diff.  Never throws. */
 export function readDiff(text: string): ParsedDiff {
+  for (const r of recent) if (r.text === text) return r.parsed;
+  const parsed = readDiffText(text);
+  if (recent.length >= RECENT) recent.shift();
+  recent.push({ text, parsed });
+  return parsed;
+}
+
+function readDiffText(text: string): ParsedDiff {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   for (let k = 0; k < lines.length; k++) {
