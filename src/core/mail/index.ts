@@ -13,7 +13,7 @@ import { binaryToBytes, decodeUnlabelled } from './charset.js';
 import { looksDamaged, readDamagedLine } from './damaged.js';
 import { isHeaderLine } from './headers.js';
 import { firstContentLine, looksLikeMboxrd, splitMbox } from './mbox.js';
-import { readMessage } from './message.js';
+import { emptyMessage, readMessage } from './message.js';
 import { extractQuotedDiffs } from './quoted.js';
 import { makeSource, type Source } from './source.js';
 import { findEmbeddedHeaders, findPostedBy, readLorePage, readOpenwallPage } from './web.js';
@@ -192,29 +192,6 @@ function addQuotedDiffs(m: MailMessage): MailMessage {
     m.attributions = attributions.map((a) => ({ depth: a.depth, name: a.name, email: a.email, line: m.bodyMap.line(a.bodyLine) }));
   }
   return m;
-}
-
-function emptyMessage(src: Source, first: number, end: number, index: number): MailMessage {
-  return {
-    file: src.file,
-    index,
-    shape: 'rfc2822',
-    startLine: first + 1,
-    endLine: Math.max(first + 1, end),
-    headers: [],
-    subject: '',
-    from: null,
-    to: [],
-    cc: [],
-    date: null,
-    messageId: null,
-    inReplyTo: null,
-    references: [],
-    body: '',
-    bodyMap: { length: 0, line: () => first + 1, column: () => 1, exact: () => false },
-    quotedDiffs: [],
-    problems: [],
-  };
 }
 
 export { isHeaderLine };

@@ -79,6 +79,30 @@ export async function readMessage(
   return msg;
 }
 
+/** A message with nothing read yet, spanning lines [first, end) (0-based). */
+export function emptyMessage(src: Source, first: number, end: number, index: number): MailMessage {
+  return {
+    file: src.file,
+    index,
+    shape: 'rfc2822',
+    startLine: first + 1,
+    endLine: Math.max(first + 1, end),
+    headers: [],
+    subject: '',
+    from: null,
+    to: [],
+    cc: [],
+    date: null,
+    messageId: null,
+    inReplyTo: null,
+    references: [],
+    body: '',
+    bodyMap: { length: 0, line: () => first + 1, column: () => 1, exact: () => false },
+    quotedDiffs: [],
+    problems: [],
+  };
+}
+
 async function postalText(src: Source, first: number, end: number): Promise<string | null> {
   const raw = src.idx.text.slice(src.idx.start(first), src.idx.start(end));
   const bytes = src.binary ? binaryToBytes(raw) : Buffer.from(raw, 'utf8');

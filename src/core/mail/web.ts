@@ -13,7 +13,7 @@
 import type { MailMessage } from '../types.js';
 import { isHeaderLine } from './headers.js';
 import { readInBodyHeaders } from './inbody.js';
-import { readMessage } from './message.js';
+import { emptyMessage, readMessage } from './message.js';
 import { decodeBody } from './mime.js';
 import type { Source } from './source.js';
 
@@ -62,23 +62,12 @@ export function readLorePage(src: Source, posted: number[]): MailMessage[] {
     const body = decodeBody(src, p + 1, end, null, null);
     const email = name ? ownTrailerEmail(body.lines, name) : '';
     out.push({
-      file: src.file,
-      index: k,
+      ...emptyMessage(src, start, end, k),
       shape: 'lore-page',
-      startLine: start + 1,
-      endLine: Math.max(start + 1, end),
-      headers: [],
       subject,
       from: name ? { name, email } : null,
-      to: [],
-      cc: [],
-      date: null,
-      messageId: null,
-      inReplyTo: null,
-      references: [],
       body: body.lines.length ? body.lines.join('\n') + '\n' : '',
       bodyMap: body.map,
-      quotedDiffs: [],
       problems: body.problems,
     });
     // A patch sent on someone's behalf keeps its `From:` line at the top of the body.
