@@ -38,7 +38,7 @@ import { compose, renamedDefinitions } from './compose.js';
 import { neutralize } from './neutralize.js';
 import { parseC } from './parser.js';
 import { lightTree } from './syntax.js';
-import { extract, type Change, type RawDefine, type RowOrigin } from './extract.js';
+import { extract, type RawDefine } from './extract.js';
 import { evaluate } from './defines.js';
 import { applyToTree, treeDefines, type TreeFile } from './tree.js';
 
@@ -208,8 +208,8 @@ function parseImage(
   const n = neutralize(text);
   const tree = parseC(n.text);
   const root = lightTree(tree, n.text);
-  const origins: (RowOrigin | null)[] = rows.map((r) => (r ? { change: r.change as Change } : null));
-  const out = extract({ src: text, root, rows: origins, locate, loops: n.loops, scopes: n.scopes, wrappers, image, path });
+  // An ImageLine is a RowOrigin (its change is the row's): no copy per row.
+  const out = extract({ src: text, root, rows, locate, loops: n.loops, scopes: n.scopes, wrappers, image, path });
   const badHunks = new Set<number>();
   const errors: SourcePos[] = [];
   for (const e of out.errors) {

@@ -177,11 +177,15 @@ const closures = new WeakMap<LockClass[] | Model['order'], Map<LockClass, Set<Lo
 export function orderClosure(model: Model): Map<LockClass, Set<LockClass>> {
   let c = closures.get(model.order);
   if (!c) {
-    c = computeClosure(model);
+    // Every defaultModel() copies the built-in order: its closure is made once (callers only read it).
+    const builtIn = model.order.length === LOCK_ORDER.length && model.order.every((e, i) => e === LOCK_ORDER[i]);
+    c = builtIn ? (builtInClosure ??= computeClosure(model)) : computeClosure(model);
     closures.set(model.order, c);
   }
   return c;
 }
+
+let builtInClosure: Map<LockClass, Set<LockClass>> | undefined;
 
 function computeClosure(model: Model): Map<LockClass, Set<LockClass>> {
   const inner = new Map<LockClass, Set<LockClass>>();
