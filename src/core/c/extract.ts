@@ -269,10 +269,15 @@ export function extract(input: ExtractInput): ExtractOutput {
     return null;
   }
 
+  /**
+   * Identifiers of a subtree, each once, in source order.  The walk is
+   * pre-order (kids pushed last first), and siblings never overlap, so the
+   * first sight of a name is its first place in the text: no sort needed.
+   */
   function identifiers(n: SNode): string[] {
     const seen = new Set<string>();
     const st: SNode[] = [n];
-    const order: { s: number; v: string }[] = [];
+    const order: string[] = [];
     while (st.length) {
       const x = st.pop()!;
       if (x.type === 'argument_list' && x.kids === NO_KIDS) {
@@ -280,7 +285,7 @@ export function extract(input: ExtractInput): ExtractOutput {
         for (const m of src.slice(x.start, x.end).matchAll(WORD)) {
           if (!seen.has(m[0]) && !C_WORDS.has(m[0])) {
             seen.add(m[0]);
-            order.push({ s: x.start + m.index!, v: m[0] });
+            order.push(m[0]);
           }
         }
         continue;
@@ -289,12 +294,12 @@ export function extract(input: ExtractInput): ExtractOutput {
         const v = text(x);
         if (!seen.has(v) && !v.startsWith('__patchlens') && v !== MACRO_CONTINUATION) {
           seen.add(v);
-          order.push({ s: x.start, v });
+          order.push(v);
         }
       }
       for (let k = x.kids.length - 1; k >= 0; k--) st.push(x.kids[k]!);
     }
-    return order.sort((p, q) => p.s - q.s).map((o) => o.v);
+    return order;
   }
 
   /** Flow of one statement, appended to `out`. */
