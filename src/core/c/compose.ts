@@ -54,6 +54,9 @@ interface LineScan {
   tail: string;
 }
 
+const SLASH = 47, STAR = 42, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92, SPACE = 32, TAB = 9;
+const LBRACE = 123, RBRACE = 125, LPAREN = 40, RPAREN = 41;
+
 /** Scans one line of C for braces, parentheses and comment state; strings and char literals are skipped. */
 function scanLine(line: string, inComment: boolean, inPreproc: boolean): LineScan {
   let depth = 0;
@@ -65,8 +68,9 @@ function scanLine(line: string, inComment: boolean, inPreproc: boolean): LineSca
   let lastCode = -1;
   const n = line.length;
   const preproc = inPreproc || (!inComment && /^\s*#/.test(line));
+  // Character codes, not one-character strings: this runs over every image line.
   while (k < n) {
-    const c = line[k]!;
+    const c = line.charCodeAt(k);
     if (inComment) {
       const end = line.indexOf('*/', k);
       if (end < 0) {
@@ -77,31 +81,34 @@ function scanLine(line: string, inComment: boolean, inPreproc: boolean): LineSca
       k = end + 2;
       continue;
     }
-    if (c === '/' && line[k + 1] === '*') {
-      inComment = true;
-      k += 2;
-      continue;
+    if (c === SLASH) {
+      const next = line.charCodeAt(k + 1);
+      if (next === STAR) {
+        inComment = true;
+        k += 2;
+        continue;
+      }
+      if (next === SLASH) break;
     }
-    if (c === '/' && line[k + 1] === '/') break;
-    if (c === '"' || c === "'") {
+    if (c === DQUOTE || c === SQUOTE) {
       k++;
-      while (k < n && line[k] !== c) k += line[k] === '\\' ? 2 : 1;
+      while (k < n && line.charCodeAt(k) !== c) k += line.charCodeAt(k) === BACKSLASH ? 2 : 1;
       lastCode = k;
       k++;
       code = true;
       continue;
     }
-    if (c !== ' ' && c !== '\t') {
+    if (c !== SPACE && c !== TAB) {
       code = true;
       lastCode = k;
     }
     if (!preproc) {
-      if (c === '{') depth++;
-      else if (c === '}') {
+      if (c === LBRACE) depth++;
+      else if (c === RBRACE) {
         depth--;
         if (depth < low) low = depth;
-      } else if (c === '(') pdepth++;
-      else if (c === ')') {
+      } else if (c === LPAREN) pdepth++;
+      else if (c === RPAREN) {
         pdepth--;
         if (pdepth < plow) plow = pdepth;
       }

@@ -125,9 +125,12 @@ export function extract(input: ExtractInput): ExtractOutput {
   const comments: SNode[] = [];
 
   // One pass over everything: functions, comments, defines, errors.
-  const stack: { n: SNode; inFn: boolean }[] = [{ n: root, inFn: false }];
+  // Two parallel stacks (node, inside a function): no record per node.
+  const stack: SNode[] = [root];
+  const inFns: boolean[] = [false];
   while (stack.length) {
-    const { n, inFn } = stack.pop()!;
+    const n = stack.pop()!;
+    const inFn = inFns.pop()!;
     const t = n.type;
     if (t === 'ERROR' || n.missing) {
       const pos = posOf(n.start);
@@ -153,7 +156,10 @@ export function extract(input: ExtractInput): ExtractOutput {
       functionNodes.push(n);
       childInFn = true;
     }
-    for (let k = n.kids.length - 1; k >= 0; k--) stack.push({ n: n.kids[k]!, inFn: childInFn });
+    for (let k = n.kids.length - 1; k >= 0; k--) {
+      stack.push(n.kids[k]!);
+      inFns.push(childInFn);
+    }
   }
   comments.sort((a, b) => a.start - b.start);
   functionNodes.sort((a, b) => a.start - b.start);
