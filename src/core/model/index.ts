@@ -26,15 +26,26 @@ export type * from './types.js';
 export { flagNameOfBit } from './flags.js';
 export { SRC } from './sources.js';
 
+/** The built-in tables keyed once; every model gets its own copies (overrides change them). */
+let builtIn: Omit<Model, 'order' | 'overrides'> | undefined;
+
 export function defaultModel(): Model {
-  return {
+  builtIn ??= {
     locks: lockMap(),
     helpers: new Map(HELPERS.map((h) => [h.name, h])),
     flags: new Map(VM_FLAGS.map((f) => [f.name, f])),
     masks: new Map(VM_MASKS.map((m) => [m.name, m])),
-    order: [...LOCK_ORDER],
     fields: new Map(VMA_FIELDS.map((f) => [f.field, f])),
     walkLocks: new Map(WALK_LOCKS.map((w) => [w.name, w])),
+  };
+  return {
+    locks: new Map(builtIn.locks),
+    helpers: new Map(builtIn.helpers),
+    flags: new Map(builtIn.flags),
+    masks: new Map(builtIn.masks),
+    order: [...LOCK_ORDER],
+    fields: new Map(builtIn.fields),
+    walkLocks: new Map(builtIn.walkLocks),
     overrides: [],
   };
 }
