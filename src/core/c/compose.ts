@@ -50,8 +50,8 @@ interface LineScan {
   code: boolean;
   preproc: boolean;
   continues: boolean;
-  /** The code of the line with comments removed, trimmed (for the end-of-hunk check). */
-  tail: string;
+  /** Offset of the line's last code character, -1 if none (see tailOf). */
+  lastCode: number;
 }
 
 const SLASH = 47, STAR = 42, DQUOTE = 34, SQUOTE = 39, BACKSLASH = 92, SPACE = 32, TAB = 9;
@@ -118,8 +118,16 @@ function scanLine(line: string, inComment: boolean, inPreproc: boolean): LineSca
   return {
     delta: depth, low, pdelta: pdepth, plow, inCommentAfter: inComment, code, preproc,
     continues: preproc && line.endsWith('\\'),
-    tail: lastCode >= 0 ? line.slice(0, lastCode + 1).trim() : '',
+    lastCode,
   };
+}
+
+/**
+ * The code of a line up to its last code character, trimmed (a trailing
+ * comment cut off): made only where it is looked at, not for every line.
+ */
+function tailOf(line: string, s: LineScan): string {
+  return s.lastCode >= 0 ? line.slice(0, s.lastCode + 1).trim() : '';
 }
 
 /** Whether a hunk's first lines are the inside of a comment (`*/` before any `/*`). */
@@ -365,8 +373,9 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     // Emit the hunk's rows, following depth so a closed wrapper is no longer "open".
     let preLine = macroFirst;
     let pdepth = -plow;
-    let lastTail = '';
-    let lastHead = '';
+    /** The hunk's last line of code (not preprocessor) and its scan. */
+    let lastCodeLine: string | null = null;
+    let lastCodeScan: LineScan | null = null;
     let lastPre = false;
     let pendingHead: string | null = null;
     for (let r = 0; r < lines.length; r++) {
@@ -382,25 +391,25 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
           openName = name;
           openChanged = l.change !== ' ';
         }
-        if (s.code && !/^\s*\}/.test(l.text)) pendingHead = (pendingHead && !/[;}]\s*$/.test(pendingHead) ? pendingHead + ' ' : '') + s.tail;
+        if (s.code && !/^\s*\}/.test(l.text)) pendingHead = (pendingHead && !/[;}]\s*$/.test(pendingHead) ? pendingHead + ' ' : '') + tailOf(l.text, s);
       }
       if (depth === 0 && s.delta > 0 && !s.preproc) {
         openWrapper = null;
         openKind = kindOfOpening(pendingHead ?? l.text);
       }
-      if (depth === 0 && s.delta === 0 && /;\s*$/.test(s.tail)) pendingHead = null;
+      if (depth === 0 && s.delta === 0 && /;\s*$/.test(tailOf(l.text, s))) pendingHead = null;
       depth += s.delta;
       pdepth += s.pdelta;
       if (!s.preproc) {
         if (s.delta < 0) braces.length = Math.max(0, braces.length + s.delta);
         else if (s.delta > 0) {
           for (let k = 1; k < s.delta; k++) braces.push(false);
-          braces.push(/\bdo\s*\{\s*$/.test(s.tail));
+          braces.push(/\bdo\s*\{\s*$/.test(tailOf(l.text, s)));
         }
       }
       if (s.code && !s.preproc) {
-        lastTail = s.tail;
-        lastHead = l.text.trim();
+        lastCodeLine = l.text;
+        lastCodeScan = s;
       }
       lastPre = s.continues;
       if (depth <= 0) {
@@ -418,7 +427,8 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       preLine = s.continues;
     }
     // A statement cut at the hunk's end: close it so the next rows parse.
-    const closer = statementCloser(lastTail, lastHead, pdepth, openKind);
+    const closer = lastCodeLine !== null && lastCodeScan !== null ?
+      statementCloser(tailOf(lastCodeLine, lastCodeScan), lastCodeLine.trim(), pdepth, openKind) : '';
     if (lastPre) synthetic('');
     if (closer && !inComment) synthetic(closer);
     if (depth === 0) {

@@ -39,15 +39,22 @@ export function defaultModel(): Model {
     walkLocks: new Map(WALK_LOCKS.map((w) => [w.name, w])),
   };
   return {
-    locks: new Map(builtIn.locks),
-    helpers: new Map(builtIn.helpers),
-    flags: new Map(builtIn.flags),
-    masks: new Map(builtIn.masks),
+    locks: copy(builtIn.locks),
+    helpers: copy(builtIn.helpers),
+    flags: copy(builtIn.flags),
+    masks: copy(builtIn.masks),
     order: [...LOCK_ORDER],
-    fields: new Map(builtIn.fields),
-    walkLocks: new Map(builtIn.walkLocks),
+    fields: copy(builtIn.fields),
+    walkLocks: copy(builtIn.walkLocks),
     overrides: [],
   };
+}
+
+/** A copy of a map entry by entry (`new Map(map)` makes a [key, value] array per entry). */
+function copy<K, V>(from: Map<K, V>): Map<K, V> {
+  const to = new Map<K, V>();
+  from.forEach((v, k) => to.set(k, v));
+  return to;
 }
 
 /** Value of a flag by name (bit -> 1 << bit), or null. */
