@@ -35,6 +35,8 @@ interface SymbolInfo {
   word: boolean;
   /** Its insides are not copied (see OPAQUE). */
   opaque: boolean;
+  /** Its children are tokens only (see TOKENS_ONLY). */
+  tokensOnly: boolean;
   argumentList: boolean;
   parameterList: boolean;
 }
@@ -42,6 +44,17 @@ const symbols: (SymbolInfo | undefined)[] = [];
 
 /** Leaves as far as the extractor cares: their insides are not copied. */
 const OPAQUE = new Set(['string_literal', 'char_literal', 'concatenated_string', 'system_lib_string', 'comment', 'number_literal']);
+
+/**
+ * Nodes whose children are all anonymous tokens (`static`, `break ;`), by
+ * tree-sitter-c's node-types.json: nothing to copy, so they are not entered
+ * (each token would cost native calls).  Only in trees without errors: a
+ * MISSING `;` inside one is copied otherwise.  (`type_qualifier` is not one:
+ * it may hold an `alignas_qualifier`.)
+ */
+const TOKENS_ONLY = new Set([
+  'storage_class_specifier', 'break_statement', 'continue_statement', 'preproc_arg', 'preproc_directive', 'gnu_asm_qualifier',
+]);
 
 /** Leaves whose end is found by scanning the text (a word), saving a native call each. */
 const WORDS = new Set(['identifier', 'field_identifier', 'type_identifier', 'statement_identifier', 'primitive_type', 'true', 'false', 'null', 'number_literal']);
@@ -80,7 +93,7 @@ export function lightTree(tree: ParserType.Tree, text: string): SNode {
     if (!sym) {
       const type = cursor.nodeType;
       sym = {
-        type, named: cursor.nodeIsNamed, word: WORDS.has(type), opaque: OPAQUE.has(type),
+        type, named: cursor.nodeIsNamed, word: WORDS.has(type), opaque: OPAQUE.has(type), tokensOnly: TOKENS_ONLY.has(type),
         argumentList: type === 'argument_list', parameterList: type === 'parameter_list',
       };
       symbols[id] = sym;
@@ -90,7 +103,7 @@ export function lightTree(tree: ParserType.Tree, text: string): SNode {
     if (sym.named || missing) {
       const start = cursor.startIndex;
       const word = !missing && sym.word;
-      const leaf = word || sym.opaque;
+      const leaf = word || sym.opaque || (!hasError && sym.tokensOnly);
       node = { type: sym.type, start, end: word ? wordEnd(text, start) : cursor.endIndex, kids: leaf ? NO_KIDS : [] };
       if (missing) node.missing = true;
       parent.kids.push(node);
