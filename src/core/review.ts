@@ -52,17 +52,21 @@ export interface AnalysedDiff {
   facts: PatchFacts;
 }
 
+/** tree-sitter, the checks and the model: loaded once, on the first review. */
+let analysis: Promise<[typeof import('./c/index.js'), typeof import('./checks/index.js'), typeof import('./model/index.js')]> | null = null;
+
+function analysisModules() {
+  analysis ??= Promise.all([import('./c/index.js'), import('./checks/index.js'), import('./model/index.js')]);
+  return analysis;
+}
+
 /**
  * Text in, findings out.  tree-sitter and the checks load on the first call
  * (dynamic import), so front ends that only summarise never pay for them.
  */
 export async function review(inputs: readonly ReviewInput[], options: ReviewOptions = {}): Promise<ReviewResult> {
   const read = await readSeries(inputs);
-  const [{ extractPatchFacts, offsetMap }, { runChecks, indexDiff }, model] = await Promise.all([
-    import('./c/index.js'),
-    import('./checks/index.js'),
-    import('./model/index.js'),
-  ]);
+  const [{ extractPatchFacts, offsetMap }, { runChecks, indexDiff }, model] = await analysisModules();
   const problems = [...read.problems];
   const lockModel = model.defaultModel();
   if (options.modelFile) {
