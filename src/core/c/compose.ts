@@ -298,6 +298,10 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     const afterCont = plow < 0 ? (codeRows.find((r) => r > contEnd) ?? -1) : codeRows[0] ?? -1;
     const judge = afterCont >= 0 ? lines[afterCont]! : firstCode;
     const topLevelSignature = plow < 0 && judge !== null && /^\{/.test(judge.text);
+    // The hunk starts at the body's `{`: the signature is the line above it,
+    // which git put in the @@ context.  A synthetic signature with that name
+    // lets the body parse as the function it is.
+    const bodyFirst = plow >= 0 && judge !== null && /^\{/.test(judge.text) && ctx.kind === 'function' && ctx.name !== null;
     const inside = judge !== null && !topLevelSignature && (/^\s/.test(judge.text) || /^\}/.test(judge.text));
     let need = 0;
     if (inside) {
@@ -305,7 +309,7 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       const byIndent = indentDepth(judge!.text) + (/^\s*\}/.test(judge!.text) ? 1 : 0);
       need = Math.max(byBraces, closeRow >= 0 ? byBraces : byIndent, 1);
     }
-    const cont = plow < 0 ? (topLevelSignature ? `int ${ctx.name ?? CONTINUATION}(` : `${CONTINUATION}(`) + '('.repeat(-plow - 1) : '';
+    const cont = plow < 0 ? (topLevelSignature ? `int ${ctx.name ?? CONTINUATION}(` : `${CONTINUATION}(`) + '('.repeat(-plow - 1) : bodyFirst ? `int ${ctx.name}(void)` : '';
 
     const joins =
       inside &&
@@ -360,7 +364,7 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       // The hunk starts inside the signature (`unsigned long end)` then `{`): the
       // name line is not in the text, so no later row names the function.  The
       // @@ context does; without it, any next hunk would join this body.
-      if (topLevelSignature && ctx.kind === 'function' && ctx.name !== null) {
+      if ((topLevelSignature || bodyFirst) && ctx.kind === 'function' && ctx.name !== null) {
         openName = ctx.name;
         openChanged = false;
       }

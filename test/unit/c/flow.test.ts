@@ -45,3 +45,24 @@ test('a comment between a condition and its statement keeps the statement in the
   const goto = fn.flow[0]!.kind === 'if' ? fn.flow[0]!.then[0] : undefined;
   assert.ok(goto?.kind === 'goto' && goto.label === 'out');
 });
+
+test('a hunk that starts at the body\'s `{` belongs to the function the @@ context names', () => {
+  // Kernel hunks often start at the opening brace: git puts the signature line
+  // above it into the @@ context.  Seen in real mail; reduced here.
+  const diff = [
+    'diff --git a/mm/thing.c b/mm/thing.c',
+    '--- a/mm/thing.c',
+    '+++ b/mm/thing.c',
+    '@@ -10,3 +10,4 @@ static void thing(struct vm_area_struct *vma)',
+    ' {',
+    '+\tBUG_ON(!vma);',
+    ' \tdo_thing(vma);',
+    ' }',
+    '',
+  ].join('\n');
+  const facts = extractPatchFacts({ file: 'x.patch', diff, map: identityMap(diff.split('\n').length) });
+  const post = facts.functions.find((f) => f.image === 'post');
+  assert.ok(post, 'the post image has a function');
+  assert.equal(post.name, 'thing');
+  assert.deepEqual(post.calls.map((c) => [c.name, c.change, c.pos.line]), [['BUG_ON', '+', 6], ['do_thing', ' ', 7]]);
+});
