@@ -5,8 +5,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../src/cli/files.js';
 
-const real = join(import.meta.dirname, '../test/fixtures/corpus/real');
+// Found from the package root: this module also runs compiled, from out/bench/.
+const real = join(packageRoot(), 'test/fixtures/corpus/real');
 
 /** One mail as an mboxrd message: `From ` line, `>From` escaping, LF ends. */
 function asMboxrd(text: string): string {

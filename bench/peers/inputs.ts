@@ -3,22 +3,16 @@
  * real patches, and a generated ~20 MB mbox; plus the C text of each patch's
  * hunks, which is what the bare tree-sitter parse is given.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/cli/files.js';
 
 /**
  * The repository: the first folder above this file with a package.json.
  * The same from bench/peers/ (run with tsx) and out/bench/peers/ (compiled,
  * which is how bench:peers runs: no loader hooks in the timed process).
  */
-function findRoot(): string {
-  for (let dir = import.meta.dirname, i = 0; i < 10; dir = dirname(dir), i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-  }
-  throw new Error('bench:peers: no package.json above ' + import.meta.dirname);
-}
-
-export const root = findRoot();
+export const root = packageRoot();
 export const corpus = join(root, 'test/fixtures/corpus');
 
 export function threadFiles(): string[] {
