@@ -8,52 +8,17 @@
  *
  * `npm run bench` calls bench(); `node --import tsx bench/check.ts` runs it alone.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDiff } from '../src/core/diff/index.js';
-import { hunkImages } from '../src/core/diff/images.js';
+import { corpusCases, median } from './corpus.js';
 import { extractPatchFacts } from '../src/core/c/index.js';
 import { parseC } from '../src/core/c/parser.js';
 import { indexDiff, runChecks, type PatchInput } from '../src/core/checks/index.js';
 import { defaultModel } from '../src/core/model/index.js';
-import type { LineMap } from '../src/core/types.js';
 
-const real = join(fileURLToPath(new URL('.', import.meta.url)), '../test/fixtures/corpus/real');
 
-interface Case {
-  name: string;
-  diff: string;
-  map: LineMap;
-  images: string[];
-}
-
-function cases(): Case[] {
-  return readdirSync(real)
-    .sort()
-    .map((name) => {
-      const lines = readFileSync(join(real, name), 'utf8').split('\n');
-      const start = Math.max(0, lines.findIndex((l) => l.startsWith('diff --git ')));
-      const diff = lines.slice(start).join('\n');
-      const images: string[] = [];
-      for (const f of readDiff(diff).files) {
-        const path = f.newPath ?? f.oldPath ?? '';
-        if (f.binary || !/\.[ch]$/.test(path)) continue;
-        const h = hunkImages(f);
-        for (const side of ['pre', 'post'] as const) images.push(h.flatMap((x) => x[side].map((l) => l.text)).join('\n') + '\n');
-      }
-      const map: LineMap = { length: lines.length - start, line: (i) => start + i + 1, column: () => 1, exact: () => true };
-      return { name, diff, map, images };
-    });
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 export async function bench(): Promise<string[]> {
-  const all = cases();
+  const all = corpusCases();
   const model = defaultModel();
   let findings = 0;
   const bareRun = (): void => {

@@ -7,49 +7,14 @@
  *
  * `npm run bench` calls bench(); `node --import tsx bench/facts.ts` runs it alone.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readDiff } from '../src/core/diff/index.js';
-import { hunkImages } from '../src/core/diff/images.js';
+import { fileURLToPath } from 'node:url';
+import { corpusCases, median } from './corpus.js';
 import { extractPatchFacts } from '../src/core/c/index.js';
 import { parseC } from '../src/core/c/parser.js';
 import { applyToTree } from '../src/core/c/tree.js';
-import type { LineMap } from '../src/core/types.js';
 
-const real = join(fileURLToPath(new URL('.', import.meta.url)), '../test/fixtures/corpus/real');
 
-interface Case {
-  name: string;
-  diff: string;
-  map: LineMap;
-  /** The image texts a bare parse gets. */
-  images: string[];
-}
-
-function cases(): Case[] {
-  return readdirSync(real)
-    .sort()
-    .map((name) => {
-      const lines = readFileSync(join(real, name), 'utf8').split('\n');
-      const start = Math.max(0, lines.findIndex((l) => l.startsWith('diff --git ')));
-      const diff = lines.slice(start).join('\n');
-      const images: string[] = [];
-      for (const f of readDiff(diff).files) {
-        const path = f.newPath ?? f.oldPath ?? '';
-        if (f.binary || !/\.[ch]$/.test(path)) continue;
-        const h = hunkImages(f);
-        for (const side of ['pre', 'post'] as const) images.push(h.flatMap((x) => x[side].map((l) => l.text)).join('\n') + '\n');
-      }
-      const map: LineMap = { length: lines.length - start, line: (i) => start + i + 1, column: () => 1, exact: () => true };
-      return { name, diff, map, images };
-    });
-}
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** CPU time (ms) of fn, median of `runs`: on a shared machine wall time mostly measures the neighbours. */
 function time(fn: () => void, runs: number): number {
@@ -64,7 +29,7 @@ function time(fn: () => void, runs: number): number {
 }
 
 export async function bench(): Promise<string[]> {
-  const all = cases();
+  const all = corpusCases();
   const bytes = all.reduce((n, c) => n + c.images.reduce((m, t) => m + t.length, 0), 0);
   const bareRun = (): void => {
     for (const c of all) for (const t of c.images) parseC(t);
@@ -115,7 +80,7 @@ export function treeApplyRate(tree: string): string[] {
   let missing = 0;
   let files = 0;
   let wholeFiles = 0;
-  for (const c of cases()) {
+  for (const c of corpusCases()) {
     for (const f of readDiff(c.diff).files) {
       if (f.binary || f.hunks.length === 0) continue;
       files++;

@@ -3,7 +3,7 @@
  * real patches, and a generated ~20 MB mbox; plus the C text of each patch's
  * hunks, which is what the bare tree-sitter parse is given.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/files.js';
 
