@@ -11,7 +11,7 @@ import type { Finding } from '../core/findings.js';
 import type { ReviewInput, ReviewOptions } from '../core/review.js';
 import type { Patch, Series, Trailer } from '../core/series/types.js';
 import type { Problem, ReadResult } from '../core/types.js';
-import { collectTrailers, type CollectedTrailers } from '../core/trailers/collect.js';
+import type { CollectedTrailers } from '../core/trailers/collect.js';
 
 export interface Analysis {
   reads: ReadResult[];
@@ -39,8 +39,8 @@ export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}
     const { review } = await import('../core/review.js');
     const result = await review(inputs, options);
     const series = result.series;
-    // The core collects the tags once (replies, carried, dropped); older cores did not.
-    const collected = result.read?.trailers ?? collectTrailers(series, result.reads.flatMap((r) => r.messages));
+    // The core collected the tags once (replies, carried, dropped).
+    const collected = result.read.trailers;
     const trailersOf = (p: Patch): Trailer[] => collected.of(p)?.tags ?? p.trailers;
     return {
       collected,
