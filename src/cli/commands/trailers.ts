@@ -12,7 +12,7 @@ import type { Command } from '../io.js';
 import { EXIT_OK, EXIT_USAGE } from '../io.js';
 import { readInputs } from '../files.js';
 import { readSeries } from '../../core/review.js';
-import { collectTrailers, type CollectedTag, type CollectedTrailers } from '../../core/trailers/collect.js';
+import type { CollectedTag, CollectedTrailers } from '../../core/trailers/collect.js';
 import { amTrailerLines, usableAddress, writeAmMbox, DEFAULT_LINK_TRAILER, type AmOptions } from '../../core/trailers/am.js';
 import type { Series } from '../../core/series/types.js';
 import type { Finding } from '../../core/findings.js';
@@ -80,8 +80,8 @@ export const run: Command = async (argv, io) => {
   const inputs = readInputs(files, io);
   if (!inputs) return EXIT_USAGE;
   const read = await readSeries(inputs);
-  const messages = read.reads.flatMap((r) => r.messages);
-  const collected = collectTrailers(read.series, messages);
+  // readSeries collected the tags already (replies, carried, dropped).
+  const collected = read.trailers;
 
   if (amOut !== null) {
     const mbox = read.series.map((s) => writeAmMbox(collected, s, am)).join('');
