@@ -23,11 +23,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { locatePeers, type Peers } from './peers/setup.js';
-import { generateMbox, hunkImages, realPatchFiles, root, threadFiles } from './peers/inputs.js';
+import { generateMbox, hunkImages, realPatchFiles, root, silentIO, threadFiles } from './peers/inputs.js';
 import { alternate, median, repeatCall, type ProcessCommand, type Stats } from './peers/measure.js';
 import { inclusiveTimes, profiled } from './peers/cpuprofile.js';
 import { B4Server } from './peers/b4server.js';
-import type { CliIO } from '../src/cli/io.js';
 
 type MainModule = typeof import('../src/cli/main.js');
 type ReviewModule = typeof import('../src/core/review.js');
@@ -90,13 +89,6 @@ function hermeticEnv(scratch: string): NodeJS.ProcessEnv {
   };
 }
 
-const silentIO: CliIO = {
-  out: () => {},
-  err: () => {},
-  readFile: (path) => readFileSync(path),
-  writeFile: (path, data) => writeFileSync(path, data),
-  readStdin: () => new Uint8Array(),
-};
 
 function version(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8' });

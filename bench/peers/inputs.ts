@@ -3,7 +3,8 @@
  * real patches, and a generated ~20 MB mbox; plus the C text of each patch's
  * hunks, which is what the bare tree-sitter parse is given.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { CliIO } from '../../src/cli/io.js';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/files.js';
 
@@ -13,6 +14,15 @@ import { packageRoot } from '../../src/cli/files.js';
  * which is how bench:peers runs: no loader hooks in the timed process).
  */
 export const root = packageRoot();
+
+/** The CLI's IO with the output dropped: in-process runs build it, print nothing. */
+export const silentIO: CliIO = {
+  out: () => {},
+  err: () => {},
+  readFile: (path) => readFileSync(path),
+  writeFile: (path, data) => writeFileSync(path, data),
+  readStdin: () => new Uint8Array(),
+};
 export const corpus = join(root, 'test/fixtures/corpus');
 
 export function threadFiles(): string[] {

@@ -21,9 +21,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { generateMbox, realPatchFiles, root, threadFiles } from './inputs.js';
+import { generateMbox, realPatchFiles, root, silentIO, threadFiles } from './inputs.js';
 import { profiled } from './cpuprofile.js';
-import type { CliIO } from '../../src/cli/io.js';
 
 type MainModule = typeof import('../../src/cli/main.js');
 type ReviewModule = typeof import('../../src/core/review.js');
@@ -31,13 +30,6 @@ type ReviewModule = typeof import('../../src/core/review.js');
 const [what = 'check', roundsArg = '20', only] = process.argv.slice(2);
 const rounds = Math.max(1, Number(roundsArg) || 20);
 const scratch = mkdtempSync(join(tmpdir(), 'patchlens-profile-'));
-const silentIO: CliIO = {
-  out: () => {},
-  err: () => {},
-  readFile: (path) => readFileSync(path),
-  writeFile: (path, data) => writeFileSync(path, data),
-  readStdin: () => new Uint8Array(),
-};
 const { main } = (await import(pathToFileURL(join(root, 'out/src/cli/main.js')).href)) as MainModule;
 const { review } = (await import(pathToFileURL(join(root, 'out/src/core/review.js')).href)) as ReviewModule;
 

@@ -3,7 +3,7 @@
  * reviewer needs (From, To, Cc, Date, Subject, Message-ID, In-Reply-To,
  * References).
  */
-import type { Address, Header } from '../types.js';
+import type { Header, MailMessage } from '../types.js';
 import { parseAddressList, parseAuthor } from './address.js';
 import { binaryToBytes, decodeUnlabelled, isAscii } from './charset.js';
 import type { LineIndex } from './lines.js';
@@ -73,17 +73,9 @@ export function readHeaderBlock(idx: LineIndex, from: number, to: number, binary
   return { headers, bodyStart: i, blankEnded: false };
 }
 
-/** What the message-level fields hold, decoded. */
-export interface DecodedHeaders {
-  headers: Header[];
-  subject: string;
-  from: Address | null;
-  to: Address[];
-  cc: Address[];
-  date: string | null;
-  messageId: string | null;
-  inReplyTo: string | null;
-  references: string[];
+/** What the message-level fields hold, decoded (the MailMessage fields, plus MIME). */
+export interface DecodedHeaders
+  extends Pick<MailMessage, 'headers' | 'subject' | 'from' | 'to' | 'cc' | 'date' | 'messageId' | 'inReplyTo' | 'references'> {
   contentType: string | null;
   transferEncoding: string | null;
   unknownCharsets: { charset: string; line: number }[];

@@ -6,25 +6,10 @@
  * Prints readInput throughput on a ~20 MB mbox made of corpus mails, and
  * the slowest of the hostile inputs the property tests use.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { readInput } from '../../../src/core/mail/index.js';
+import { corpusMbox } from './corpus-mbox.js';
 
-const corpus = new URL('../../fixtures/corpus/', import.meta.url);
-
-function corpusMbox(): Buffer {
-  const parts: Buffer[] = [];
-  for (const dir of ['real', 'formats']) {
-    for (const f of readdirSync(new URL(dir + '/', corpus)).sort()) {
-      let b = readFileSync(new URL(`${dir}/${f}`, corpus));
-      if (!b.subarray(0, 5).equals(Buffer.from('From '))) b = Buffer.concat([Buffer.from('From corpus@z Mon Sep 17 00:00:00 2001\n'), b]);
-      if (b[b.length - 1] !== 10) b = Buffer.concat([b, Buffer.from('\n')]);
-      parts.push(b);
-    }
-  }
-  for (const f of readdirSync(new URL('threads/', corpus)).sort()) parts.push(readFileSync(new URL(`threads/${f}`, corpus)));
-  return Buffer.concat(parts);
-}
 
 function repeatTo(one: Buffer, bytes: number): Buffer {
   return Buffer.concat(Array.from({ length: Math.ceil(bytes / one.length) }, () => one));
@@ -36,7 +21,7 @@ async function time(data: string | Uint8Array, name = 'x'): Promise<number> {
   return performance.now() - t0;
 }
 
-const one = corpusMbox();
+const one = corpusMbox({ threads: true });
 for (const mb of [20, 50]) {
   const big = repeatTo(one, mb * 1024 * 1024);
   const runs: number[] = [];
