@@ -65,6 +65,8 @@ export type FlowEvent =
   | { kind: 'call'; call: CallFact; spec: HelperSpec | undefined; before: LockState; after: LockState }
   | { kind: 'acquire'; call: CallFact; spec: HelperSpec; held: Held; before: LockState }
   | { kind: 'double-acquire'; call: CallFact; spec: HelperSpec; held: Held; state: LockState }
+  /** A helper that takes (and drops) a lock this path already holds: stop_machine() under cpus_read_lock(). */
+  | { kind: 'recursive'; call: CallFact; spec: HelperSpec; use: LockUse; held: Held; state: LockState }
   | { kind: 'release-unheld'; call: CallFact; spec: HelperSpec; use: LockUse; instance: string | null; gone: Gone | null; state: LockState }
   | { kind: 'assign'; assign: AssignFact; state: LockState }
   | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState };
@@ -81,6 +83,8 @@ export interface FunctionAnalysis {
 const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
 
 const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
+/** An instance that is a lock rather than the object owning one: `ptl`, `&mm->page_table_lock`, `&p->mutex`. */
+const LOCKISH_INSTANCE = /(lock|ptl|sem|mutex|mtx|rwsem|_lk)$/i;
 const SPIN_FAMILY: ReadonlySet<LockClass> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
 
 /** `&vma->vm_mm->mmap_lock` -> `vma->vm_mm->mmap_lock`; spaces and casts dropped. */
@@ -320,7 +324,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
 
   /** spin_lock(x): a ptl / page_table_lock is a page-table lock, anything else a plain spinlock. */
   const refine = (lock: LockClass, instance: string | null): LockClass => {
-    if (lock !== 'spinlock' || instance === null) return lock;
+    if (instance === null) return lock;
+    // down_write(&mm->mmap_sem) is the mmap lock of kernels before 5.8; an rwsem may be one of the mm's.
+    if (lock === 'rwsem') return /(^|[>._])mmap_(sem|lock)$/.test(instance) ? 'mmap_lock' : /i_mmap_rwsem$/.test(instance) ? 'i_mmap' : /i_rwsem$/.test(instance) ? 'i_rwsem' : lock;
+    if (lock !== 'spinlock') return lock;
     const known = lockVarClass.get(instance);
     if (known) return known;
     if (/page_table_lock$/.test(instance)) return 'page_table_lock';
@@ -425,6 +432,17 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     return { held, gone: s.gone, pending: s.pending, known: s.known };
   };
 
+  /** A helper that takes a lock and drops it again (stop_machine()): a recursive acquisition if held. */
+  const takeAndDrop = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
+    for (const use of spec.takes ?? []) {
+      const instance = instanceOf(use, call);
+      const lock = refine(use.lock, instance);
+      const held = s.held.find((x) => x.lock === lock && (x.instance === null || instance === null || x.instance === instance));
+      if (held) events.push({ kind: 'recursive', call, spec, use, held, state: s });
+    }
+    return s;
+  };
+
   /** An unknown function given a lock's instance (or named like an unlock) may drop it. */
   const touchByUnknown = (s: LockState, call: CallFact): LockState => {
     const args = call.args.map(normInstance);
@@ -432,7 +450,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     let changed = false;
     const held = s.held.map((x) => {
       if (x.origin !== 'acquired' || x.uncertain) return x;
-      if (unlocky || (x.instance !== null && args.some((a) => a === x.instance || a.startsWith(`${x.instance}->`)))) {
+      // Handing over the object that owns a lock (mm, vma, folio) is everyday code; handing over
+      // the lock itself (ptl, &x->lock) is how a callee gets to drop it.
+      const lockItself = x.instance !== null && LOCKISH_INSTANCE.test(x.instance);
+      if (unlocky || (lockItself && args.some((a) => a === x.instance || a.startsWith(`${x.instance}->`)))) {
         changed = true;
         return { ...x, uncertain: `passed to ${call.name}(), whose locking is not in the model` };
       }
@@ -441,12 +462,19 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     return changed ? { held, gone: s.gone, pending: s.pending, known: s.known } : s;
   };
 
-  /** Hidden code between two hunks may have dropped or retaken anything this function holds. */
+  /**
+   * Hidden code between two hunks of one function is unchanged code that
+   * fell through to the next hunk.  Kernel functions keep their locks
+   * balanced across such stretches (an unlock there is on an error path
+   * that returns), so what this function holds stays held, and the
+   * conditions it decided stay decided; what it dropped or awaits is
+   * forgotten, since the hidden code may have retaken or tested it.
+   */
   const gap = (s: LockState): LockState => ({
-    held: s.held.map((x) => (x.origin === 'acquired' && !x.uncertain ? { ...x, uncertain: 'code between two hunks of this function is not shown' } : x)),
+    held: s.held,
     gone: [],
     pending: [],
-    known: [],
+    known: s.known,
   });
 
   const applyCall = (s0: LockState, call: CallFact, inIf: boolean): LockState => {
@@ -463,6 +491,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       return touchByUnknown(s, call);
     }
     if (spec.kind === 'assert') next = assertState(next, spec, call);
+    if (spec.takes) next = takeAndDrop(next, spec, call);
     if (spec.releases) next = release(next, spec, call);
     if (spec.acquires) {
       const conditional = spec.success !== undefined && spec.success !== 'always';
@@ -516,6 +545,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     item.kind === 'call' ? item.call.pos : item.kind === 'assign' ? item.assign.pos : item.pos;
 
   let depth = 0;
+  /** The last item walked was a goto or return (code right after it in the same block is dead, or misplaced). */
+  let lastJump = false;
+  /** The function is shown in pieces: several hunks, so block structure around the gaps is guessed. */
+  const cutBlocks = env.hunkOf !== undefined && new Set(fn.calls.map((c) => env.hunkOf!(c.pos))).size > 1;
   const walk = (items: FlowItem[], input: LockState[], loop: LoopCtx | null): LockState[] => {
     let states = input;
     for (const item of items) {
@@ -533,9 +566,12 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       }
       if (states.length === 0 && item.kind !== 'label') {
         // Reachable only from a block whose start the hunk cut (`goto out; }` with its `if` above the hunk).
-        if (loop !== null || depth > 0) continue;
+        // Inside a block, code after a goto or return can only be reached that way when the
+        // hunks around it were cut mid-block, so that the parse nests it under the wrong `if`.
+        if ((loop !== null || depth > 0) && !(cutBlocks && lastJump)) continue;
         states = lastLive;
       }
+      lastJump = item.kind === 'goto' || item.kind === 'return';
       if (states.length > 0) lastLive = states;
       switch (item.kind) {
         case 'call':

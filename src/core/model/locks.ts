@@ -35,6 +35,12 @@ export const LOCK_OBJECTS: LockObject[] = [
     protects: 'entries of one PTE table', source: [SRC.MM_MMH, SRC.MM_DOC] },
   { lock: 'spinlock', title: 'a spinlock', sleeps: false, modes: ['write'], balanced: true,
     protects: '(any)', source: [SRC.L612_SPINLOCK] },
+  { lock: 'mutex', title: 'a mutex', sleeps: true, modes: ['write'], balanced: true,
+    protects: '(any)', source: [SRC.L612_MUTEXH] },
+  { lock: 'rwsem', title: 'an rw_semaphore', sleeps: true, modes: ['read', 'write'], balanced: true,
+    protects: '(any)', source: [SRC.L612_RWSEMH] },
+  { lock: 'cpu_hotplug_lock', title: 'cpu_hotplug_lock (cpus_read_lock())', sleeps: true, modes: ['read', 'write'], balanced: true,
+    protects: 'the set of online CPUs; a percpu rwsem: a recursive read acquisition deadlocks against a pending writer', source: [SRC.L612_CPUH] },
   { lock: 'rcu', title: 'RCU read side', sleeps: false, modes: ['read'], balanced: false,
     protects: 'lockless VMA lookup; PTE tables mapped by pte_offset_map*()', source: [SRC.MM_TYPES, SRC.MM_DOC] },
 ];

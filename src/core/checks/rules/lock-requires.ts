@@ -15,6 +15,7 @@ import { modeSatisfies, normInstance, type FunctionAnalysis, type LockState } fr
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
+import { addedCallsOf, argOf, functionChanges } from '../removed.js';
 
 const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
 
@@ -55,6 +56,7 @@ export const rule: Rule = {
         }
       }
     }
+    out.push(...droppedVmaWriteLocks(ctx));
     return out;
   },
 };
@@ -133,4 +135,61 @@ function checkAnyOf(ctx: SeriesContext, patch: PatchInput, state: LockState, spe
   return ctx.finding(rule, patch, call.pos,
     `${call.name}() needs ${names}, but ${dropped.helper}() released ${lockName(dropped.lock)} at line ${dropped.step.line} and nothing else is held on this path.`,
     { path: [dropped.step, step(call.pos, `calls ${call.name}()`)], sources: sourcesOf(spec.source) });
+}
+
+const VMA_WRITE_LOCKERS: ReadonlySet<string> = new Set(['vma_start_write', 'vma_start_write_killable', '__vma_start_write', 'vma_try_start_write']);
+/** What still shows the VMA write-locked after the patch: a new lock, an assertion, or a helper that takes it. */
+const VMA_WRITE_SHOWN: ReadonlySet<string> = new Set([...VMA_WRITE_LOCKERS, 'vma_assert_write_locked', 'vm_flags_set', 'vm_flags_clear', 'vm_flags_mod']);
+const MMAP_WRITE_MODE = /^mmap_(write_lock\w*|assert_write_locked)$/;
+const MMAP_READ_MODE = /^mmap_(read_lock\w*|assert_locked)$/;
+
+/**
+ * The patch removes `vma_start_write(X)` and nothing else it adds
+ * write-locks X again: not in the function (a new lock, an assertion, a
+ * vm_flags_*() call that locks).  Every historical VMA locking fix of fact
+ * sheet section 6 (#2, #5, #7, #9) added such a call; removing one re-opens
+ * the race with per-VMA-lock page faults.  Two removals are not bugs, and
+ * are reported at info with the reason: the series adds a VMA write lock in
+ * another function (the lock moved to the callers, as ce2fc5fffdfa did), or
+ * the patch moves the code from the mmap write lock to the read lock, under
+ * which vma_start_write() cannot be called at all (as 001 of the corpus does).
+ */
+export function droppedVmaWriteLocks(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  const addedLocks = addedCallsOf(ctx.patches, VMA_WRITE_SHOWN);
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    const weakened = mmapWeakened(patch);
+    for (const call of pre.calls) {
+      if (call.change !== '-' || !VMA_WRITE_LOCKERS.has(call.name)) continue;
+      const vma = argOf(call, 0);
+      if (!vma) continue;
+      if (post?.calls.some((c) => VMA_WRITE_SHOWN.has(c.name) && argOf(c, 0) === vma)) continue;
+      const elsewhere = addedLocks.find((c) => !post || !post.calls.includes(c));
+      const uncertain = elsewhere
+        ? `the series adds ${elsewhere.name}(${argOf(elsewhere, 0)}) at line ${elsewhere.pos.line}: the lock may have moved to the callers`
+        : weakened
+          ? `the patch moves this code from the mmap write lock to the read lock (line ${weakened.pos.line}), under which vma_start_write() cannot be called`
+          : undefined;
+      const where = post ? `${post.name}()` : `${pre.name}()`;
+      out.push(ctx.finding(rule, patch, call.pos,
+        `This patch removes ${call.name}(${vma}) from ${where} and nothing it adds write-locks ${vma} again: the VMA is then changed without its write lock, racing page faults that hold only the per-VMA read lock.`,
+        { path: [step(call.pos, `${call.name}(${vma}) removed`)], severity: uncertain ? 'info' : 'warning',
+          ...(uncertain ? { uncertain } : {}),
+          sources: sourcesOf(ctx.model.helpers.get('vma_start_write')?.source, [SRC.SHEET_6]) }));
+    }
+  }
+  return out;
+}
+
+/** A removed write-mode mmap lock or assertion replaced by a read-mode one in the same patch. */
+function mmapWeakened(patch: PatchInput): CallFact | undefined {
+  let removedWrite = false;
+  let addedRead: CallFact | undefined;
+  for (const fn of patch.facts.functions) {
+    for (const c of fn.calls) {
+      if (fn.image === 'pre' && c.change === '-' && MMAP_WRITE_MODE.test(c.name)) removedWrite = true;
+      if (fn.image === 'post' && c.change === '+' && MMAP_READ_MODE.test(c.name)) addedRead ??= c;
+    }
+  }
+  return removedWrite ? addedRead : undefined;
 }
