@@ -21,6 +21,13 @@ const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|
 
 type Exit = Extract<FlowEvent, { kind: 'exit' }>;
 
+/** A negative errno literal (`-EBUSY`), the plainest failure a function returns. */
+const ERRNO = /^-\s*E[A-Z0-9]+$/;
+
+function errnoHolding(ex: Exit, h: Held, value: string): boolean {
+  return !ex.implicit && ERRNO.test(value) && h.step.line <= ex.pos.line;
+}
+
 export const rule: Rule = {
   id: 'LOCK-UNBALANCED',
   severity: 'error',
@@ -42,7 +49,20 @@ export const rule: Rule = {
           const releasing = exits.filter((o) => o !== ex &&
             !o.state.held.some((k) => k.lock === h.lock && k.instance === h.instance) &&
             o.state.gone.some((g) => g.lock === h.lock && g.how === 'released' && g.step.line > h.step.line - 1));
-          if (releasing.length === 0) continue;
+          if (releasing.length === 0) {
+            // No path shown releases it: still, a failed call that returns an errno holding
+            // a lock it took breaks the kernel's convention that failure leaves nothing held
+            // (claim_swapfile() returning -EBUSY with inode_lock() held, 1638045c3677).
+            const f = errnoHolding(ex, h, value);
+            if (f && !reported.has(`${ex.pos.line}:${h.lock}:${h.instance}`) && (added(ctx, patch, ex.pos) || h.change === '+')) {
+              reported.add(`${ex.pos.line}:${h.lock}:${h.instance}`);
+              out.push(ctx.finding(rule, patch, ex.pos,
+                `This path returns ${value} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}): a failed call should leave nothing held, and its callers' error paths will not unlock it.`,
+                { severity: 'warning', path: [h.step, step(ex.pos, `returns ${value} with the lock held`)],
+                  sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+            }
+            continue;
+          }
           // Only the error path that forgets to unlock: a return of an error
           // (or a bare return).  A function returning a result with the lock
           // held is a lock helper (folio_walk_start(), pmd_trans_huge_lock()).
