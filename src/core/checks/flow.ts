@@ -69,7 +69,8 @@ export type FlowEvent =
   | { kind: 'recursive'; call: CallFact; spec: HelperSpec; use: LockUse; held: Held; state: LockState }
   | { kind: 'release-unheld'; call: CallFact; spec: HelperSpec; use: LockUse; instance: string | null; gone: Gone | null; state: LockState }
   | { kind: 'assign'; assign: AssignFact; state: LockState }
-  | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState };
+  | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState }
+  | { kind: 'goto'; pos: SourcePos; label: string; state: LockState };
 
 export interface FunctionAnalysis {
   fn: FunctionFacts;
@@ -78,11 +79,21 @@ export interface FunctionAnalysis {
   truncated: boolean;
   /** Variables assigned a freshly allocated VMA (vm_area_alloc/dup): not yet visible to others. */
   freshVmas: Set<string>;
+  /**
+   * Variables holding a VMA this function found in the tree (lookup or
+   * iteration): attached, so visible to page faults under a per-VMA lock.
+   * Value: where and how it was found.
+   */
+  attachedVmas: Map<string, PathStep>;
 }
 
 const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
 
 const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
+/** Calls that return a VMA found in the mm's tree (mm/vma.h, include/linux/mm.h). */
+const VMA_LOOKUP = /^\s*(find_vma|find_vma_prev|find_vma_intersection|vma_lookup|vma_find|vma_next|vma_prev|vma_prev_limit|vma_iter_load|vma_iter_next_range|vma_iter_prev_range|vma_iter_next_rewind|find_extend_vma|lock_mm_and_find_vma|lock_vma_under_rcu|vma_merge_existing_range|vma_modify\w*)\s*\(/;
+/** Loops over the VMAs of an mm: the loop variable is each attached VMA in turn. */
+const VMA_ITERATION = /^(?:for_each_vma|for_each_vma_range)\s*\(\s*[^,]+,\s*(\w+)|^mas_for_each\s*\([^,]+,\s*(\w+)\s*,|^vma_interval_tree_foreach\s*\(\s*(\w+)\s*,/;
 /** An instance that is a lock rather than the object owning one: `ptl`, `&mm->page_table_lock`, `&p->mutex`. */
 const LOCKISH_INSTANCE = /(lock|ptl|sem|mutex|mtx|rwsem|_lk)$/i;
 const SPIN_FAMILY: ReadonlySet<LockClass> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
@@ -294,6 +305,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const events: FlowEvent[] = [];
   let truncated = false;
   const freshVmas = new Set<string>();
+  const attachedVmas = new Map<string, PathStep>();
   const assignsByLine = new Map<number, AssignFact[]>();
   const lockVarClass = new Map<string, LockClass>();
   for (const a of fn.assigns) {
@@ -302,6 +314,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     assignsByLine.set(a.pos.line, list);
     const target = normInstance(a.target);
     if (FRESH_VMA.test(a.value)) freshVmas.add(target);
+    const found = VMA_LOOKUP.exec(a.value);
+    if (found && !attachedVmas.has(target)) attachedVmas.set(target, stepOf(a.pos, `${found[1]}() finds ${target} in the VMA tree`));
     if (/\bpmd_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'pmd_ptl');
     else if (/\bpte_lockptr\s*\(/.test(a.value)) lockVarClass.set(target, 'pte_ptl');
     else if (/\bpud_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'page_table_lock');
@@ -352,7 +366,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         step: stepOf(call.pos, `${spec.name}() acquires ${lock}${mode === 'any' ? '' : ` (${mode})`}`),
         ...(uncertain ? { uncertain } : {}),
       };
-      events.push({ kind: 'acquire', call, spec, held: taken, before: s });
+      events.push({ kind: 'acquire', call, spec, held: taken, before: successView(s) });
       held.push(taken);
     }
     const gone = s.gone.filter((g) => !(spec.acquires ?? []).some((u) => g.lock === refine(u.lock, instanceOf(u, call))));
@@ -398,7 +412,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         continue;
       }
       // A conditional acquisition stored in a variable, never tested: assume it succeeded.
-      const p = pending.find((x) => instance !== null && x.variable === instance);
+      const p = pending.find((x) => instance !== null &&
+        (x.variable === instance || (x.spec.acquires ?? []).some((u) => u.instance !== 'return' && instanceOf(u, x.call) === instance)));
       if (p) {
         pending = pending.filter((x) => x !== p);
         continue;
@@ -506,8 +521,33 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         next = acquire(next, spec, call);
       }
     }
-    events.push({ kind: 'call', call, spec, before: s, after: next });
+    events.push({ kind: 'call', call, spec, before: successView(s), after: next });
     return next;
+  };
+
+  /**
+   * The state a rule sees before a call: a conditional acquisition whose
+   * result is stored but not tested yet (`ptep = pte_offset_map_lock(...)`)
+   * holds its lock on the path where it succeeded, so a sleeping call or an
+   * inverted acquisition there is a bug on that path.
+   */
+  const successViews = new WeakMap<LockState, LockState>();
+  const successView = (s: LockState): LockState => {
+    if (s.pending.length === 0) return s;
+    let v = successViews.get(s);
+    if (!v) {
+      const held = [...s.held];
+      for (const p of s.pending) {
+        for (const use of p.spec.acquires ?? []) {
+          const instance = instanceOf(use, p.call);
+          held.push({ lock: refine(use.lock, instance), mode: use.mode, instance, origin: 'acquired', helper: p.spec.name, change: p.call.change,
+            step: stepOf(p.call.pos, `${p.spec.name}() acquires ${refine(use.lock, instance)} (on the path where it succeeded)`) });
+        }
+      }
+      v = { ...s, held };
+      successViews.set(s, v);
+    }
+    return v;
   };
 
   const dedupe = (states: LockState[]): LockState[] => {
@@ -613,6 +653,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           break;
         }
         case 'goto': {
+          for (const st of states) events.push({ kind: 'goto', pos: item.pos, label: item.label, state: st });
           if (!labelsSeen.has(item.label)) gotos.set(item.label, [...(gotos.get(item.label) ?? []), ...states]);
           states = [];
           break;
@@ -728,7 +769,18 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
 
   const out = walk(fn.flow, [EMPTY], null);
   for (const s of out) events.push({ kind: 'exit', pos: fn.pos, value: null, implicit: true, state: s });
-  return { fn, events, truncated, freshVmas };
+  // Loop variables of VMA iterations, anywhere in the function (bounded walk).
+  const stack: FlowItem[] = [...fn.flow];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const it = stack.pop()!;
+    if (it.kind === 'loop') {
+      const m = VMA_ITERATION.exec(it.header);
+      const v = m && (m[1] ?? m[2] ?? m[3]);
+      if (v && !attachedVmas.has(v)) attachedVmas.set(v, stepOf(it.pos, `${it.header.split('(')[0]}() iterates ${v} over the VMA tree`));
+      stack.push(...it.body);
+    } else if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+  }
+  return { fn, events, truncated, freshVmas, attachedVmas };
 }
 
 /** Flow items of a function, nested ones included (bounded). */

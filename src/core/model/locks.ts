@@ -88,6 +88,18 @@ export const VMA_FIELDS: FieldSpec[] = [
     note: field === 'vm_policy' ? 'CVE-2023-4611 was a missing VMA write lock here' : undefined,
     source: [SRC.MM_DOC],
   })),
+  ...['vm_file', 'vm_ops'].map((field): FieldSpec => ({
+    field,
+    writeRequires: [{ lock: 'mmap_lock', mode: 'write' }, { lock: 'vma_lock', mode: 'write' }],
+    note: 'fixed while attached: page faults under a VMA read lock call vm_ops and read vm_file',
+    source: [SRC.MM_DOC],
+  })),
+  {
+    field: 'anon_vma',
+    writeRequires: [{ lock: 'vma_lock', mode: 'write' }],
+    note: 'NULL -> non-NULL also under mmap read lock + page_table_lock + anon_vma write (__anon_vma_prepare()); otherwise the VMA write lock (d8ab9f7b644a)',
+    source: [SRC.MM_DOC, SRC.SHEET_6],
+  },
 ];
 
 /** enum page_walk_lock (section 2.8). */

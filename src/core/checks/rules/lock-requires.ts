@@ -42,8 +42,9 @@ export const rule: Rule = {
         if (e.kind === 'assign' && e.assign.field && e.assign.change === '+') {
           const spec = ctx.model.fields.get(e.assign.field);
           const base = normInstance(e.assign.target.split(/->|\./)[0] ?? '');
-          if (!spec || !VMA_VAR.test(base) || a.freshVmas.has(base)) continue;
-          if (e.assign.field === 'anon_vma' && !/^NULL$/.test(e.assign.value.trim())) continue;
+          if (!spec || !(VMA_VAR.test(base) || a.attachedVmas.has(base)) || a.freshVmas.has(base)) continue;
+          // __anon_vma_prepare() sets anon_vma under page_table_lock and the anon_vma write lock, no VMA lock.
+          if (e.assign.field === 'anon_vma' && e.state.held.some((h) => h.lock === 'page_table_lock' || (h.lock === 'anon_vma' && h.mode === 'write'))) continue;
           for (const need of spec.writeRequires) {
             const f = checkNeed(ctx, patch, a, e.state, { ...need, instance: undefined }, undefined, undefined, {
               pos: e.assign.pos, what: `writes ${e.assign.target}`, instance: base, sources: spec.source, field: e.assign.field,
@@ -101,11 +102,18 @@ function checkNeed(
   // The VMA write lock: missing for sure only when this function took the mmap write lock itself.
   if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
     const mmap = state.held.find((h) => h.lock === 'mmap_lock' && h.mode === 'write' && certainAcquired(h));
-    if (!mmap || !callAdded) return null;
-    if (passedToUnknown(ctx, a, instance, mmap.step.line, pos.line)) return null;
+    // A VMA this function found by lookup or iteration is attached: nobody locked it for us.
+    const found = a.attachedVmas.get(instance);
+    if ((!mmap && !found) || !callAdded) return null;
+    if (passedToUnknown(ctx, a, instance, (mmap?.step ?? found!).line, pos.line)) return null;
+    if (!mmap && found) {
+      return ctx.finding(rule, patch, pos,
+        `${what} needs the VMA write lock of ${instance}, but ${found.what} at line ${found.line} and nothing write-locks it before the change (vma_start_write(${instance})).`,
+        { path: [found, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.SHEET_6]) });
+    }
     return ctx.finding(rule, patch, pos,
-      `${what} needs the VMA write lock of ${instance}, but this path took ${lockName('mmap_lock', 'write')} at line ${mmap.step.line} and never called vma_start_write(${instance}).`,
-      { path: [mmap.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.FIX_60081BF]) });
+      `${what} needs the VMA write lock of ${instance}, but this path took ${lockName('mmap_lock', 'write')} at line ${mmap!.step.line} and never called vma_start_write(${instance}).`,
+      { path: [mmap!.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.FIX_60081BF]) });
   }
   return null;
 }

@@ -13,13 +13,50 @@
 import type { Finding } from '../../findings.js';
 import { SRC } from '../../model/index.js';
 import type { FlowEvent, Held } from '../flow.js';
-import type { Rule } from '../types.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
 
 /** Return values that read as failure: -EINVAL, ERR_PTR(..), NULL, false, VM_FAULT_*. */
 const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
 
 type Exit = Extract<FlowEvent, { kind: 'exit' }>;
+type Goto = Extract<FlowEvent, { kind: 'goto' }>;
+const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
+
+/**
+ * Jumps to one label that arrive with different locks: `goto out` holding
+ * a lock that another `goto out` releases first.  The label's body is
+ * usually outside the hunk, but it cannot be right for both.
+ */
+function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, events: FlowEvent[], tracked: (h: Held) => boolean): Finding[] {
+  const out: Finding[] = [];
+  const byLabel = new Map<string, Goto[]>();
+  for (const e of events) if (e.kind === 'goto') byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
+  const reported = new Set<string>();
+  for (const [label, jumps] of byLabel) {
+    for (const g of jumps) {
+      for (const h of g.state.held) {
+        if (!tracked(h) || h.step.line > g.pos.line) continue;
+        // The other jump must hold nothing of the kind: jumps that each hold one of several
+        // page-table locks (folio_walk_start()'s `goto found`) hand the one they hold on.
+        const kin = (k: Held) => tracked(k) && (k.lock === h.lock || (SPIN_LOCKS.has(k.lock) && SPIN_LOCKS.has(h.lock)));
+        const other = jumps.find((o) => o !== g && o.pos.line !== g.pos.line &&
+          !o.state.held.some(kin) &&
+          o.state.gone.some((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance && x.step.line > h.step.line));
+        if (!other) continue;
+        if (!added(ctx, patch, g.pos) && h.change !== '+') continue;
+        const key = `${g.pos.line}:${h.lock}:${h.instance}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const rel = other.state.gone.find((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance)!;
+        out.push(ctx.finding(rule, patch, g.pos,
+          `This path jumps to ${label} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), while the jump at line ${other.pos.line} releases it first (${rel.helper}() at line ${rel.step.line}).`,
+          { path: [h.step, step(g.pos, `goto ${label} with the lock held`)], sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+      }
+    }
+  }
+  return out;
+}
 
 /** A negative errno literal (`-EBUSY`), the plainest failure a function returns. */
 const ERRNO = /^-\s*E[A-Z0-9]+$/;
@@ -79,6 +116,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
+      out.push(...inconsistentGotos(ctx, patch, a.events, tracked));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone && e.instance !== undefined) {
           if (ctx.model.locks.get(e.use.lock)?.balanced === false) continue;
