@@ -291,7 +291,7 @@ export interface AnalyzeEnv {
   summaries: Map<string, HelperSpec>;
   /**
    * Which hunk an input position is in.  Code between two hunks is not
-   * shown: what this function held before the gap becomes uncertain there.
+   * shown: see gap() for what crosses it.
    */
   hunkOf?: (pos: SourcePos) => number | undefined;
 }
