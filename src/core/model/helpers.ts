@@ -227,7 +227,7 @@ const SLEEPERS: HelperSpec[] = [
     'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'vmalloc', 'vzalloc', 'kvfree', 'handle_mm_fault',
     'wait_for_completion', 'flush_work', 'lru_add_drain_all', 'folio_wait_writeback', 'folio_wait_locked', 'wait_on_page_locked',
     'split_folio', 'split_huge_page', 'split_huge_page_to_list', 'split_huge_page_to_list_to_order', 'get_user_pages', 'pin_user_pages',
-    'get_locked_pte', '__get_locked_pte', 'pte_alloc', 'pmd_alloc', 'pud_alloc', '__pte_alloc', 'migrate_pages', 'try_to_unmap_flush',
+    '__get_locked_pte', 'pte_alloc', 'pmd_alloc', 'pud_alloc', '__pte_alloc', 'migrate_pages', 'try_to_unmap_flush',
     'mmu_notifier_invalidate_range_start', 'unmap_mapping_range', 'zap_page_range_single', 'synchronize_srcu', 'rcu_barrier',
     'filemap_fdatawait', 'filemap_write_and_wait', 'filemap_write_and_wait_range', 'invalidate_inode_pages2_range'].map((name) =>
     h({ name, kind: 'may-sleep', maySleep: true, source: [SRC.MM_DOC] })),

@@ -47,6 +47,12 @@ const CASES: { file: string; rule: string; at: string; says: RegExp }[] = [
   // stop_machine() takes cpus_read_lock() where stop_machine_cpuslocked() ran with it held.
   { file: 'fixes/f21-powerpc-pseries-fix-cpu-hotplug-lock-acquisition-in-resize-h.patch', rule: 'LOCK-ORDER', at: '+\trc = stop_machine(pseries_lpar_resize_hpt_commit, &state, NULL);',
     says: /stop_machine\(\) takes cpu_hotplug_lock itself, but it replaces stop_machine_cpuslocked\(\)/ },
+  // generic_access_phys() trusts a PTE read before the lock: the pte_same() re-check is gone.
+  { file: 'fixes/f13-mm-close-race-in-generic-access-phys.patch', rule: 'LOCK-REQUIRES', at: '-\tif (!pte_same(pte, *ptep)) {',
+    says: /removes the pte_same\(\) re-check made after follow_pte\(\)/ },
+  // khugepaged modifies the VMAs of an mm a core dump is reading: no mmget_still_valid() after the lock.
+  { file: 'fixes/f33-coredump-fix-race-condition-between-collapse-huge-page-and-c.patch', rule: 'LOCK-REQUIRES', at: '-\tif (!mmget_still_valid(mm))',
+    says: /removes the mmget_still_valid\(\) re-check made after down_write\(\)/ },
   // fact sheet #2: expand_upwards() changes vm_end without the VMA write lock.
   { file: 'real/051-mm-lock-a-vma-before-stack-expansion.patch', rule: 'LOCK-REQUIRES', at: '-\tvma_start_write(vma);',
     says: /removes vma_start_write\(vma\) from expand_upwards\(\)/ },

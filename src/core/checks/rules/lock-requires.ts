@@ -57,7 +57,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx));
     return out;
   },
 };
@@ -200,4 +200,39 @@ function mmapWeakened(patch: PatchInput): CallFact | undefined {
     }
   }
   return removedWrite ? addedRead : undefined;
+}
+
+/** Tests that re-validate state once the lock that protects it is held (fact sheet section 6, #6 and #14). */
+const REVALIDATE = /(^|_)(same|still_valid|revalidate)(_|$)|^hugepage_vma_revalidate$/;
+/** How far below the acquisition a re-check still belongs to it (input lines). */
+const RECHECK_WITHIN = 12;
+
+/**
+ * The patch removes the re-check that followed taking a lock (`pte_same()`
+ * after the ptl, `mmget_still_valid()` after the mmap write lock) and adds
+ * none: state read before the lock is then trusted after it.  This is the
+ * check-before-lock class of fact sheet section 6 (657b5146955e,
+ * 6fa1066fc5d0; f33 of the fixes corpus).
+ */
+export function droppedRechecks(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const check of pre.calls) {
+      if (check.change !== '-' || !check.inCondition || !REVALIDATE.test(check.name)) continue;
+      if (post.calls.some((c) => c.name === check.name && c.change !== '-')) continue;
+      // Moved into a helper the series adds (try_get_locked_pte() in f23 of the fixes).
+      if (addedCallsOf(ctx.patches, new Set([check.name])).length > 0) continue;
+      const lock = [...pre.calls].reverse().find((c) => c.pos.file === check.pos.file && c.pos.line <= check.pos.line &&
+        c.pos.line >= check.pos.line - RECHECK_WITHIN && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock !== 'rcu'));
+      if (!lock) continue;
+      const released = pre.calls.some((c) => c.pos.line > lock.pos.line && c.pos.line < check.pos.line && ctx.model.helpers.get(c.name)?.releases);
+      if (released) continue;
+      out.push(ctx.finding(rule, patch, check.pos,
+        `This patch removes the ${check.name}() re-check made after ${lock.name}() at line ${lock.pos.line}: what was read before the lock is then trusted after it, and a concurrent change in between goes unnoticed.`,
+        { severity: 'warning', path: [step(lock.pos, `${lock.name}() takes the lock`), step(check.pos, `${check.name}() re-check removed`)],
+          sources: sourcesOf(ctx.model.helpers.get(lock.name)?.source, [SRC.SHEET_6]) }));
+    }
+  }
+  return out;
 }
