@@ -53,6 +53,9 @@ const CASES: { file: string; rule: string; at: string; says: RegExp }[] = [
   // khugepaged modifies the VMAs of an mm a core dump is reading: no mmget_still_valid() after the lock.
   { file: 'fixes/f33-coredump-fix-race-condition-between-collapse-huge-page-and-c.patch', rule: 'LOCK-REQUIRES', at: '-\tif (!mmget_still_valid(mm))',
     says: /removes the mmget_still_valid\(\) re-check made after down_write\(\)/ },
+  // s390 gmap: get_locked_pte() (allocates, may sleep) where try_get_locked_pte() ran in atomic context.
+  { file: 'fixes/f23-kvm-s390-avoid-potentially-sleeping-while-atomic-when-zappin.patch', rule: 'LOCK-SLEEP-ATOMIC', at: '+\tptep = get_locked_pte(mm, vmaddr, &ptl);',
+    says: /get_locked_pte\(\) may sleep, but it replaces try_get_locked_pte\(\), the form that does not sleep/ },
   // fact sheet #2: expand_upwards() changes vm_end without the VMA write lock.
   { file: 'real/051-mm-lock-a-vma-before-stack-expansion.patch', rule: 'LOCK-REQUIRES', at: '-\tvma_start_write(vma);',
     says: /removes vma_start_write\(vma\) from expand_upwards\(\)/ },

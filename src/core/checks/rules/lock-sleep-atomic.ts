@@ -3,11 +3,52 @@
  * this function holds a spinlock, a ptl or an RCU read section (including the
  * one pte_offset_map*() opens until pte_unmap()).  When the sleeping call is
  * itself a lock the order forbids there, LOCK-ORDER reports it instead.
+ *
+ * Also when the patch swaps a non-sleeping form for a sleeping one in
+ * place (`GFP_ATOMIC` -> `GFP_KERNEL`, `try_get_locked_pte()` ->
+ * `get_locked_pte()`): the pre-image chose the non-sleeping form because
+ * the code runs where sleeping is not allowed, even when the hunk does not
+ * show the lock that makes it so.
  */
 import type { Finding } from '../../findings.js';
 import { SRC, orderClosure } from '../../model/index.js';
-import type { Rule } from '../types.js';
+import type { CallFact } from '../../c/facts.js';
+import { functionChanges } from '../removed.js';
+import type { Rule, SeriesContext } from '../types.js';
 import { lockName, sourcesOf, step } from './common.js';
+
+const ATOMIC_GFP = /\b(GFP_ATOMIC|GFP_NOWAIT|GFP_NOWAIT_ACCOUNT)\b/;
+/** A name that says "the form that does not sleep" of `base`. */
+const nonSleepingFormOf = (name: string, base: string): boolean =>
+  name === `try_${base}` || name === `${base}_atomic` || name === `${base}_nowait` || name === `__${base}_atomic` || name === `${base}_trylock`;
+
+function atomicSwaps(ctx: SeriesContext): ReturnType<Rule['check']> {
+  const out: ReturnType<Rule['check']> = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const call of post.calls) {
+      if (call.change !== '+') continue;
+      const spec = ctx.model.helpers.get(call.name);
+      const gfp = spec?.maySleepIfArgMatches ? new RegExp(`\\b(${spec.maySleepIfArgMatches})\\b`) : null;
+      const near = (c: CallFact) => c.change === '-' && c.pos.file === call.pos.file && Math.abs(c.pos.line - call.pos.line) <= 3;
+      let was: CallFact | undefined;
+      let why = '';
+      if (gfp && call.args.some((a) => gfp.test(a))) {
+        was = pre.calls.find((c) => near(c) && c.name === call.name && c.args.some((a) => ATOMIC_GFP.test(a)));
+        why = `it replaces ${was?.name}() with ${was?.args.find((a) => ATOMIC_GFP.test(a))?.trim()}`;
+      } else if (spec?.maySleep && (spec.success ?? 'always') !== 'true') {
+        was = pre.calls.find((c) => near(c) && nonSleepingFormOf(c.name, call.name));
+        why = `it replaces ${was?.name}(), the form that does not sleep`;
+      }
+      if (!was) continue;
+      out.push(ctx.finding(rule, patch, call.pos,
+        `${call.name}() may sleep, but ${why}: this code ran where sleeping is not allowed before this patch.`,
+        { severity: 'warning', path: [step(was.pos, `${was.name}() did not sleep (before this patch)`), step(call.pos, `${call.name}() may sleep`)],
+          sources: sourcesOf(spec?.source, rule.source) }));
+    }
+  }
+  return out;
+}
 
 export const rule: Rule = {
   id: 'LOCK-SLEEP-ATOMIC',
@@ -36,6 +77,7 @@ export const rule: Rule = {
             sources: sourcesOf(spec.source, ctx.model.locks.get(atomic.lock)?.source) }));
       }
     }
+    out.push(...atomicSwaps(ctx));
     return out;
   },
 };
