@@ -85,6 +85,11 @@ export interface FunctionAnalysis {
    * Value: where and how it was found.
    */
   attachedVmas: Map<string, PathStep>;
+  /**
+   * Where this function changes the VMA tree (vma_prepare(), a tree store,
+   * a split or merge helper): the VMAs it is handed are attached ones.
+   */
+  treeChange?: PathStep;
 }
 
 const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
@@ -92,6 +97,9 @@ const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
 const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
 /** Calls that return a VMA found in the mm's tree (mm/vma.h, include/linux/mm.h). */
 const VMA_LOOKUP = /^\s*(find_vma|find_vma_prev|find_vma_intersection|vma_lookup|vma_find|vma_next|vma_prev|vma_prev_limit|vma_iter_load|vma_iter_next_range|vma_iter_prev_range|vma_iter_next_rewind|find_extend_vma|lock_mm_and_find_vma|lock_vma_under_rcu|vma_merge_existing_range|vma_modify\w*)\s*\(/;
+/** Helpers that change the VMA tree around the VMAs they are given (mm/vma.c). */
+const TREE_CHANGERS: ReadonlySet<string> = new Set(['vma_prepare', 'vma_complete', 'commit_merge', 'vma_expand', 'vma_shrink', '__split_vma', 'split_vma',
+  'vma_iter_store', 'vma_iter_store_gfp', 'vma_iter_store_new', 'vma_iter_store_overwrite', 'vma_iter_clear', 'vma_iter_clear_gfp']);
 /** Loops over the VMAs of an mm: the loop variable is each attached VMA in turn. */
 const VMA_ITERATION = /^(?:for_each_vma|for_each_vma_range)\s*\(\s*[^,]+,\s*(\w+)|^mas_for_each\s*\([^,]+,\s*(\w+)\s*,|^vma_interval_tree_foreach\s*\(\s*(\w+)\s*,/;
 /** An instance that is a lock rather than the object owning one: `ptl`, `&mm->page_table_lock`, `&p->mutex`. */
@@ -780,7 +788,12 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       stack.push(...it.body);
     } else if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
   }
-  return { fn, events, truncated, freshVmas, attachedVmas };
+  const changer = fn.calls.find((c) => {
+    const spec = helperOf(env, c.name);
+    return spec?.kind === 'tree-store' || TREE_CHANGERS.has(c.name);
+  });
+  return { fn, events, truncated, freshVmas, attachedVmas,
+    ...(changer ? { treeChange: stepOf(changer.pos, `${fn.name}() changes the VMA tree (${changer.name}())`) } : {}) };
 }
 
 /** Flow items of a function, nested ones included (bounded). */

@@ -103,12 +103,12 @@ function checkNeed(
   if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
     const mmap = state.held.find((h) => h.lock === 'mmap_lock' && h.mode === 'write' && certainAcquired(h));
     // A VMA this function found by lookup or iteration is attached: nobody locked it for us.
-    const found = a.attachedVmas.get(instance);
+    const found = a.attachedVmas.get(instance) ?? (VMA_VAR.test(instance) && instance !== 'new' && instance !== 'tmp' ? a.treeChange : undefined);
     if ((!mmap && !found) || !callAdded) return null;
     if (passedToUnknown(ctx, a, instance, (mmap?.step ?? found!).line, pos.line)) return null;
     if (!mmap && found) {
       return ctx.finding(rule, patch, pos,
-        `${what} needs the VMA write lock of ${instance}, but ${found.what} at line ${found.line} and nothing write-locks it before the change (vma_start_write(${instance})).`,
+        `${what} needs the VMA write lock of ${instance}, but ${found.what} at line ${found.line}${a.attachedVmas.has(instance) ? '' : `, so ${instance} is in the tree,`} and nothing write-locks it before the change (vma_start_write(${instance})).`,
         { path: [found, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.SHEET_6]) });
     }
     return ctx.finding(rule, patch, pos,
