@@ -67,7 +67,17 @@ export const rule: Rule = {
         const sleeps = spec.maySleep || (gfp !== null && e.call.args.some((x) => gfp.test(x)));
         if (!sleeps) continue;
         const atomic = e.before.held.find((h) => h.origin === 'acquired' && !h.uncertain && ctx.model.locks.get(h.lock)?.sleeps === false);
-        if (!atomic) continue;
+        if (!atomic) {
+          // Said at info, with why: the reviewer (and the recall benchmark) sees what kept it quiet.
+          const maybe = e.before.held.find((h) => h.origin === 'acquired' && h.uncertain && ctx.model.locks.get(h.lock)?.sleeps === false);
+          if (maybe && e.call.change === '+') {
+            out.push(ctx.finding(rule, patch, e.call.pos,
+              `${e.call.name}() may sleep, and this path may still hold ${lockName(maybe.lock)} taken by ${maybe.helper}() at line ${maybe.step.line}.`,
+              { severity: 'info', uncertain: maybe.uncertain!, path: [maybe.step, step(e.call.pos, `calls ${e.call.name}(), which may sleep`)],
+                sources: sourcesOf(spec.source, ctx.model.locks.get(maybe.lock)?.source) }));
+          }
+          continue;
+        }
         if (e.call.change !== '+' && atomic.change !== '+') continue;
         const takes = (spec.acquires ?? []).map((u) => u.lock);
         if (takes.some((l) => closure.get(l)?.has(atomic.lock))) continue; // LOCK-ORDER's finding
