@@ -56,6 +56,9 @@ const CASES: { file: string; rule: string; at: string; says: RegExp }[] = [
   // s390 gmap: get_locked_pte() (allocates, may sleep) where try_get_locked_pte() ran in atomic context.
   { file: 'fixes/f23-kvm-s390-avoid-potentially-sleeping-while-atomic-when-zappin.patch', rule: 'LOCK-SLEEP-ATOMIC', at: '+\tptep = get_locked_pte(mm, vmaddr, &ptl);',
     says: /get_locked_pte\(\) may sleep, but it replaces try_get_locked_pte\(\), the form that does not sleep/ },
+  // move_pages_pte(): split_folio() (may sleep) inside the RCU section pte_offset_map() opened.
+  { file: 'fixes/f11-userfaultfd-fix-move-pages-pte-splitting-folio-under-rcu-rea.patch', rule: 'LOCK-SLEEP-ATOMIC', at: '\t\t\terr = split_folio(src_folio);',
+    says: /split_folio\(\) may sleep, and this patch removes the pte_unmap\(\) at line \d+ that released the RCU read lock/ },
   // fact sheet #2: expand_upwards() changes vm_end without the VMA write lock.
   { file: 'real/051-mm-lock-a-vma-before-stack-expansion.patch', rule: 'LOCK-REQUIRES', at: '-\tvma_start_write(vma);',
     says: /removes vma_start_write\(vma\) from expand_upwards\(\)/ },

@@ -9,6 +9,11 @@
  * `get_locked_pte()`): the pre-image chose the non-sleeping form because
  * the code runs where sleeping is not allowed, even when the hunk does not
  * show the lock that makes it so.
+ *
+ * And when the patch removes the unlock (or pte_unmap()) that came right
+ * before a call that may sleep and is kept: the lock the pre-image dropped
+ * for that call is now held across it (f11 of the fixes: split_folio()
+ * inside the RCU section pte_offset_map() opened).
  */
 import type { Finding } from '../../findings.js';
 import { SRC, orderClosure } from '../../model/index.js';
@@ -21,6 +26,33 @@ const ATOMIC_GFP = /\b(GFP_ATOMIC|GFP_NOWAIT|GFP_NOWAIT_ACCOUNT)\b/;
 /** A name that says "the form that does not sleep" of `base`. */
 const nonSleepingFormOf = (name: string, base: string): boolean =>
   name === `try_${base}` || name === `${base}_atomic` || name === `${base}_nowait` || name === `__${base}_atomic` || name === `${base}_trylock`;
+
+/** How far below a removed unlock the sleeping call it made way for may sit (input lines). */
+const UNLOCKED_FOR = 6;
+
+function droppedUnlocksBeforeSleep(ctx: SeriesContext): ReturnType<Rule['check']> {
+  const out: ReturnType<Rule['check']> = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const rel of pre.calls) {
+      if (rel.change !== '-') continue;
+      const atomic = (ctx.model.helpers.get(rel.name)?.releases ?? []).find((u) => ctx.model.locks.get(u.lock)?.sleeps === false);
+      if (!atomic) continue;
+      const sleeper = pre.calls.find((c) => c.change === ' ' && c.pos.file === rel.pos.file && c.pos.line > rel.pos.line &&
+        c.pos.line <= rel.pos.line + UNLOCKED_FOR && ctx.model.helpers.get(c.name)?.maySleep);
+      if (!sleeper) continue;
+      // Released again in its place?
+      if (post.calls.some((c) => c.change === '+' && c.pos.line < sleeper.pos.line && c.pos.line >= rel.pos.line - UNLOCKED_FOR &&
+        (ctx.model.helpers.get(c.name)?.releases ?? []).some((u) => u.lock === atomic.lock))) continue;
+      out.push(ctx.finding(rule, patch, sleeper.pos,
+        `${sleeper.name}() may sleep, and this patch removes the ${rel.name}() at line ${rel.pos.line} that released ${lockName(atomic.lock)} before it: the lock is now held across the call.`,
+        { severity: 'warning', path: [step(rel.pos, `${rel.name}() removed`), step(sleeper.pos, `${sleeper.name}() may sleep`)],
+          sources: sourcesOf(ctx.model.helpers.get(sleeper.name)?.source, ctx.model.locks.get(atomic.lock)?.source) }));
+      break;
+    }
+  }
+  return out;
+}
 
 function atomicSwaps(ctx: SeriesContext): ReturnType<Rule['check']> {
   const out: ReturnType<Rule['check']> = [];
@@ -87,7 +119,7 @@ export const rule: Rule = {
             sources: sourcesOf(spec.source, ctx.model.locks.get(atomic.lock)?.source) }));
       }
     }
-    out.push(...atomicSwaps(ctx));
+    out.push(...atomicSwaps(ctx), ...droppedUnlocksBeforeSleep(ctx));
     return out;
   },
 };
