@@ -16,6 +16,7 @@
 import type { Finding } from '../../findings.js';
 import type { HelperSpec, LockClass } from '../../model/index.js';
 import { SRC, orderClosure, orderPath } from '../../model/index.js';
+import { normInstance } from '../flow.js';
 import { functionChanges } from '../removed.js';
 import type { Rule, SeriesContext } from '../types.js';
 import { lockName, sourcesOf, step } from './common.js';
@@ -71,7 +72,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...variantSwaps(ctx));
+    out.push(...variantSwaps(ctx), ...irqUnsafeSwaps(ctx));
     return out;
   },
 };
@@ -105,6 +106,38 @@ function variantSwaps(ctx: SeriesContext): Finding[] {
           { path: [step(gone.pos, `${gone.name}() required ${lockName(lock)} (before this patch)`), step(call.pos, `${call.name}() takes ${lockName(lock)}`)],
             sources: sourcesOf(spec?.source, helper(gone.name)?.source) }));
       }
+    }
+  }
+  return out;
+}
+
+/** `spin_lock_irq(x)` -> `spin_lock(x)`: the IRQ- or BH-safe form, and the plain one that replaces it. */
+const IRQ_SAFE = /^(raw_spin|spin|read|write)_lock_(irq|irqsave|bh)$/;
+
+/**
+ * The patch takes a lock with the plain form where the pre-image took it
+ * IRQ- or BH-safe: the pre-image did so because the lock is also taken in
+ * interrupt or softirq context, which can now interrupt this holder on the
+ * same CPU and spin forever (lockdep: "inconsistent {SOFTIRQ-ON-W} ->
+ * {IN-SOFTIRQ-W} usage"; 0e5b4ac3a6fc made memcg_lru.lock IRQ-safe for that).
+ */
+function irqUnsafeSwaps(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const gone of pre.calls) {
+      const m = gone.change === '-' ? IRQ_SAFE.exec(gone.name) : null;
+      if (!m) continue;
+      const plain = `${m[1]}_lock`;
+      const lock = normInstance(gone.args[0] ?? '');
+      const call = post.calls.find((c) => c.change === '+' && c.name === plain && normInstance(c.args[0] ?? '') === lock &&
+        c.pos.file === gone.pos.file && Math.abs(c.pos.line - gone.pos.line) <= REPLACED_WITHIN);
+      if (!call) continue;
+      const ctxName = m[2] === 'bh' ? 'softirq' : 'interrupt';
+      out.push(ctx.finding(rule, patch, call.pos,
+        `${call.name}(${lock}) replaces ${gone.name}(), which kept ${ctxName}s off while the lock is held: if ${lock} is also taken in ${ctxName} context, that can now interrupt this holder and deadlock on the same CPU.`,
+        { severity: 'warning', path: [step(gone.pos, `${gone.name}() before this patch`), step(call.pos, `${call.name}() leaves ${ctxName}s on`)],
+          sources: sourcesOf(ctx.model.helpers.get(call.name)?.source) }));
     }
   }
   return out;
