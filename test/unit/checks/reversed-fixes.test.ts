@@ -59,6 +59,15 @@ const CASES: { file: string; rule: string; at: string; says: RegExp }[] = [
   // move_pages_pte(): split_folio() (may sleep) inside the RCU section pte_offset_map() opened.
   { file: 'fixes/f11-userfaultfd-fix-move-pages-pte-splitting-folio-under-rcu-rea.patch', rule: 'LOCK-SLEEP-ATOMIC', at: '\t\t\terr = split_folio(src_folio);',
     says: /split_folio\(\) may sleep, and this patch removes the pte_unmap\(\) at line \d+ that released the RCU read lock/ },
+  // debug_vm_pgtable(): the P4D/PGD tests lose the page_table_lock around them.
+  { file: 'fixes/f09-mm-debug-vm-pgtable-locks-take-correct-page-table-lock.patch', rule: 'LOCK-REQUIRES', at: '-\tspin_lock(&mm->page_table_lock);',
+    says: /removes spin_lock\(mm->page_table_lock\) and its spin_unlock\(\).*keeps the code between them/ },
+  // damon dbgfs: dbgfs_nr_ctxs read with damon_dbgfs_lock gone.
+  { file: 'fixes/f29-mm-damon-dbgfs-fix-missed-use-of-damon-dbgfs-lock.patch', rule: 'LOCK-REQUIRES', at: '-\tmutex_lock(&damon_dbgfs_lock);',
+    says: /removes mutex_lock\(damon_dbgfs_lock\) and its mutex_unlock\(\)/ },
+  // memcg_lru.lock taken IRQ-unsafe although lru_gen_rotate_memcg() runs in softirq context.
+  { file: 'fixes/f27-mm-mglru-make-memcg-lru-lock-irq-safe.patch', rule: 'LOCK-ORDER', at: '+\tspin_lock(&pgdat->memcg_lru.lock);',
+    says: /replaces spin_lock_irqsave\(\), which kept interrupts off/ },
   // fact sheet #2: expand_upwards() changes vm_end without the VMA write lock.
   { file: 'real/051-mm-lock-a-vma-before-stack-expansion.patch', rule: 'LOCK-REQUIRES', at: '-\tvma_start_write(vma);',
     says: /removes vma_start_write\(vma\) from expand_upwards\(\)/ },
@@ -92,6 +101,7 @@ const NEAR: { file: string; rule: string; why: string }[] = [
   { file: 'real/001-mm-khugepaged-collapse-pte-mapped-thp-with-mmap-read-lock.patch', rule: 'LOCK-REQUIRES', why: 'the code moves to the mmap read lock' },
   { file: 'real/069-mm-enable-page-walking-api-to-lock-vmas-during-the-walk.patch', rule: 'LOCK-ASSERT-MISMATCH', why: 'the assertion moves into process_mm_walk_lock()' },
   { file: 'real/065-mm-fix-a-lockdep-issue-in-vma-assert-write-locked.patch', rule: 'LOCK-ASSERT-MISMATCH', why: 'the body of an assertion helper' },
+  { file: 'real/079-mm-madvise-split-out-mmap-locking-operations-for-madvise.patch', rule: 'LOCK-REQUIRES', why: 'the mmap lock moves into madvise_lock()' },
   { file: 'real/027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch', rule: 'LOCK-UNBALANCED', why: 'each goto found holds the page-table lock it found' },
 ];
 for (const c of NEAR) {

@@ -57,7 +57,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx));
     return out;
   },
 };
@@ -232,6 +232,41 @@ export function droppedRechecks(ctx: SeriesContext): Finding[] {
         `This patch removes the ${check.name}() re-check made after ${lock.name}() at line ${lock.pos.line}: what was read before the lock is then trusted after it, and a concurrent change in between goes unnoticed.`,
         { severity: 'warning', path: [step(lock.pos, `${lock.name}() takes the lock`), step(check.pos, `${check.name}() re-check removed`)],
           sources: sourcesOf(ctx.model.helpers.get(lock.name)?.source, [SRC.SHEET_6]) }));
+    }
+  }
+  return out;
+}
+
+/**
+ * The patch removes a whole critical section, lock and unlock of one lock
+ * instance, while the code between them stays: that code ran under the lock
+ * before and now runs without it (f29 of the fixes: dbgfs_nr_ctxs read
+ * without damon_dbgfs_lock).  When the series takes a lock of the same
+ * class elsewhere in the function, it is a rework, not a removal: silent.
+ */
+export function droppedCriticalSections(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const acq of pre.calls) {
+      const spec = acq.change === '-' ? ctx.model.helpers.get(acq.name) : undefined;
+      const use = spec?.acquires?.find((u) => typeof u.instance === 'number' && ctx.model.locks.get(u.lock)?.balanced);
+      if (!spec || !use || (spec.success ?? 'always') !== 'always') continue;
+      const lock = argOf(acq, use.instance as number);
+      const rel = pre.calls.find((c) => c.change === '-' && c.pos.line > acq.pos.line &&
+        (ctx.model.helpers.get(c.name)?.releases ?? []).some((u) => typeof u.instance === 'number' && argOf(c, u.instance) === lock));
+      if (!rel) continue;
+      const kept = post.calls.filter((c) => c.change === ' ' && c.pos.line > acq.pos.line && c.pos.line < rel.pos.line);
+      if (kept.length === 0) continue;
+      // Reworked rather than removed: a lock of the same class taken anew, or a wrapper named like a lock (madvise_lock()).
+      const retaken = post.calls.some((c) => c.change === '+' &&
+        ((ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock === use.lock || u.lock === 'rcu') ||
+          (!ctx.model.helpers.has(c.name) && /(^|_)lock(_|$)/.test(c.name))));
+      if (retaken) continue;
+      out.push(ctx.finding(rule, patch, acq.pos,
+        `This patch removes ${acq.name}(${lock}) and its ${rel.name}() at line ${rel.pos.line}, but keeps the code between them (${kept[0].name}() at line ${kept[0].pos.line}): it ran under ${lockName(use.lock)} before and now runs without it.`,
+        { severity: 'warning', path: [step(acq.pos, `${acq.name}() removed`), step(kept[0].pos, `${kept[0].name}() now unlocked`), step(rel.pos, `${rel.name}() removed`)],
+          sources: sourcesOf(spec.source, ctx.model.locks.get(use.lock)?.source) }));
     }
   }
   return out;
