@@ -3,9 +3,9 @@
  * (test/fixtures/corpus/real/*.patch) and the fix mails, each mail decoded
  * first (reverse.ts decodedMail: plain headers, the body as git mailinfo
  * gives it).  Sites are shuffled with a seeded generator and taken in that
- * order until CAP mutants per operator were accepted by `git apply
- * --numstat`; the ones git rejects are skipped and counted.  The same seed
- * gives the same mutants.
+ * order, one kind of site at a time in turn, until CAP mutants per operator
+ * were accepted by `git apply --numstat`; the ones git rejects are skipped
+ * and counted.  The same seed gives the same mutants.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ export interface Mutant {
   touched: number[];
   rules: string[];
   what: string;
+  variant: string;
 }
 
 export interface MutantSummary {
@@ -90,6 +91,7 @@ export function candidates(op: Operator, sources: Source[], rand: () => number, 
         touched: m.touched,
         rules: op.rules,
         what: site.what,
+        variant: site.variant ?? '',
       });
     }
   }
@@ -104,13 +106,9 @@ export async function mutants(seed = SEED, cap = CAP): Promise<{ mutants: Mutant
     const rand = seeded(seed + n);
     const cands = candidates(op, sources, rand, summary);
     summary.sites[op.id] = cands.length;
-    // Fisher-Yates with the operator's own generator: one operator's sites do not move another's.
-    for (let i = cands.length - 1; i > 0; i--) {
-      const j = rand() % (i + 1);
-      [cands[i], cands[j]] = [cands[j]!, cands[i]!];
-    }
+    const order = interleaved(cands, rand);
     let taken = 0;
-    for (const c of cands) {
+    for (const c of order) {
       if (taken >= cap) break;
       if (!gitAccepts(c.text)) { summary.rejected++; continue; }
       all.push(c);
@@ -126,4 +124,25 @@ function changes(hunks: { header: number; end: number }[], n: number, text: stri
   const lines = text.split('\n');
   for (let i = hunks[n]!.header + 1; i <= hunks[n]!.end; i++) if (/^[+-]/.test(lines[i]!)) return true;
   return false;
+}
+
+/**
+ * The candidates shuffled (Fisher-Yates, the operator's own generator: one
+ * operator's sites do not move another's), then taken one kind at a time in
+ * turn, so that the cap samples every kind of site the corpus has.
+ */
+function interleaved(cands: Mutant[], rand: () => number): Mutant[] {
+  const shuffled = [...cands];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = rand() % (i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  const kinds = new Map<string, Mutant[]>();
+  for (const c of shuffled) kinds.set(c.variant, [...(kinds.get(c.variant) ?? []), c]);
+  const queues = [...kinds.values()];
+  const out: Mutant[] = [];
+  for (let round = 0; out.length < shuffled.length; round++) {
+    for (const q of queues) if (round < q.length) out.push(q[round]!);
+  }
+  return out;
 }

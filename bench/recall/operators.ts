@@ -19,6 +19,11 @@ export interface Site {
   /** Source lines where the bug shows, besides the touched ones. */
   witnesses: number[];
   what: string;
+  /**
+   * The kind of the site (which lock, which sleeping call): sampling takes
+   * kinds in turn, so one frequent pattern does not fill an operator's cap.
+   */
+  variant?: string;
 }
 
 export interface Operator {
@@ -162,7 +167,7 @@ export const weakenLockMode: Operator = {
             edit.set(j, replaceLine(p, j, code(p.lines[j]!).replace(unlock, weakUnlock!)));
           }
         }
-        out.push({ line: i, edit, witnesses: [witness], what: `${c.trim()} weakened to ${weak}) before \`${code(p.lines[witness]!).trim()}\`` });
+        out.push({ line: i, edit, witnesses: [witness], variant: weak, what: `${c.trim()} weakened to ${weak}) before \`${code(p.lines[witness]!).trim()}\`` });
         break;
       }
     }
@@ -259,7 +264,7 @@ export const sleepUnderSpinlock: Operator = {
         line: i,
         edit: new Map([[at, insertAfter(p, at, sleeper.map((s) => base + s))]]),
         witnesses: [],
-        what: `\`${sleeper[0]}\` after \`${code(p.lines[i]!).trim()}\``,
+        variant: /^\w+/.exec(sleeper[0]!)![0], what: `\`${sleeper[0]}\` after \`${code(p.lines[i]!).trim()}\``,
       };
     });
   },
@@ -280,7 +285,7 @@ export const dropUnlockBeforeExit: Operator = {
       if (next === undefined || !/^\s*(return\b|goto\s+\w+;)/.test(code(p.lines[next]!))) continue;
       // An unlock that is the whole body of an `if` would leave the if without one.
       if (/^\s*(if|else|for|while)\b.*[^;{]\s*$/.test(code(p.lines[i - 1] ?? ''))) continue;
-      out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], what: `\`${code(p.lines[i]!).trim()}\` dropped before \`${code(p.lines[next]!).trim()}\`` });
+      out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], variant: /\w+/.exec(code(p.lines[i]!))![0], what: `\`${code(p.lines[i]!).trim()}\` dropped before \`${code(p.lines[next]!).trim()}\`` });
     }
     return out;
   },
@@ -313,7 +318,7 @@ export const ignoreKillableResult: Operator = {
       }
       const edit: Edit = new Map([[i, [{ text: `+${m[1]}${m[3]};`, touched: true }]]]);
       for (const j of body) edit.set(j, []);
-      out.push({ line: i, edit, witnesses: [], what: `result of ${m[4]}_${m[5]}${m[6] ?? ''}() ignored` });
+      out.push({ line: i, edit, witnesses: [], variant: `${m[4]}_${m[5]}`, what: `result of ${m[4]}_${m[5]}${m[6] ?? ''}() ignored` });
     }
     return out;
   },
@@ -343,7 +348,7 @@ export const invertIMmapOrder: Operator = {
       const tail: OutLine[] = [{ text: p.lines[i]!, touched: true }, { text: `+${gind}${pair[1]}`, touched: true }];
       if (guard === i) edit.set(i, [edit.get(i)![0]!, ...tail]);
       else edit.set(i, tail);
-      out.push({ line: i, edit, witnesses: [], what: `\`${pair[0]}\` taken before vma_start_write(${v})` });
+      out.push({ line: i, edit, witnesses: [], variant: /^\w+/.exec(pair[0]!)![0], what: `\`${pair[0]}\` taken before vma_start_write(${v})` });
     }
     return out;
   },
@@ -373,7 +378,7 @@ export const mmapLockInsidePtl: Operator = {
           line: i,
           edit: new Map([[at, insertAfter(p, at, [`${ind}mmap_read_lock(${mm});`, `${ind}mmap_read_unlock(${mm});`])]]),
           witnesses: [],
-          what: `mmap_read_lock(${mm}) after \`${code(p.lines[i]!).trim()}\``,
+          variant: /(\w+)\s*\(/.exec(code(p.lines[i]!))![1], what: `mmap_read_lock(${mm}) after \`${code(p.lines[i]!).trim()}\``,
         };
       });
   },
@@ -404,7 +409,7 @@ export const flagBitCollision: Operator = {
         line: i,
         edit: new Map([[i, insertAfter(p, i, ['', `#define ${name}\t${value}`])]]),
         witnesses: [],
-        what: `#define ${name} ${value} (the bit of ${taken})`,
+        variant: value.replace(/\d+/g, 'n'), what: `#define ${name} ${value} (the bit of ${taken})`,
       });
     }
     return out;
@@ -442,7 +447,7 @@ export const vmaFieldUnlocked: Operator = {
       const at = /\{\s*$/.test(code(p.lines[i]!)) ? i : pastFailureTest(p, i);
       const ind = at === i && /\{\s*$/.test(code(p.lines[i]!)) ? `${indentOf(p.lines[i]!)}\t` : indentOf(p.lines[i]!);
       const write = FIELD_WRITES[pick() % FIELD_WRITES.length]!(v);
-      out.push({ line: i, edit: new Map([[at, insertAfter(p, at, [ind + write])]]), witnesses: [], what: `\`${write}\` after \`${code(p.lines[i]!).trim()}\`` });
+      out.push({ line: i, edit: new Map([[at, insertAfter(p, at, [ind + write])]]), witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` after \`${code(p.lines[i]!).trim()}\`` });
     }
     return out;
   },
@@ -477,7 +482,7 @@ export const assertWrongLock: Operator = {
         const m = re.exec(c);
         if (!m) continue;
         const assertion = make(m[m.length - 1]!);
-        out.push({ line: i, edit: new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + assertion])]]), witnesses: [], what: `\`${assertion}\` after \`${c}\`` });
+        out.push({ line: i, edit: new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + assertion])]]), witnesses: [], variant: /^\w+/.exec(assertion)![0], what: `\`${assertion}\` after \`${c}\`` });
         break;
       }
     }

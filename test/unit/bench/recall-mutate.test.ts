@@ -11,6 +11,7 @@ import { OPERATORS } from '../../../bench/recall/operators.js';
 import { numstat } from '../../../bench/recall/gitapply.js';
 import { readPatchText } from '../../../bench/recall/patchlines.js';
 import { hitOf, missReason } from '../../../bench/recall/score.js';
+import { contractsOption } from '../../../bench/recall/check.js';
 import type { Finding } from '../../../src/core/findings.js';
 
 /** Lines of the mutant outside the common head and tail it shares with the source (hunk headers aside). */
@@ -83,4 +84,10 @@ test('a miss gives the reason the analysis gave, else "no reason"', () => {
   assert.match(missReason([f('LOCK-ORDER', 101, 'info', 'the hunk does not show the function start')], bug), /LOCK-ORDER info 1 line away: the hunk does not show/);
   assert.match(missReason([f('LOCK-REQUIRES', 104, 'info', 'unknown callee')], bug), /LOCK-REQUIRES info: unknown callee/);
   assert.equal(missReason([f('LOCK-REQUIRES', 140, 'info', 'far')], bug), 'no reason');
+});
+
+test('the with/without-contracts columns appear when ReviewOptions declares contracts?: boolean', () => {
+  const opts = (body: string) => `export interface ReviewOptions {\n${body}\n}\n\nexport interface ReviewResult {\n  contracts?: boolean;\n}`;
+  assert.equal(contractsOption(opts('  modelFile?: string;\n  /** Built-in lock contracts (default true). */\n  contracts?: boolean;')), true);
+  assert.equal(contractsOption(opts('  modelFile?: string;')), false, 'another interface declaring it does not count');
 });
