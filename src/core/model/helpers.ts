@@ -290,6 +290,10 @@ const PTE_LOOKUP: HelperSpec[] = [
     note: '0 with *ptlp locked and the PTE mapped (pte_unmap_unlock() after use)', source: [SRC.L612_MEMORY] }),
   h({ name: 'get_locked_pte', kind: 'acquire', acquires: [use('pte_ptl', 'write', 2), use('rcu', 'read')], success: 'nonnull', maySleep: true,
     note: 'allocates missing page tables (may sleep); NULL on allocation failure', source: [SRC.L612_MMH] }),
+  h({ name: 'double_pt_lock', kind: 'acquire', acquires: [use('spinlock', 'write', 0), use('spinlock', 'write', 1)],
+    note: 'UFFDIO_MOVE: both PTE ptls, in address order (one lock when they are the same)', source: [{ file: 'mm/userfaultfd.c', kernel: 'v6.12.117', note: '[L612]' }] }),
+  h({ name: 'double_pt_unlock', kind: 'release', releases: [use('spinlock', 'write', 0), use('spinlock', 'write', 1)],
+    source: [{ file: 'mm/userfaultfd.c', kernel: 'v6.12.117', note: '[L612]' }] }),
   h({ name: 'vma_try_start_write', kind: 'acquire', requires: [MMAP_WRITE], acquires: [use('vma_lock', 'write', 0)], success: 'true', mustCheck: true,
     note: 'v6.5 khugepaged (55fd6fccad31): write-locks only when no reader holds the VMA', source: [SRC.L612_KHUGEPAGED] }),
 ];

@@ -61,8 +61,8 @@ function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, events: FlowEv
   return out;
 }
 
-/** A negative errno literal (`-EBUSY`), the plainest failure a function returns. */
-const ERRNO = /^-\s*E[A-Z0-9]+$/;
+/** A negative errno literal (`-EBUSY`, `ERR_PTR(-EAGAIN)`) or NULL: the plainest failures a function returns. */
+const ERRNO = /^(-\s*E[A-Z0-9]+|ERR_PTR\(\s*-\s*E[A-Z0-9]+\s*\)|NULL)$/;
 
 function errnoHolding(ex: Exit, h: Held, value: string): boolean {
   return !ex.implicit && ERRNO.test(value) && h.step.line <= ex.pos.line;
@@ -78,7 +78,10 @@ export const rule: Rule = {
     for (const { fn, patch } of ctx.functions()) {
       const a = ctx.analysis(fn);
       const exits = a.events.filter((e): e is Exit => e.kind === 'exit' && (!e.implicit || fn.added));
-      const tracked = (h: Held) => h.origin === 'acquired' && !h.uncertain && ctx.model.locks.get(h.lock)?.balanced === true;
+      // Balanced per function: every lock with an unlock, a VMA read lock (vma_end_read()), and an
+      // RCU section this function opened with rcu_read_lock() (not one a pte_offset_map*() hands on).
+      const tracked = (h: Held) => h.origin === 'acquired' && !h.uncertain &&
+        (ctx.model.locks.get(h.lock)?.balanced === true || (h.lock === 'vma_lock' && h.mode === 'read') || (h.lock === 'rcu' && h.helper === 'rcu_read_lock'));
       const reported = new Set<string>();
       for (const ex of exits) {
         for (const h of ex.state.held) {
