@@ -42,6 +42,7 @@ import { extract, type RawDefine } from './extract.js';
 import { evaluate } from './defines.js';
 import { applyToTree, treeDefines, type TreeFile } from './tree.js';
 import { treeReader, type TreeFs, type TreeReader } from './treefs.js';
+import { appendLabelBodies, locate, treeFileFunctions } from './locate.js';
 
 export { offsetMap, identityMap } from '../diff/images.js';
 
@@ -152,6 +153,7 @@ function analyzeFile(
   if (treeRead) {
     tree = applyToTree(treeRead, file, input.file, input.map);
     if (tree.notApplied.length) (facts.notApplied ??= []).push(...tree.notApplied.map((n) => ({ ...n, path })));
+    else if (tree.ok) (facts.applied ??= []).push(path);
     // Headers the file includes resolve its flags too (one level).
     for (const m of tree.pre.text.matchAll(/^#\s*include\s*<([\w/.-]+\.h)>/gm)) includes.add('include/' + m[1]!);
   }
@@ -167,6 +169,30 @@ function analyzeFile(
   }
   facts.parse!.hunks += file.hunks.length;
   facts.parse!.hunksWithErrors += bad.size;
+  if (treeRead && tree && !tree.ok && file.status !== 'added') locateInTree(treeRead, file, path, tree, facts);
+}
+
+/** The patch did not apply to this file: find its functions in the tree anyway (c/locate.ts). */
+function locateInTree(treeRead: TreeReader, file: DiffFile, path: string, tree: TreeFile, facts: PatchFacts): void {
+  const shown = facts.functions.filter((f) => f.image === 'post' && f.path === path && !f.hasStart);
+  const rel = file.oldPath ?? path;
+  if (shown.length > 0 && treeRead.check(rel) === null) {
+    const treeFns = treeFileFunctions(treeRead, rel, (diff, name, map) => extractPatchFacts({ file: name, diff, map }).functions);
+    for (const fn of shown) {
+      const t = locate(fn, treeFns);
+      if (!t) continue;
+      const labels = appendLabelBodies(fn, t);
+      const called = new Set(fn.calls.map((c) => c.name));
+      const callees = treeFns.filter((c) => c !== t && c.name !== fn.name && called.has(c.name));
+      (facts.located ??= []).push({ name: fn.name, path, tree: t, callees, labels });
+    }
+  }
+  // Of the hunks that did not apply, those whose function was found.
+  const names = new Set((facts.located ?? []).filter((l) => l.path === path).map((l) => l.name));
+  for (const n of tree.notApplied) {
+    const name = /(\w+)\s*\(/.exec(file.hunks[n.hunk]?.context ?? '')?.[1];
+    if (name && names.has(name)) facts.locatedHunks = (facts.locatedHunks ?? 0) + 1;
+  }
 }
 
 /** Parses one image from the hunks alone (no tree). */
