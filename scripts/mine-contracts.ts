@@ -102,7 +102,9 @@ for (let round = 0; round < 2; round++) {
 const tMine = performance.now();
 
 const fns: RawContracts['fns'] = {};
-for (const c of [...mined].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))) {
+// A function that holds nothing anywhere and has no effect tells a hunk nothing: left out (small data).
+const telling = (c: FunctionContract) => c.states.length > 0 || Object.keys(encodeContract(c)[2]).length > 0;
+for (const c of [...mined].filter(telling).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))) {
   (fns[c.name] ??= []).push(encodeContract(c));
 }
 const raw: RawContracts = {

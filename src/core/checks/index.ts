@@ -194,7 +194,7 @@ export function runChecks(patches: PatchInput[], model: Model, options: RunOptio
 
 /** The function of a finding: the post-image function whose shown lines hold its line. */
 function withContext(f: Finding, ctx: SeriesContext): Finding {
-  if (f.context || !f.rule.startsWith('LOCK-')) return f;
+  if (f.context) return f;
   let best: FunctionFacts | null = null;
   for (const { fn } of ctx.functions()) {
     if (fn.pos.file !== f.file) continue;
