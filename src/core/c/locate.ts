@@ -41,13 +41,22 @@ export function treeFileFunctions(
 ): FunctionFacts[] {
   const lines = readLines(tree, rel);
   if (!lines) return [];
+  // A series touches the same files patch after patch: parse each tree file once.
+  const key = `${tree.root}\0${rel}`;
+  const text = lines.join('\n');
+  const hit = parsed.get(key);
+  if (hit && hit.text === text) return hit.fns;
   const diff = [`diff --git a/${rel} b/${rel}`, '--- /dev/null', `+++ b/${rel}`, `@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join('\n') + '\n';
   // Positions are the tree file's own lines; nothing of it is a change of the patch.
   const map: LineMap = { length: lines.length + HEADER + 1, line: (i) => Math.max(1, i - HEADER + 1), column: () => 1, exact: () => true };
   const fns = extract(diff, join(tree.root, rel), map).filter((f) => f.image === 'post' && f.hasStart);
   for (const f of fns) unchange(f.flow);
+  if (parsed.size >= 16) parsed.delete(parsed.keys().next().value!);
+  parsed.set(key, { text, fns });
   return fns;
 }
+
+const parsed = new Map<string, { text: string; fns: FunctionFacts[] }>();
 
 /** Marks every call, assignment of tree code as context (` `). */
 function unchange(items: FlowItem[]): void {

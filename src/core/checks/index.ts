@@ -193,8 +193,9 @@ export function runChecks(patches: PatchInput[], model: Model, options: RunOptio
 }
 
 /** The function of a finding: the post-image function whose shown lines hold its line. */
-function withContext(f: Finding, ctx: SeriesContext): Finding {
-  if (f.context) return f;
+function withContext(f0: Finding, ctx: SeriesContext): Finding {
+  if (f0.context) return f0;
+  const f = atPatchLine(f0, ctx);
   let best: FunctionFacts | null = null;
   for (const { fn } of ctx.functions()) {
     if (fn.pos.file !== f.file) continue;
@@ -211,4 +212,19 @@ function withContext(f: Finding, ctx: SeriesContext): Finding {
     }
   }
   return { ...f, context: best ? ctx.contextOf(best) : 'hunk' };
+}
+
+/**
+ * A finding on a line of the kernel tree (a label body the hunk does not
+ * show) is shown at the patch line of its path that the patch added: that is
+ * the line a reviewer answers.  The tree's line stays in the path.
+ */
+function atPatchLine(f: Finding, ctx: SeriesContext): Finding {
+  const inPatch = (file: string, line: number) => ctx.patches.some((p) => p.lines?.at(file, line) !== undefined);
+  if (inPatch(f.file, f.line)) return f;
+  const added = f.path?.find((s) => ctx.patches.some((p) => p.lines?.at(s.file, s.line)?.change === '+'));
+  if (!added) return f;
+  const where = ctx.patches.map((p) => p.lines?.at(added.file, added.line)).find((w) => w !== undefined);
+  return { ...f, file: added.file, line: added.line, column: added.column,
+    ...(where ? { patchFile: where.path, patchLine: where.line } : {}) };
 }
