@@ -106,7 +106,7 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
       if (a && entryOf(fn)) a = undefined; // the series summary walked it from an empty state
       if (!a && (!(touchesLocks(fn, known, model) || entryOf(fn) || locatedOf(fn)) || !changesLocking(fn, known, patchOf.get(fn)))) {
         // No helper of the model or the series is called and no VMA field is written: no lock state to follow.
-        a = { fn, events: [], truncated: false, freshVmas: new Set() };
+        a = { fn, events: [], truncated: false, freshVmas: new Set(), attachedVmas: new Map() };
         cache.set(fn, a);
       }
       if (!a) {
