@@ -152,7 +152,7 @@ export interface Entry {
  * from the whole function `c`.  `where` names the source in steps
  * ("linux-6.12 contract", "the tree").  Undefined when `c` says nothing held.
  */
-export function entryFrom(fn: FunctionFacts, c: FunctionContract, context: string, where: string): Entry | undefined {
+export function entryFrom(fn: FunctionFacts, c: FunctionContract, context: string, where: string, exclude?: ReadonlySet<string>): Entry | undefined {
   if (c.states.length === 0) return undefined;
   let state: MinedHeld[] | null = null;
   let how = '';
@@ -172,7 +172,7 @@ export function entryFrom(fn: FunctionFacts, c: FunctionContract, context: strin
     how = `over most of ${c.name}(); the hunk's calls are not in this version`;
   }
   // An assertion's "read or write" says too little to judge a hunk by (LOCK-ASSERT-MISMATCH would take it as the function's own).
-  state = state.filter((h) => !(h.origin === 'asserted' && h.mode === 'any'));
+  state = state.filter((h) => !(h.origin === 'asserted' && h.mode === 'any') && !exclude?.has(h.lock));
   if (state.length === 0) return undefined;
   const held: Held[] = state.map((h) => ({
     lock: h.lock,
@@ -188,4 +188,27 @@ export function entryFrom(fn: FunctionFacts, c: FunctionContract, context: strin
     },
   }));
   return { held, context };
+}
+
+/**
+ * Lock classes the patch's own lines are about in `fn`: taken, dropped,
+ * asserted or needed by an added call, or needed by an added field write.
+ * Contracts from another kernel version cannot vouch for them: that version
+ * may hold the lock because it carries this very fix (f01: 6.12's dup_mmap()
+ * write-locks each VMA in the loop the reversed fix removes it from).
+ */
+export function patchedClasses(fn: FunctionFacts, model: Model, spec: (name: string) => HelperSpec | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const c of fn.calls) {
+    if (c.change !== '+') continue;
+    const s = spec(c.name);
+    for (const u of [...(s?.acquires ?? []), ...(s?.releases ?? []), ...(s?.asserts ?? []), ...(s?.requires ?? [])]) out.add(u.lock);
+  }
+  for (const a of fn.assigns) {
+    if (a.change !== '+' || a.field === null) continue;
+    for (const u of model.fields.get(a.field)?.writeRequires ?? []) out.add(u.lock);
+  }
+  // A VMA write lock stands for the mmap write lock too.
+  if (out.has('vma_lock')) out.add('mmap_lock');
+  return out;
 }

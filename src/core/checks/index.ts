@@ -14,7 +14,7 @@ import type { HelperSpec, Model } from '../model/index.js';
 import type { SourcePos } from '../types.js';
 import { analyzeFunction, type AnalyzeEnv, type FunctionAnalysis } from './flow.js';
 import { builtinContracts, OverlaySpecs, specOf } from '../model/contracts.js';
-import { entryFrom, mineFunction, type Entry } from './context.js';
+import { entryFrom, mineFunction, patchedClasses, type Entry } from './context.js';
 import type { LocatedFunction } from '../c/locate.js';
 import { summarizeSeries } from './summarize.js';
 import type { CheckOptions, PatchInput, Rule, RuleInfo, SeriesContext } from './types.js';
@@ -59,7 +59,8 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
     }
     if (!fn.hasStart && contracts && !patchOf.get(fn)?.facts.applied?.includes(fn.path)) {
       const c = contracts.find(fn.name, fn.path);
-      if (c) e = entryFrom(fn, c, `contract:${contracts.label}`, `${contracts.label} contract`);
+      const specOfName = (name: string) => model.helpers.get(name) ?? summaries.get(name) ?? mined?.get(name);
+      if (c) e = entryFrom(fn, c, `contract:${contracts.label}`, `${contracts.label} contract`, patchedClasses(fn, model, specOfName));
     }
     entries.set(fn, e);
     return e;
