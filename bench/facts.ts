@@ -13,6 +13,7 @@ import { corpusCases, median } from './corpus.js';
 import { extractPatchFacts } from '../src/core/c/index.js';
 import { parseC } from '../src/core/c/parser.js';
 import { applyToTree } from '../src/core/c/tree.js';
+import { treeReader } from '../src/core/c/treefs.js';
 
 
 
@@ -84,7 +85,7 @@ export function treeApplyRate(tree: string): string[] {
     for (const f of readDiff(c.diff).files) {
       if (f.binary || f.hunks.length === 0) continue;
       files++;
-      const r = applyToTree(tree, f, c.name, c.map);
+      const r = applyToTree(treeReader(tree), f, c.name, c.map);
       hunks += f.hunks.length;
       if (r.ok) wholeFiles++;
       for (const n of r.notApplied) {

@@ -34,4 +34,11 @@ export interface Finding extends SourcePos {
   sources?: SourceRef[];
   /** Set when the rule lowered its severity because the facts were uncertain: why. */
   uncertain?: string;
+  /**
+   * What the lock state outside the hunk came from: `applied` (the patch
+   * applied to the kernel tree), `tree-function` (its function was located in
+   * a tree it does not apply to), `contract:linux-6.12` (built-in data), or
+   * `hunk` (the hunk alone).  Lock findings only.
+   */
+  context?: string;
 }

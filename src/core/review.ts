@@ -27,6 +27,11 @@ export interface ReviewOptions {
   modelFile?: string;
   /** Path of a Linux source tree for kernel-tree mode. */
   kernelTree?: string;
+  /**
+   * Use the built-in lock contracts (mined from linux-6.12) for the lock
+   * state where a hunk starts and for callees' effects.  Default true.
+   */
+  contracts?: boolean;
   /** Rule ids to drop. */
   disabledRules?: string[];
   /** Severity overrides per rule id. */
@@ -91,6 +96,14 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
         analysed.push({ label: d.label, file: d.file, facts });
         // A C file that could not be analysed (tree-sitter failed to load, say)
         // must not look clean: say so where its diff starts.
+        // Kernel-tree mode: a patch that does not apply is said once, with what was found anyway.
+        if (options.kernelTree && facts.notApplied?.length) {
+          const first = facts.notApplied[0]!;
+          const n = facts.notApplied.length;
+          const total = facts.parse?.hunks ?? n;
+          problems.push({ ...first.pos, kind: 'tree-not-applied',
+            message: `${d.label}: patch does not apply to ${options.kernelTree} (${n} of ${total} hunks: ${first.reason}); ${facts.locatedHunks ?? 0} of ${n} hunks located by their function` });
+        }
         for (const skipped of facts.skipped) {
           if (!skipped.reason.startsWith('analysis failed')) continue;
           problems.push({
@@ -109,6 +122,7 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
           disabledRules: options.disabledRules,
           severity: options.severity,
           seriesComplete: version.missing.length === 0,
+          ...(options.contracts === false ? { contracts: false as const } : {}),
         }),
       );
     }

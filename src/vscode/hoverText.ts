@@ -7,6 +7,7 @@ import type { Finding, SourceRef } from '../core/findings.js';
 import type { FlagSpec, HelperSpec, LockClass, LockUse, Model } from '../core/model/types.js';
 import type { Trailer } from '../core/series/types.js';
 import type { PatchAt, TrailerAt } from './locate.js';
+import { contextWords } from '../core/checks/output.js';
 
 /** Escapes Markdown syntax and HTML, so the text shows as written. */
 export function md(text: string): string {
@@ -108,6 +109,8 @@ export function trailerHover(at: TrailerAt): string {
 export function findingHover(f: Finding): string {
   const out = [`**${md(f.rule)}** (${f.severity}) — ${md(f.message)}`];
   if (f.uncertain) out.push('', `Uncertain: ${md(f.uncertain)}`);
+  const ctx = contextWords(f.context);
+  if (ctx) out.push('', `Context: ${md(ctx)}`);
   if (f.patchFile) out.push('', `In ${code(f.patchFile)}${f.patchLine ? ` line ${f.patchLine}` : ''}`);
   if (f.path?.length) {
     out.push('', 'Path:');

@@ -7,7 +7,7 @@
  * `--format b4` reads one message on stdin and prints b4's check JSON; its
  * verdict is in the JSON, so it exits 0 unless the usage is wrong.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from '../io.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../io.js';
@@ -78,6 +78,14 @@ export function parseArgs(argv: string[]): Args | string {
   return args;
 }
 
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function toolVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
@@ -90,6 +98,11 @@ export const run: Command = async (argv, io) => {
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     io.err(`patchlens check: ${args}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  // A tree that is not there must not silently turn kernel-tree mode off.
+  if (args.tree !== undefined && !isDirectory(args.tree)) {
+    io.err(`patchlens check: --tree ${args.tree}: no such directory\n`);
     return EXIT_USAGE;
   }
   let inputs;

@@ -14,6 +14,8 @@ import type { ImageLine } from '../diff/images.js';
 
 export const FRAGMENT_PREFIX = '__patchlens_fragment_';
 export const AGGREGATE_PREFIX = '__patchlens_aggregate_';
+/** The condition of a block a hidden line opened (see compose's joins). */
+export const HIDDEN_CONDITION = '__patchlens_hidden';
 
 export type Kind = 'function' | 'aggregate' | 'initializer';
 
@@ -327,7 +329,10 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       }
       if (depth > need) synthetic(closers(depth - need));
       else if (depth < need) {
-        synthetic('{'.repeat(need - depth));
+        // Code the hunks do not show opened these blocks: in a function body
+        // most likely an if or a loop, so a path may skip them (a `goto` inside
+        // one does not end the path that follows).
+        synthetic((openKind === 'function' ? `if (${HIDDEN_CONDITION}) {` : '{').repeat(need - depth));
         while (braces.length < need) braces.push(false);
       }
       depth = need;

@@ -4,6 +4,7 @@
  * already mapped back to the input document (file, line, column).
  */
 import type { Problem, SourcePos } from '../types.js';
+import type { LocatedFunction } from './locate.js';
 
 export type Image = 'pre' | 'post';
 
@@ -99,6 +100,12 @@ export interface PatchFacts {
   skipped: { path: string; reason: string }[];
   /** How well the C parsed: hunks of C files, and those with an ERROR/MISSING node over a changed line. */
   parse?: { hunks: number; hunksWithErrors: number; errors: SourcePos[] };
+  /** Kernel-tree mode: files (tree paths) the patch applied to, analysed whole. */
+  applied?: string[];
+  /** Kernel-tree mode, patch not applied: hunk functions found in the tree by name and context (c/locate.ts). */
+  located?: LocatedFunction[];
+  /** Kernel-tree mode: of the hunks that did not apply, how many had their function located. */
+  locatedHunks?: number;
   /** Kernel-tree mode: hunks that did not apply to the tree's file, and where. */
   notApplied?: { path: string; hunk: number; pos: SourcePos; reason: string }[];
   /** Problems reading the diff (damaged hunks, wrapped @@ lines), at their input line. */

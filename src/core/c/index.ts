@@ -41,6 +41,8 @@ import { lightTree } from './syntax.js';
 import { extract, type RawDefine } from './extract.js';
 import { evaluate } from './defines.js';
 import { applyToTree, treeDefines, type TreeFile } from './tree.js';
+import { treeReader, type TreeFs, type TreeReader } from './treefs.js';
+import { appendLabelBodies, locate, treeFileFunctions } from './locate.js';
 
 export { offsetMap, identityMap } from '../diff/images.js';
 
@@ -70,6 +72,8 @@ export interface FactsInput {
 export interface FactsOptions {
   /** Linux source tree for kernel-tree mode. */
   tree?: string;
+  /** The file-system layer tree reads go through (tests inject one that fails on escape). */
+  treeFs?: TreeFs;
 }
 
 const C_FILE = /\.[ch]$/;
@@ -100,6 +104,7 @@ export function extractPatchFacts(input: FactsInput, options: FactsOptions = {})
   }
   const rawDefines: RawEntry[] = [];
   const includes = new Set<string>();
+  const tree = options.tree ? treeReader(options.tree, options.treeFs) : null;
   for (const file of parsed.files) {
     const path = file.newPath ?? file.oldPath ?? '';
     if (file.binary) {
@@ -115,15 +120,20 @@ export function extractPatchFacts(input: FactsInput, options: FactsOptions = {})
       continue;
     }
     try {
-      analyzeFile(input, file, path, options, facts, rawDefines, includes);
+      analyzeFile(input, file, path, tree, facts, rawDefines, includes);
     } catch (e) {
       facts.skipped.push({ path, reason: `analysis failed: ${(e as Error).message}` });
     }
   }
   try {
-    facts.defines = resolveDefines(rawDefines, options.tree, [...includes]);
+    facts.defines = resolveDefines(rawDefines, tree, [...includes]);
   } catch (e) {
     facts.problems!.push({ file: input.file, line: input.map.length ? input.map.line(0) : 1, column: 1, kind: 'defines', message: `defines not evaluated: ${(e as Error).message}` });
+  }
+  // Paths from mail that would leave the tree: refused, and said at the diff's start.
+  for (const r of tree?.refused ?? []) {
+    facts.problems!.push({ file: input.file, line: input.map.length ? input.map.line(0) : 1, column: 1, kind: 'tree-path',
+      message: `kernel tree: refused to read '${r.path}': ${r.reason}` });
   }
   return facts;
 }
@@ -132,7 +142,7 @@ function analyzeFile(
   input: FactsInput,
   file: DiffFile,
   path: string,
-  options: FactsOptions,
+  treeRead: TreeReader | null,
   facts: PatchFacts,
   rawDefines: RawEntry[],
   includes: Set<string>,
@@ -140,9 +150,10 @@ function analyzeFile(
   const images = hunkImages(file);
   const bad = new Set<number>();
   let tree: TreeFile | null = null;
-  if (options.tree) {
-    tree = applyToTree(options.tree, file, input.file, input.map);
+  if (treeRead) {
+    tree = applyToTree(treeRead, file, input.file, input.map);
     if (tree.notApplied.length) (facts.notApplied ??= []).push(...tree.notApplied.map((n) => ({ ...n, path })));
+    else if (tree.ok) (facts.applied ??= []).push(path);
     // Headers the file includes resolve its flags too (one level).
     for (const m of tree.pre.text.matchAll(/^#\s*include\s*<([\w/.-]+\.h)>/gm)) includes.add('include/' + m[1]!);
   }
@@ -158,6 +169,30 @@ function analyzeFile(
   }
   facts.parse!.hunks += file.hunks.length;
   facts.parse!.hunksWithErrors += bad.size;
+  if (treeRead && tree && !tree.ok && file.status !== 'added') locateInTree(treeRead, file, path, tree, facts);
+}
+
+/** The patch did not apply to this file: find its functions in the tree anyway (c/locate.ts). */
+function locateInTree(treeRead: TreeReader, file: DiffFile, path: string, tree: TreeFile, facts: PatchFacts): void {
+  const shown = facts.functions.filter((f) => f.image === 'post' && f.path === path && !f.hasStart);
+  const rel = file.oldPath ?? path;
+  if (shown.length > 0 && treeRead.check(rel) === null) {
+    const treeFns = treeFileFunctions(treeRead, rel, (diff, name, map) => extractPatchFacts({ file: name, diff, map }).functions);
+    for (const fn of shown) {
+      const t = locate(fn, treeFns);
+      if (!t) continue;
+      const labels = appendLabelBodies(fn, t);
+      const called = new Set(fn.calls.map((c) => c.name));
+      const callees = treeFns.filter((c) => c !== t && c.name !== fn.name && called.has(c.name));
+      (facts.located ??= []).push({ name: fn.name, path, tree: t, callees, labels });
+    }
+  }
+  // Of the hunks that did not apply, those whose function was found.
+  const names = new Set((facts.located ?? []).filter((l) => l.path === path).map((l) => l.name));
+  for (const n of tree.notApplied) {
+    const name = /(\w+)\s*\(/.exec(file.hunks[n.hunk]?.context ?? '')?.[1];
+    if (name && names.has(name)) facts.locatedHunks = (facts.locatedHunks ?? 0) + 1;
+  }
 }
 
 /** Parses one image from the hunks alone (no tree). */
@@ -240,7 +275,7 @@ interface RawEntry {
   report: boolean;
 }
 
-function resolveDefines(raw: RawEntry[], tree: string | undefined, includes: string[]): DefineFact[] {
+function resolveDefines(raw: RawEntry[], tree: TreeReader | null, includes: string[]): DefineFact[] {
   const table: Record<Image, Map<string, string>> = { pre: new Map(), post: new Map() };
   // Patch lines win over the rest of the file, which wins over the headers.
   for (const { d, image, report } of raw) if (!d.functionLike && (report || !table[image].has(d.name))) table[image].set(d.name, d.text);

@@ -9,8 +9,8 @@
  * forgiven as a second try (quoted mail turns tabs into spaces).  A hunk
  * that matches nowhere is reported with the first line that differs.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TreeReader } from './treefs.js';
 import type { LineMap, SourcePos } from '../types.js';
 import type { DiffFile } from '../diff/types.js';
 import { docPos, hunkImages, type ImageLine } from '../diff/images.js';
@@ -36,29 +36,28 @@ export interface TreeFile {
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-/** Reads a tree file as lines; null when absent. */
-function readLines(path: string): string[] | null {
-  try {
-    if (!existsSync(path)) return null;
-    const text = readFileSync(path, 'utf8');
-    const lines = text.split('\n');
-    if (lines.length && lines[lines.length - 1] === '') lines.pop();
-    return lines;
-  } catch {
-    return null;
-  }
+/** Reads a tree file as lines; null when absent or refused (the reader keeps why). */
+export function readLines(tree: TreeReader, rel: string): string[] | null {
+  const text = tree.read(rel);
+  if (text === null) return null;
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
-export function applyToTree(tree: string, file: DiffFile, doc: string, map: LineMap): TreeFile {
+export function applyToTree(tree: TreeReader, file: DiffFile, doc: string, map: LineMap): TreeFile {
   const images = hunkImages(file);
   const oldPath = file.oldPath ?? file.newPath ?? '';
-  const treePath = join(tree, oldPath);
+  const treePath = join(tree.root, oldPath);
   const empty: TreeSide = { text: '', rows: [] };
   const result: TreeFile = { ok: false, treePath, pre: empty, post: empty, notApplied: [], fuzzyWhitespace: [], offsets: new Map() };
-  const source = file.status === 'added' ? [] : readLines(treePath);
+  const refusedBefore = tree.refused.length;
+  const source = file.status === 'added' ? [] : readLines(tree, oldPath);
   if (source === null) {
+    const refused = tree.refused.length > refusedBefore ? tree.refused[tree.refused.length - 1]!.reason : null;
     for (const h of images) {
-      result.notApplied.push({ hunk: h.index, pos: docPos(doc, map, h.hunk.headerLine, -1), reason: `${oldPath} is not in the tree` });
+      result.notApplied.push({ hunk: h.index, pos: docPos(doc, map, h.hunk.headerLine, -1),
+        reason: refused ? `${oldPath} was not read: ${refused}` : `${oldPath} is not in the tree` });
     }
     return result;
   }
@@ -158,11 +157,12 @@ const HEADERS = [
 /** Defines of one header file, read once per process. */
 const headerCache = new Map<string, Map<string, string>>();
 
-function headerDefines(path: string): Map<string, string> {
-  let table = headerCache.get(path);
+function headerDefines(tree: TreeReader, rel: string): Map<string, string> {
+  const key = `${tree.root}\0${rel}`;
+  let table = headerCache.get(key);
   if (table) return table;
   table = new Map();
-  const lines = readLines(path) ?? [];
+  const lines = readLines(tree, rel) ?? [];
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i]!;
     while (line.endsWith('\\') && i + 1 < lines.length) line = line.slice(0, -1) + ' ' + lines[++i]!;
@@ -174,7 +174,7 @@ function headerDefines(path: string): Map<string, string> {
     const e = /^\s+([A-Z_][A-Z0-9_]*)\s*=\s*([^,]+),?\s*(?:\/\*.*)?$/.exec(line);
     if (e && !table.has(e[1]!)) table.set(e[1]!, e[2]!);
   }
-  headerCache.set(path, table);
+  headerCache.set(key, table);
   return table;
 }
 
@@ -183,8 +183,8 @@ function headerDefines(path: string): Map<string, string> {
  * headers and of `extra` headers (those the patched files include).  The
  * first definition wins (config #ifdefs are not evaluated).
  */
-export function treeDefines(tree: string, extra: string[] = []): (name: string) => string | null {
-  const tables = [...HEADERS, ...extra.filter((h) => !HEADERS.includes(h))].map((h) => headerDefines(join(tree, h)));
+export function treeDefines(tree: TreeReader, extra: string[] = []): (name: string) => string | null {
+  const tables = [...HEADERS, ...extra.filter((h) => !HEADERS.includes(h))].map((h) => headerDefines(tree, h));
   return (name) => {
     for (const t of tables) {
       const v = t.get(name);

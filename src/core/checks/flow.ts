@@ -302,10 +302,17 @@ export interface AnalyzeEnv {
    * shown: see gap() for what crosses it.
    */
   hunkOf?: (pos: SourcePos) => number | undefined;
+  /**
+   * The lock state where the function's shown code starts, when it is known
+   * from outside the hunk (the tree's function body, a mined contract).
+   */
+  entry?: (fn: FunctionFacts) => { held: Held[]; context: string } | undefined;
+  /** Callee effects mined from a kernel tree (src/core/model/contracts.ts); the model wins. */
+  contracts?: Map<string, HelperSpec>;
 }
 
 export function helperOf(env: AnalyzeEnv, name: string): HelperSpec | undefined {
-  return env.model.helpers.get(name) ?? env.summaries.get(name);
+  return env.model.helpers.get(name) ?? env.summaries.get(name) ?? env.contracts?.get(name);
 }
 
 /** Walks one function; never throws on odd facts. */
@@ -782,7 +789,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     return [side(t, p.then), side(e, p.else)];
   };
 
-  const out = walk(fn.flow, [EMPTY], null);
+  const entry = env.entry?.(fn);
+  const out = walk(fn.flow, [entry ? { ...EMPTY, held: entry.held } : EMPTY], null);
   for (const s of out) events.push({ kind: 'exit', pos: fn.pos, value: null, implicit: true, state: s });
   // Loop variables of VMA iterations, anywhere in the function (bounded walk).
   const stack: FlowItem[] = [...fn.flow];

@@ -12,7 +12,10 @@ import type { FunctionFacts } from '../c/facts.js';
 import type { Finding } from '../findings.js';
 import type { HelperSpec, Model } from '../model/index.js';
 import type { SourcePos } from '../types.js';
-import { analyzeFunction, type FunctionAnalysis } from './flow.js';
+import { analyzeFunction, type AnalyzeEnv, type FunctionAnalysis } from './flow.js';
+import { builtinContracts, OverlaySpecs, specOf } from '../model/contracts.js';
+import { entryFrom, mineFunction, patchedClasses, type Entry } from './context.js';
+import type { LocatedFunction } from '../c/locate.js';
 import { summarizeSeries } from './summarize.js';
 import type { CheckOptions, PatchInput, Rule, RuleInfo, SeriesContext } from './types.js';
 import { RULES } from './rules/index.js';
@@ -39,22 +42,79 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
   };
   const { summaries, analyses } = summarizeSeries(fns.map((x) => x.fn), model, hunkOf);
   const cache = new Map<FunctionFacts, FunctionAnalysis>(analyses);
+  const contracts = options.contracts === false ? null : options.contracts ?? builtinContracts();
+  const mined = contracts?.helpers;
+  // The lock state where a function's shown code starts, and where it came from.
+  const entries = new Map<FunctionFacts, Entry | undefined>();
+  const entryOf = (fn: FunctionFacts): Entry | undefined => {
+    if (entries.has(fn)) return entries.get(fn);
+    let e: Entry | undefined;
+    const here = locatedOf(fn);
+    if (!fn.hasStart && here) {
+      // The tree's own function, walked whole: its state before the hunk's first context call.
+      const c = mineFunction(here.tree, { model, summaries, contracts: calleesOf(fn) }, fn.path, (l) => l);
+      e = entryFrom(fn, c, 'tree-function', 'the tree');
+      entries.set(fn, e);
+      return e;
+    }
+    if (!fn.hasStart && contracts && !patchOf.get(fn)?.facts.applied?.includes(fn.path)) {
+      const c = contracts.find(fn.name, fn.path);
+      const specOfName = (name: string) => model.helpers.get(name) ?? summaries.get(name) ?? mined?.get(name);
+      if (c) e = entryFrom(fn, c, `contract:${contracts.label}`, `${contracts.label} contract`, patchedClasses(fn, model, specOfName));
+    }
+    entries.set(fn, e);
+    return e;
+  };
+  const locatedOf = (fn: FunctionFacts): LocatedFunction | undefined =>
+    patchOf.get(fn)?.facts.located?.find((l) => l.name === fn.name && l.path === fn.path);
+  // Callees the tree defines (one level), over the built-in contracts.
+  const callees = new Map<FunctionFacts, Map<string, HelperSpec> | undefined>();
+  const calleesOf = (fn: FunctionFacts): Map<string, HelperSpec> | undefined => {
+    if (callees.has(fn)) return callees.get(fn);
+    const here = locatedOf(fn);
+    let out: Map<string, HelperSpec> | undefined = mined;
+    if (here && here.callees.length) {
+      const top = new Map<string, HelperSpec>();
+      for (const callee of here.callees) {
+        if (model.helpers.has(callee.name)) continue;
+        const spec = specOf(mineFunction(callee, { model, summaries, ...(mined ? { contracts: mined } : {}) }, callee.pos.file, (l) => l), 'the tree');
+        if (spec) top.set(callee.name, spec);
+      }
+      out = new OverlaySpecs(top, mined);
+    }
+    callees.set(fn, out);
+    return out;
+  };
+  const contextOf = (fn: FunctionFacts): string => {
+    const patch = patchOf.get(fn);
+    if (patch?.facts.applied?.includes(fn.path)) return 'applied';
+    if (locatedOf(fn)) return 'tree-function';
+    const e = entryOf(fn);
+    if (e) return e.context;
+    if (mined && fn.calls.some((c) => c.change === '+' && !model.helpers.has(c.name) && mined.has(c.name))) return `contract:${contracts!.label}`;
+    return 'hunk';
+  };
+  const known = (name: string) => model.helpers.has(name) || summaries.has(name) || (mined?.has(name) ?? false);
   return {
     patches,
     model,
     options,
     summaries,
+    contextOf,
     functions: () => fns,
     analysis(fn) {
       let a = cache.get(fn);
-      if (!a && (!touchesLocks(fn, model, summaries) || !changesLocking(fn, model, summaries, patchOf.get(fn)))) {
+      if (a && entryOf(fn)) a = undefined; // the series summary walked it from an empty state
+      if (!a && (!(touchesLocks(fn, known, model) || entryOf(fn) || locatedOf(fn)) || !changesLocking(fn, known, patchOf.get(fn)))) {
         // No helper of the model or the series is called and no VMA field is written: no lock state to follow.
         a = { fn, events: [], truncated: false, freshVmas: new Set(), attachedVmas: new Map() };
         cache.set(fn, a);
       }
       if (!a) {
         const h = hunkOf(fn);
-        a = analyzeFunction(fn, { model, summaries, ...(h ? { hunkOf: h } : {}) });
+        const specs = calleesOf(fn);
+        const env: AnalyzeEnv = { model, summaries, ...(h ? { hunkOf: h } : {}), ...(specs ? { contracts: specs } : {}), entry: entryOf };
+        a = analyzeFunction(fn, env);
         cache.set(fn, a);
       }
       return a;
@@ -81,8 +141,8 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
 }
 
 /** Whether a function calls a helper of the model or of the series, or writes a VMA field the model knows. */
-function touchesLocks(fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>): boolean {
-  for (const c of fn.calls) if (model.helpers.has(c.name) || summaries.has(c.name)) return true;
+function touchesLocks(fn: FunctionFacts, known: (name: string) => boolean, model: Model): boolean {
+  for (const c of fn.calls) if (known(c.name)) return true;
   for (const a of fn.assigns) if (a.field !== null && model.fields.has(a.field)) return true;
   return false;
 }
@@ -92,8 +152,8 @@ function touchesLocks(fn: FunctionFacts, model: Model, summaries: Map<string, He
  * function: every lock finding needs an added helper call, an added field
  * write or allocation, or an added return (see each rule's `change === '+'`).
  */
-function changesLocking(fn: FunctionFacts, model: Model, summaries: Map<string, HelperSpec>, patch: PatchInput | undefined): boolean {
-  for (const c of fn.calls) if (c.change === '+' && (model.helpers.has(c.name) || summaries.has(c.name))) return true;
+function changesLocking(fn: FunctionFacts, known: (name: string) => boolean, patch: PatchInput | undefined): boolean {
+  for (const c of fn.calls) if (c.change === '+' && known(c.name)) return true;
   for (const a of fn.assigns) if (a.change === '+') return true;
   if (!patch?.lines) return true;
   const stack = [...fn.flow];
@@ -120,7 +180,8 @@ export function runChecks(patches: PatchInput[], model: Model, options: RunOptio
       options.onError?.(rule.id, e as Error);
       continue;
     }
-    for (const f of found) {
+    for (const f0 of found) {
+      const f = withContext(f0, ctx);
       const key = `${f.rule}|${f.file}|${f.line}|${f.column}|${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -130,4 +191,41 @@ export function runChecks(patches: PatchInput[], model: Model, options: RunOptio
   }
   out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : 1)));
   return out;
+}
+
+/** The function of a finding: the post-image function whose shown lines hold its line. */
+function withContext(f0: Finding, ctx: SeriesContext): Finding {
+  if (f0.context) return f0;
+  const f = atPatchLine(f0, ctx);
+  let best: FunctionFacts | null = null;
+  for (const { fn } of ctx.functions()) {
+    if (fn.pos.file !== f.file) continue;
+    let lo = fn.pos.line;
+    let hi = fn.pos.line;
+    for (const c of fn.calls) if (c.pos.file === f.file) { lo = Math.min(lo, c.pos.line); hi = Math.max(hi, c.pos.line); }
+    for (const a of fn.assigns) if (a.pos.file === f.file) { lo = Math.min(lo, a.pos.line); hi = Math.max(hi, a.pos.line); }
+    if (f.line >= lo && f.line <= hi) best = fn;
+  }
+  if (!best) {
+    // A finding in code the tree added (a label body): the function whose path it is.
+    for (const { fn } of ctx.functions()) {
+      if (f.path?.some((p) => p.file === fn.pos.file && fn.calls.some((c) => c.pos.line === p.line && c.pos.file === p.file))) best = fn;
+    }
+  }
+  return { ...f, context: best ? ctx.contextOf(best) : 'hunk' };
+}
+
+/**
+ * A finding on a line of the kernel tree (a label body the hunk does not
+ * show) is shown at the patch line of its path that the patch added: that is
+ * the line a reviewer answers.  The tree's line stays in the path.
+ */
+function atPatchLine(f: Finding, ctx: SeriesContext): Finding {
+  const inPatch = (file: string, line: number) => ctx.patches.some((p) => p.lines?.at(file, line) !== undefined);
+  if (inPatch(f.file, f.line)) return f;
+  const added = f.path?.find((s) => ctx.patches.some((p) => p.lines?.at(s.file, s.line)?.change === '+'));
+  if (!added) return f;
+  const where = ctx.patches.map((p) => p.lines?.at(added.file, added.line)).find((w) => w !== undefined);
+  return { ...f, file: added.file, line: added.line, column: added.column,
+    ...(where ? { patchFile: where.path, patchLine: where.line } : {}) };
 }

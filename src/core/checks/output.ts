@@ -24,12 +24,24 @@ export function reaches(findings: readonly Finding[], failOn: FailOn): boolean {
   return findings.some((f) => SEVERITY_RANK[f.severity] >= bar);
 }
 
+/** A finding's `context` in words (empty for the hunk alone: nothing beyond it was used). */
+export function contextWords(context: string | undefined): string {
+  if (!context || context === 'hunk') return '';
+  if (context === 'applied') return 'lock state from the kernel tree, where the patch applied';
+  if (context === 'tree-function') return "lock state from the function's body in the kernel tree (the patch does not apply there)";
+  const c = /^contract:(.*)$/.exec(context);
+  if (c) return `lock state from the built-in ${c[1]} lock contracts`;
+  return context;
+}
+
 export function formatText(findings: readonly Finding[], problems: readonly Problem[]): string {
   const lines: string[] = [];
   for (const f of findings) {
     let line = `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule} ${f.message}`;
     if (f.patchFile) line += ` [${f.patchFile}${f.patchLine ? `:${f.patchLine}` : ''}]`;
     if (f.uncertain) line += ` (uncertain: ${f.uncertain})`;
+    const ctx = contextWords(f.context);
+    if (ctx) line += ` (${ctx})`;
     lines.push(line);
     for (const s of f.path ?? []) lines.push(`  ${s.file}:${s.line}:${s.column}: note: ${s.what}`);
   }
@@ -49,6 +61,8 @@ export interface JsonFinding {
   path: { file: string; line: number; column: number; what: string }[];
   sources: { file: string; kernel?: string; note?: string }[];
   uncertain?: string;
+  /** `applied` | `tree-function` | `contract:linux-6.12` | `hunk`: what the lock state outside the hunk came from. */
+  context: string;
 }
 
 export interface JsonReport {
@@ -70,6 +84,7 @@ export function toJson(findings: readonly Finding[], problems: readonly Problem[
       path: (f.path ?? []).map((s) => ({ file: s.file, line: s.line, column: s.column, what: s.what })),
       sources: f.sources ?? [],
       ...(f.uncertain ? { uncertain: f.uncertain } : {}),
+      context: f.context ?? 'hunk',
     })),
     problems: problems.map((p) => ({ file: p.file, line: p.line, column: p.column, kind: p.kind, message: p.message })),
   };

@@ -6,6 +6,7 @@
 import type { FunctionFacts, PatchFacts } from '../c/facts.js';
 import type { Finding, Severity, SourceRef } from '../findings.js';
 import type { Model } from '../model/index.js';
+import type { Contracts } from '../model/contracts.js';
 import type { SourcePos } from '../types.js';
 import type { FunctionAnalysis } from './flow.js';
 
@@ -58,6 +59,12 @@ export interface CheckOptions {
    * rules (FLAG-NOT-REGISTERED) then lower their severity.
    */
   seriesComplete?: boolean;
+  /**
+   * Lock contracts mined from a kernel tree (src/core/model/contracts.ts):
+   * the lock state where a hunk starts, and what callees do.  Default: the
+   * built-in linux-6.12 data; false: none.
+   */
+  contracts?: Contracts | false;
 }
 
 /** What a rule gets: the series, the model (with the series' own helpers summarized) and the lock analyses. */
@@ -71,6 +78,12 @@ export interface SeriesContext {
   functions(): { fn: FunctionFacts; patch: PatchInput }[];
   /** A finding at `pos`, with the kernel-tree place filled in from the patch's line index. */
   finding(rule: RuleInfo, patch: PatchInput, pos: SourcePos, message: string, extra?: Partial<Finding>): Finding;
+  /**
+   * What the lock state at the function's shown start was taken from:
+   * `applied` (the patch applied to the tree), `tree-function` (located in a
+   * tree it does not apply to), `contract:linux-6.12`, or `hunk`.
+   */
+  contextOf(fn: FunctionFacts): string;
   /** Change marker of the input line (from the diff), when known. */
   changeAt(patch: PatchInput, pos: SourcePos): '+' | '-' | ' ' | undefined;
 }

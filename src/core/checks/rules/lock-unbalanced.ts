@@ -18,6 +18,7 @@ import { SRC } from '../../model/index.js';
 import type { FlowEvent, Held } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
+import { unheldRelease } from './unheld-release.js';
 
 /** Return values that read as failure: -EINVAL, ERR_PTR(..), NULL, false, VM_FAULT_*. */
 const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
@@ -124,6 +125,10 @@ export const rule: Rule = {
       }
       out.push(...inconsistentGotos(ctx, patch, a.events, tracked));
       for (const e of a.events) {
+        if (e.kind === 'release-unheld' && e.gone === null) {
+          const f = unheldRelease(ctx, rule, fn, patch, e);
+          if (f) out.push(f);
+        }
         if (e.kind === 'release-unheld' && e.gone && e.instance !== undefined) {
           if (ctx.model.locks.get(e.use.lock)?.balanced === false) continue;
           if (e.call.change !== '+' && e.gone.change !== '+') continue;
