@@ -56,7 +56,13 @@ export interface AnalysedDiff {
 let analysis: Promise<[typeof import('./c/index.js'), typeof import('./checks/index.js'), typeof import('./model/index.js')]> | null = null;
 
 function analysisModules() {
-  analysis ??= Promise.all([import('./c/index.js'), import('./checks/index.js'), import('./model/index.js')]);
+  analysis ??= Promise.all([
+    // The parser's binding (native, else wasm) loads here, once; when neither
+    // loads, each C file is reported as not analysed (below), never as clean.
+    import('./c/parser.js').then((p) => p.loadCParser().catch(() => null)).then(() => import('./c/index.js')),
+    import('./checks/index.js'),
+    import('./model/index.js'),
+  ]);
   return analysis;
 }
 

@@ -36,7 +36,7 @@ import { docPos, hunkImages, offsetMap, type ImageLine } from '../diff/images.js
 import { joinQuoted } from '../diff/recover.js';
 import { compose, renamedDefinitions } from './compose.js';
 import { neutralize } from './neutralize.js';
-import { parseC } from './parser.js';
+import { withParsedC } from './parser.js';
 import { lightTree } from './syntax.js';
 import { extract, type RawDefine } from './extract.js';
 import { evaluate } from './defines.js';
@@ -206,8 +206,7 @@ function parseImage(
   hunkOfRow: (row: number) => number,
 ): ImageResult {
   const n = neutralize(text);
-  const tree = parseC(n.text);
-  const root = lightTree(tree, n.text);
+  const root = withParsedC(n.text, (tree) => lightTree(tree, n.text));
   // An ImageLine is a RowOrigin (its change is the row's): no copy per row.
   const out = extract({ src: text, root, rows, locate, loops: n.loops, scopes: n.scopes, wrappers, image, path });
   const badHunks = new Set<number>();
