@@ -72,7 +72,8 @@ async function versionText(): Promise<string> {
     binding = `none: ${(e as Error).message}`;
   }
   const { nativeFailure } = cParserBinding();
-  const why = binding === 'wasm' && nativeFailure ? ` (the native binding did not load: ${nativeFailure})` : '';
+  const forced = nativeFailure?.startsWith('not tried');
+  const why = binding !== 'wasm' || !nativeFailure ? '' : forced ? ' (forced by PATCHLENS_TREE_SITTER=wasm)' : ` (the native binding did not load: ${nativeFailure})`;
   return `patchlens ${packageVersion()}\ntree-sitter: ${binding}${why}\n`;
 }
 
