@@ -32,3 +32,17 @@ test('forced to wasm, check on seed 003 still gives STALE-COMMENT-IDENT at line 
   const native = cli(['check', '--format', 'json', SEED003], 'native');
   assert.deepEqual(JSON.parse(wasm.stdout), JSON.parse(native.stdout));
 });
+
+test('with the native binding unloadable (no env var), the CLI falls back to wasm by itself and says why', () => {
+  const preload = join(root, 'test/unit/c/no-native-binding.cjs');
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, ['--require', preload, '--import', 'tsx', RUNNER, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, PATCHLENS_TREE_SITTER: '' },
+    });
+  assert.match(run(['--version']).stdout, /^tree-sitter: wasm \(the native binding did not load: .*GLIBCXX_3\.4\.31/m);
+  const check = run(['check', '--format', 'json', SEED003]);
+  const findings = (JSON.parse(check.stdout) as { findings: { rule: string; line: number }[] }).findings;
+  assert.ok(findings.some((f) => f.rule === 'STALE-COMMENT-IDENT' && f.line === 376), check.stderr);
+});
