@@ -59,7 +59,7 @@ async function benchSummarize(): Promise<string[]> {
 }
 
 /** Other areas' benchmarks: modules exporting `bench(): Promise<string[]>`. */
-const BENCH_MODULES = ['facts.ts', 'check.ts'];
+const BENCH_MODULES = ['facts.ts', 'check.ts', 'wasm.ts'];
 
 async function benchModules(): Promise<string[]> {
   const lines: string[] = [];

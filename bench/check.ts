@@ -11,7 +11,7 @@
 import { fileURLToPath } from 'node:url';
 import { corpusCases, median } from './corpus.js';
 import { extractPatchFacts } from '../src/core/c/index.js';
-import { parseC } from '../src/core/c/parser.js';
+import { freeCTree, parseC } from '../src/core/c/parser.js';
 import { indexDiff, runChecks, type PatchInput } from '../src/core/checks/index.js';
 import { defaultModel } from '../src/core/model/index.js';
 
@@ -22,7 +22,7 @@ export async function bench(): Promise<string[]> {
   const model = defaultModel();
   let findings = 0;
   const bareRun = (): void => {
-    for (const c of all) for (const t of c.images) parseC(t);
+    for (const c of all) for (const t of c.images) freeCTree(parseC(t));
   };
   const checkRun = (): void => {
     findings = 0;

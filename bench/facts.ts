@@ -11,7 +11,7 @@ import { readDiff } from '../src/core/diff/index.js';
 import { fileURLToPath } from 'node:url';
 import { corpusCases, median } from './corpus.js';
 import { extractPatchFacts } from '../src/core/c/index.js';
-import { parseC } from '../src/core/c/parser.js';
+import { freeCTree, parseC } from '../src/core/c/parser.js';
 import { applyToTree } from '../src/core/c/tree.js';
 import { treeReader } from '../src/core/c/treefs.js';
 
@@ -33,7 +33,7 @@ export async function bench(): Promise<string[]> {
   const all = corpusCases();
   const bytes = all.reduce((n, c) => n + c.images.reduce((m, t) => m + t.length, 0), 0);
   const bareRun = (): void => {
-    for (const c of all) for (const t of c.images) parseC(t);
+    for (const c of all) for (const t of c.images) freeCTree(parseC(t));
   };
   let hunks = 0;
   let bad = 0;

@@ -56,7 +56,7 @@ export async function bundleCli() {
     format: 'esm',
     target: 'node20',
     splitting: true,
-    external: ['tree-sitter', 'tree-sitter-c'],
+    external: ['tree-sitter', 'tree-sitter-c', 'web-tree-sitter'],
     logLevel: 'warning',
     legalComments: 'none',
     entryPoints: { main: join(root, 'src/cli/main.ts') },

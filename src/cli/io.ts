@@ -5,8 +5,10 @@ export interface CliIO {
   /** Reads a file as bytes; throws with a message naming the file when it cannot. */
   readFile(path: string): Uint8Array;
   writeFile(path: string, data: string | Uint8Array): void;
-  /** Standard input, read whole (for `check --format b4`). */
+  /** Standard input, read whole (`-`, no FILE with stdin not a terminal, `check --format b4`). */
   readStdin(): Uint8Array;
+  /** Whether standard input is a terminal: then a command without FILE does not wait on it. */
+  stdinIsTTY?: boolean;
 }
 
 /** Exit codes shared by every command. */

@@ -61,7 +61,13 @@ export interface AnalysedDiff {
 let analysis: Promise<[typeof import('./c/index.js'), typeof import('./checks/index.js'), typeof import('./model/index.js')]> | null = null;
 
 function analysisModules() {
-  analysis ??= Promise.all([import('./c/index.js'), import('./checks/index.js'), import('./model/index.js')]);
+  analysis ??= Promise.all([
+    // The parser's binding (native, else wasm) loads here, once; when neither
+    // loads, each C file is reported as not analysed (below), never as clean.
+    import('./c/parser.js').then((p) => p.loadCParser().catch(() => null)).then(() => import('./c/index.js')),
+    import('./checks/index.js'),
+    import('./model/index.js'),
+  ]);
   return analysis;
 }
 
@@ -91,7 +97,7 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   const analysed: AnalysedDiff[] = [];
   for (const series of read.series) {
     for (const version of series.versions) {
-      const inputsOfVersion = diffsOf(version).map((d) => {
+      const inputsOfVersion = diffsOf(version).filter((d) => withinBound(d, problems)).map((d) => {
         const facts = extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
         analysed.push({ label: d.label, file: d.file, facts });
         // A C file that could not be analysed (tree-sitter failed to load, say)
@@ -165,6 +171,27 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
     }
     return out;
   }
+}
+
+/**
+ * The largest diff the C analysis and the checks take: a 20 MB hunk took
+ * 72 s and 1.7 GB (issue 13); at this bound a diff costs a few seconds.  Real
+ * patches are far smaller (the largest of the mm corpus is ~60 KB); the ones
+ * past it are generated files (register headers, firmware tables).
+ */
+export const MAX_DIFF_CHARS = 4_000_000;
+
+/** Whether a diff is within MAX_DIFF_CHARS; if not, says so at its first line. */
+function withinBound(d: { label: string; file: string; diff: string; map: LineMap }, problems: Problem[]): boolean {
+  if (d.diff.length <= MAX_DIFF_CHARS) return true;
+  problems.push({
+    file: d.file,
+    line: d.map.length ? d.map.line(0) : 1,
+    column: d.map.length ? d.map.column(0) : 1,
+    kind: 'c-too-large',
+    message: `the diff in ${d.label} is ${(d.diff.length / 1e6).toFixed(1)} MB, past the ${MAX_DIFF_CHARS / 1e6} MB the checks analyse: not checked`,
+  });
+  return false;
 }
 
 /** The same finding reached twice (a diff quoted in two replies) is shown once. */

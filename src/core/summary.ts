@@ -105,8 +105,13 @@ export interface SummaryJson {
 export function summaryJson(read: SeriesRead): SummaryJson {
   return {
     series: read.series.map((s) => seriesJson(s, read)),
-    problems: [...read.problems.map(problemJson), ...emptyInputs(read)],
+    problems: problemsJson(read),
   };
+}
+
+/** Everything that could not be read, and the inputs that were empty. */
+export function problemsJson(read: SeriesRead): SummaryJson['problems'] {
+  return [...read.problems.map(problemJson), ...emptyInputs(read)];
 }
 
 /** A file that gave no message and no problem was empty (or blank): say so. */

@@ -7,13 +7,23 @@
  */
 import type { Command } from '../io.js';
 import { EXIT_OK, EXIT_USAGE } from '../io.js';
-import { readInputs } from '../files.js';
+import { readInputs, reportNoMail } from '../files.js';
+import { parseCommand, type CommandSpec } from '../args.js';
 import { readSeries } from '../../core/review.js';
 import { compareVersions, type VersionComparison } from '../../core/trailers/compare.js';
 import type { Series, SeriesVersion } from '../../core/series/types.js';
 import { problemsText } from '../../core/summary.js';
 
-const USAGE = 'usage: patchlens diff [--from vA] [--to vB] [--json] FILE...\n';
+export const spec: CommandSpec = {
+  name: 'diff',
+  summary: 'What changed between two versions of each series: per patch unchanged, commit message only, code changed (with an interdiff) or new; the patches dropped.',
+  operands: '[FILE...]',
+  options: {
+    from: { type: 'string', value: 'vN', help: 'the older version (default: the one before --to)' },
+    to: { type: 'string', value: 'vN', help: 'the newer version (default: the latest)' },
+    json: { type: 'boolean', help: 'print JSON' },
+  },
+};
 
 const KIND_TEXT = { unchanged: 'unchanged', message: 'commit message only', code: 'code changed', new: 'new' } as const;
 
@@ -23,34 +33,24 @@ function parseVersion(text: string): number | null {
 }
 
 export const run: Command = async (argv, io) => {
-  let from: number | null = null;
-  let to: number | null = null;
-  let json = false;
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--from' || arg === '--to') {
-      const v = parseVersion(argv[++i] ?? '');
-      if (v === null) {
-        io.err(`patchlens diff: ${arg} needs a version such as v3\n${USAGE}`);
-        return EXIT_USAGE;
-      }
-      if (arg === '--from') from = v;
-      else to = v;
-    } else if (arg === '--json') json = true;
-    else if (arg === '--') continue;
-    else if (arg.startsWith('-')) {
-      io.err(`patchlens diff: unknown option ${arg}\n${USAGE}`);
+  const args = parseCommand(spec, argv, io);
+  if (typeof args === 'number') return args;
+  const versions: Record<'from' | 'to', number | null> = { from: null, to: null };
+  for (const opt of ['from', 'to'] as const) {
+    const text = args.values[opt];
+    if (typeof text !== 'string') continue;
+    versions[opt] = parseVersion(text);
+    if (versions[opt] === null) {
+      io.err(`patchlens diff: --${opt} needs a version such as v3 (got '${text}')\nTry 'patchlens help diff'.\n`);
       return EXIT_USAGE;
-    } else files.push(arg);
+    }
   }
-  if (!files.length) {
-    io.err(USAGE);
-    return EXIT_USAGE;
-  }
-  const inputs = readInputs(files, io);
-  if (!inputs) return EXIT_USAGE;
-  const read = await readSeries(inputs);
+  const { from, to } = versions;
+  const json = Boolean(args.values.json);
+  const input = readInputs(args.files, io, spec.name);
+  if (!input) return EXIT_USAGE;
+  const read = await readSeries(input.inputs);
+  const status = input.unreadable || reportNoMail(read.reads, io, spec.name) ? EXIT_USAGE : EXIT_OK;
   const comparisons: { series: Series; comparison: VersionComparison | null; note?: string }[] = [];
   for (const s of read.series) {
     const pick = pickVersions(s, from, to);
@@ -59,7 +59,7 @@ export const run: Command = async (argv, io) => {
   }
   if (json) {
     io.out(JSON.stringify(comparisons.map(toJson), null, 2) + '\n');
-    return EXIT_OK;
+    return status;
   }
   const out: string[] = [];
   for (const { series, comparison, note } of comparisons) {
@@ -85,7 +85,7 @@ export const run: Command = async (argv, io) => {
   const problems = problemsText(read);
   if (problems.length) out.push('', ...problems);
   io.out(out.join('\n') + '\n');
-  return EXIT_OK;
+  return status;
 };
 
 function pickVersions(s: Series, from: number | null, to: number | null): { a: SeriesVersion; b: SeriesVersion } | { note: string } {

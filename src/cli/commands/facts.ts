@@ -8,14 +8,24 @@
  */
 import type { Command } from '../io.js';
 import { EXIT_OK, EXIT_USAGE } from '../io.js';
-import { readInputs } from '../files.js';
+import { isDirectory, readInputs, reportNoMail } from '../files.js';
+import { parseCommand, type CommandSpec } from '../args.js';
+import { loadCParser } from '../../core/c/parser.js';
 import { readInput } from '../../core/mail/index.js';
 import { findDiffs, joinQuoted, type FoundDiff } from '../../core/diff/index.js';
 import { extractPatchFacts } from '../../core/c/index.js';
 import type { CallFact, FlowItem, FunctionFacts, PatchFacts } from '../../core/c/facts.js';
 import type { LineMap, SourcePos } from '../../core/types.js';
 
-const USAGE = 'usage: patchlens facts [--json] [--tree DIR] FILE...\n';
+export const spec: CommandSpec = {
+  name: 'facts',
+  summary: 'The C facts of every diff (a patch\'s own and diffs quoted in replies), per function and image: what the lock checks see.',
+  operands: '[FILE...]',
+  options: {
+    json: { type: 'boolean', help: 'print JSON' },
+    tree: { type: 'string', value: 'DIR', help: 'kernel-tree mode: apply each patch to the files of DIR in memory' },
+  },
+};
 
 interface DiffFacts {
   file: string;
@@ -29,34 +39,24 @@ interface DiffFacts {
 }
 
 export const run: Command = async (argv, io) => {
-  let json = false;
-  let tree: string | undefined;
-  const files: string[] = [];
-  for (let k = 0; k < argv.length; k++) {
-    const arg = argv[k]!;
-    if (arg === '--json') json = true;
-    else if (arg === '--tree') {
-      tree = argv[++k];
-      if (!tree) {
-        io.err(`patchlens facts: --tree needs a directory\n${USAGE}`);
-        return EXIT_USAGE;
-      }
-    } else if (arg.startsWith('--tree=')) tree = arg.slice('--tree='.length);
-    else if (arg === '--') continue;
-    else if (arg.startsWith('-')) {
-      io.err(`patchlens facts: unknown option ${arg}\n${USAGE}`);
-      return EXIT_USAGE;
-    } else files.push(arg);
-  }
-  if (files.length === 0) {
-    io.err(USAGE);
+  const args = parseCommand(spec, argv, io);
+  if (typeof args === 'number') return args;
+  const json = Boolean(args.values.json);
+  const tree = args.values.tree as string | undefined;
+  if (tree !== undefined && !isDirectory(tree)) {
+    io.err(`patchlens facts: --tree ${tree}: not a directory\n`);
     return EXIT_USAGE;
   }
-  const inputs = readInputs(files, io);
-  if (!inputs) return EXIT_USAGE;
+  const input = readInputs(args.files, io, spec.name);
+  if (!input) return EXIT_USAGE;
+  const inputs = input.inputs;
+  // The binding (native, else wasm) loads before the first parse.
+  await loadCParser().catch(() => null);
+  const reads = [];
   const all: DiffFacts[] = [];
   for (const input of inputs) {
     const read = await readInput(input.file, input.data);
+    reads.push(read);
     for (const m of read.messages) {
       for (const d of diffsOf(m.body, m.bodyMap, m.quotedDiffs)) {
         const facts = extractPatchFacts({ file: input.file, diff: d.text, map: d.map }, tree ? { tree } : {});
@@ -65,7 +65,7 @@ export const run: Command = async (argv, io) => {
     }
   }
   io.out(json ? JSON.stringify(all, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : all.map(text).join('\n'));
-  return EXIT_OK;
+  return input.unreadable || reportNoMail(reads, io, spec.name) ? EXIT_USAGE : EXIT_OK;
 };
 
 /**

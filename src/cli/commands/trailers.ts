@@ -10,18 +10,29 @@
  */
 import type { Command } from '../io.js';
 import { EXIT_OK, EXIT_USAGE } from '../io.js';
-import { readInputs } from '../files.js';
+import { readInputs, reportNoMail } from '../files.js';
 import { readSeries } from '../../core/review.js';
 import type { CollectedTag, CollectedTrailers } from '../../core/trailers/collect.js';
 import { amTrailerLines, usableAddress, writeAmMbox, DEFAULT_LINK_TRAILER, type AmOptions } from '../../core/trailers/am.js';
 import type { Series } from '../../core/series/types.js';
 import type { Finding } from '../../core/findings.js';
-import { problemsText } from '../../core/summary.js';
+import { problemsJson, problemsText } from '../../core/summary.js';
+import { parseCommand, type CommandSpec } from '../args.js';
 
-const USAGE = `usage: patchlens trailers [--json] FILE...
-       patchlens trailers --am OUT.mbx [--order GLOBS] [-S|--sloppy] [--no-cover-trailers] [--add-link]
-                          [--accept-unconfirmed] FILE...
-`;
+export const spec: CommandSpec = {
+  name: 'trailers',
+  summary: 'Every tag of every patch, by person: given on which version, where (patch or reply, FILE:LINE), and what became of it. With --am, an am-ready mbox of the latest version with the collected tags, in b4\'s order.',
+  operands: '[FILE...]',
+  options: {
+    json: { type: 'boolean', help: 'print JSON' },
+    am: { type: 'string', value: 'OUT.mbx', help: 'write an am-ready mbox of the latest version to OUT.mbx' },
+    order: { type: 'string', value: 'GLOBS', help: 'with --am: trailer order, as b4\'s trailer-order (comma-separated globs)' },
+    sloppy: { type: 'boolean', short: 'S', help: 'with --am: apply tags whose sender does not match (b4 -S)' },
+    'no-cover-trailers': { type: 'boolean', help: 'with --am: do not apply tags given on the cover letter' },
+    'add-link': { type: 'boolean', help: 'with --am: add a Link: trailer to each patch' },
+    'accept-unconfirmed': { type: 'boolean', help: 'with --am: apply tags written inline or with a recovered address' },
+  },
+};
 
 /** Short names for the matrix cells. */
 const ABBREV: Record<string, string> = {
@@ -46,47 +57,30 @@ const MARK: Record<string, string> = {
 };
 
 export const run: Command = async (argv, io) => {
-  let json = false;
-  let amOut: string | null = null;
+  const args = parseCommand(spec, argv, io);
+  if (typeof args === 'number') return args;
+  const v = args.values;
+  const json = Boolean(v.json);
+  const amOut = typeof v.am === 'string' ? v.am : null;
   const am: AmOptions = {};
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--am' || arg === '--order') {
-      const value = argv[++i];
-      if (value === undefined) {
-        io.err(`patchlens trailers: ${arg} needs a value\n${USAGE}`);
-        return EXIT_USAGE;
-      }
-      if (arg === '--am') amOut = value;
-      else am.order = value;
-    } else if (arg.startsWith('--am=')) amOut = arg.slice(5);
-    else if (arg.startsWith('--order=')) am.order = arg.slice(8);
-    else if (arg === '-S' || arg === '--sloppy') am.sloppy = true;
-    else if (arg === '--no-cover-trailers') am.coverTrailers = false;
-    else if (arg === '--add-link') am.linkTrailer = DEFAULT_LINK_TRAILER;
-    else if (arg === '--accept-unconfirmed') am.unconfirmed = true;
-    else if (arg === '--') continue;
-    else if (arg.startsWith('-')) {
-      io.err(`patchlens trailers: unknown option ${arg}\n${USAGE}`);
-      return EXIT_USAGE;
-    } else files.push(arg);
-  }
-  if (!files.length) {
-    io.err(USAGE);
-    return EXIT_USAGE;
-  }
-  const inputs = readInputs(files, io);
-  if (!inputs) return EXIT_USAGE;
+  if (typeof v.order === 'string') am.order = v.order;
+  if (v.sloppy) am.sloppy = true;
+  if (v['no-cover-trailers']) am.coverTrailers = false;
+  if (v['add-link']) am.linkTrailer = DEFAULT_LINK_TRAILER;
+  if (v['accept-unconfirmed']) am.unconfirmed = true;
+  const input = readInputs(args.files, io, spec.name);
+  if (!input) return EXIT_USAGE;
+  const inputs = input.inputs;
   const read = await readSeries(inputs);
   // readSeries collected the tags already (replies, carried, dropped).
   const collected = read.trailers;
+  const failed = input.unreadable + reportNoMail(read.reads, io, spec.name) > 0;
 
   if (amOut !== null) {
     const mbox = read.series.map((s) => writeAmMbox(collected, s, am)).join('');
     if (!mbox) {
-      io.err('patchlens trailers: no patch found in the input\n');
+      const names = inputs.map((i) => i.file).join(', ') || 'the input';
+      io.err(`patchlens trailers: no patch in ${names}: nothing written to ${amOut}\n`);
       return EXIT_USAGE;
     }
     try {
@@ -96,10 +90,14 @@ export const run: Command = async (argv, io) => {
       return EXIT_USAGE;
     }
     io.out(amSummary(read.series, collected, am, amOut));
-    return EXIT_OK;
+    return failed ? EXIT_USAGE : EXIT_OK;
   }
-  io.out(json ? JSON.stringify(trailersJson(read.series, collected), null, 2) + '\n' : trailersText(read.series, collected) + problemsText(read).join('\n'));
-  return EXIT_OK;
+  io.out(
+    json
+      ? JSON.stringify({ ...trailersJson(read.series, collected), problems: problemsJson(read) }, null, 2) + '\n'
+      : trailersText(read.series, collected) + problemsText(read).join('\n'),
+  );
+  return failed ? EXIT_USAGE : EXIT_OK;
 };
 
 function who(t: CollectedTag): string {

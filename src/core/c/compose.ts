@@ -160,15 +160,15 @@ function indentDepth(text: string): number {
 export function contextFunction(context: string): { name: string | null; uncertain: boolean; kind: Kind } {
   const c = context.trim();
   if (c === '') return { name: null, uncertain: false, kind: 'function' };
-  if (/=\s*\{?\s*$/.test(c)) return { name: null, uncertain: false, kind: 'initializer' };
-  if (/^(?:(?:static|const|typedef)\s+)*(?:struct|union|enum)\s+\w+\s*\{?\s*$/.test(c)) {
+  if (opensInitializer(c)) return { name: null, uncertain: false, kind: 'initializer' };
+  if (/^(?:(?:static|const|typedef)\s+)*(?:struct|union|enum)\s+\w+$/.test(withoutOpenBrace(c))) {
     return { name: null, uncertain: false, kind: 'aggregate' };
   }
-  const call = /([A-Za-z_]\w*)\s*\(/.exec(c);
+  const call = firstCallName(c);
   if (call) {
     // A prototype or a macro statement (`EXPORT_SYMBOL(foo);`) is no enclosing function.
     if (/;\s*$/.test(c)) return { name: null, uncertain: false, kind: 'function' };
-    return { name: call[1]!, uncertain: false, kind: 'function' };
+    return { name: call, uncertain: false, kind: 'function' };
   }
   // No `(`: the header was cut (interdiffs cut it at a fixed width).
   const words = c.match(/[A-Za-z_]\w*/g);
@@ -178,7 +178,7 @@ export function contextFunction(context: string): { name: string | null; uncerta
 
 /** What a definition opening at the top level is, from its first line(s). */
 function kindOfOpening(text: string): Kind {
-  if (/=\s*\{?\s*$/.test(text)) return 'initializer';
+  if (opensInitializer(text)) return 'initializer';
   if (!text.includes('(') && /\b(?:struct|union|enum)\b/.test(text)) return 'aggregate';
   return 'function';
 }
@@ -186,8 +186,53 @@ function kindOfOpening(text: string): Kind {
 /** Name of a function whose definition starts on a column-0 line (`name(` on it). */
 function definitionName(text: string): string | null {
   if (/^\s/.test(text) || text.startsWith('#') || text.startsWith('/') || text.startsWith('*')) return null;
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(text);
-  return m ? m[1]! : null;
+  return firstCallName(text);
+}
+
+/*
+ * Linear-time forms of three regexes that were quadratic on long lines
+ * (issue 13: a 50k-character line took 20 s): `=\s*\{?\s*$` tried every split
+ * of a whitespace run between its two `\s*`, and `([A-Za-z_]\w*)\s*\(`
+ * scanned a long word again from each of its letters.
+ */
+
+/** The text without trailing whitespace and one trailing `{` (and the whitespace before it). */
+function withoutOpenBrace(text: string): string {
+  const t = text.trimEnd();
+  return t.endsWith('{') ? t.slice(0, -1).trimEnd() : t;
+}
+
+/** `... =`, `... = {`: the text ends opening an initializer (was /=\s*\{?\s*$/). */
+function opensInitializer(text: string): boolean {
+  return withoutOpenBrace(text).endsWith('=');
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * The first `name(` (spaces allowed before the parenthesis): what
+ * /([A-Za-z_]\w*)\s*\(/ finds, in one pass.  A match can only end at the end of
+ * a word, so each word is looked at once: from its first letter or `_`.
+ */
+function firstCallName(text: string): string | null {
+  const n = text.length;
+  let k = 0;
+  while (k < n) {
+    if (!isWordChar(text.charCodeAt(k))) {
+      k++;
+      continue;
+    }
+    const start = k;
+    while (k < n && isWordChar(text.charCodeAt(k))) k++;
+    let first = start;
+    while (first < k && text.charCodeAt(first) <= 57) first++; // digits cannot start a name
+    let j = k;
+    while (j < n && /\s/.test(text[j]!)) j++;
+    if (first < k && text.charCodeAt(j) === 40 /* ( */) return text.slice(first, k);
+  }
+  return null;
 }
 
 /** Prefix of a synthetic call that closes a statement cut at a hunk's start. */

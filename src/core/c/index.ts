@@ -36,8 +36,8 @@ import { docPos, hunkImages, offsetMap, type ImageLine } from '../diff/images.js
 import { joinQuoted } from '../diff/recover.js';
 import { compose, renamedDefinitions } from './compose.js';
 import { neutralize } from './neutralize.js';
-import { parseC } from './parser.js';
-import { lightTree } from './syntax.js';
+import { withParsedC } from './parser.js';
+import { lightTree, type SNode } from './syntax.js';
 import { extract, type RawDefine } from './extract.js';
 import { evaluate } from './defines.js';
 import { applyToTree, treeDefines, type TreeFile } from './tree.js';
@@ -122,7 +122,11 @@ export function extractPatchFacts(input: FactsInput, options: FactsOptions = {})
     try {
       analyzeFile(input, file, path, tree, facts, rawDefines, includes);
     } catch (e) {
-      facts.skipped.push({ path, reason: `analysis failed: ${(e as Error).message}` });
+      if (e instanceof TooDeep) {
+        // Said at the line where the nesting passes the bound, not as a failure of the whole diff.
+        facts.skipped.push({ path, reason: `not analysed: ${e.message}` });
+        facts.problems!.push({ ...e.pos, kind: 'c-too-deep', message: `${path} was not checked: ${e.message}` });
+      } else facts.skipped.push({ path, reason: `analysis failed: ${(e as Error).message}` });
     }
   }
   try {
@@ -231,6 +235,54 @@ function analyzeWhole(input: FactsInput, tree: TreeFile, image: Image, path: str
   return r;
 }
 
+/**
+ * How deep the syntax tree may nest before analysis stops.  The extractor
+ * walks statements recursively; C nested 800 blocks deep overflowed its
+ * stack (issue 13).  512 tree levels (about 250 nested blocks, or an
+ * expression chain of that depth) is far beyond real kernel code.
+ */
+const MAX_TREE_DEPTH = 512;
+
+/**
+ * How much C one image may hold: a 20 MB hunk took 72 s and 1.7 GB to
+ * analyse (issue 13).  2 MB is larger than any .c file of Linux 6.12 (the
+ * largest, drivers/gpu/drm/amd/display/dc/dml/dcn20/display_mode_vba_20.c,
+ * is ~250 KB); generated register headers that are larger are left out.
+ */
+const MAX_C_CHARS = 2_000_000;
+
+/** Analysis stopped at a stated bound: reported at the line where it was passed. */
+class TooDeep extends Error {
+  constructor(
+    readonly pos: SourcePos,
+    message = `C nested more than ${MAX_TREE_DEPTH} levels deep (at line LINE); not analysed`,
+  ) {
+    super(message.replace('LINE', String(pos.line)));
+  }
+}
+
+/** The first node (in document order) below MAX_TREE_DEPTH levels; found without recursion. */
+function firstTooDeep(root: SNode): SNode | null {
+  const stack: [SNode, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_TREE_DEPTH) return node;
+    for (let k = node.kids.length - 1; k >= 0; k--) stack.push([node.kids[k]!, depth + 1]);
+  }
+  return null;
+}
+
+/** The document position of a text offset (row and column counted in the text). */
+function locateOffset(text: string, offset: number, locate: (row: number, col: number) => SourcePos): SourcePos {
+  let row = 0;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    row++;
+    lineStart = nl + 1;
+  }
+  return locate(row, offset - lineStart);
+}
+
 function parseImage(
   text: string,
   rows: (ImageLine | null)[],
@@ -240,9 +292,13 @@ function parseImage(
   path: string,
   hunkOfRow: (row: number) => number,
 ): ImageResult {
+  if (text.length > MAX_C_CHARS) {
+    throw new TooDeep(locateOffset(text, MAX_C_CHARS, locate), `the C of ${image === 'pre' ? 'the old' : 'the new'} image runs past ${MAX_C_CHARS / 1_000_000} MB (at line LINE)`);
+  }
   const n = neutralize(text);
-  const tree = parseC(n.text);
-  const root = lightTree(tree, n.text);
+  const root = withParsedC(n.text, (tree) => lightTree(tree, n.text));
+  const deep = firstTooDeep(root);
+  if (deep) throw new TooDeep(locateOffset(n.text, deep.start, locate));
   // An ImageLine is a RowOrigin (its change is the row's): no copy per row.
   const out = extract({ src: text, root, rows, locate, loops: n.loops, scopes: n.scopes, wrappers, image, path });
   const badHunks = new Set<number>();

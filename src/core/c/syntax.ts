@@ -5,7 +5,7 @@
  * then start and end for named nodes only) is several times cheaper than
  * walking SyntaxNode objects, and the extractor then walks plain objects.
  */
-import type ParserType from 'tree-sitter';
+import type { CTree } from './parser.js';
 
 export interface SNode {
   type: string;
@@ -79,7 +79,7 @@ function plainArgs(text: string, start: number, end: number): boolean {
 }
 
 /** Copies the named (and missing) nodes of a tree parsed from `text`. */
-export function lightTree(tree: ParserType.Tree, text: string): SNode {
+export function lightTree(tree: CTree, text: string): SNode {
   const cursor = tree.walk();
   // Error recovery is rare; only then are MISSING tokens looked for.
   const hasError = tree.rootNode.hasError;

@@ -67,7 +67,14 @@ export function identityMap(length: number): LineMap {
  * marker) of diff line `diffLine` sits in the input document.
  */
 export function docPos(file: string, map: LineMap, diffLine: number, col: number): SourcePos {
-  if (diffLine < 0 || diffLine >= map.length) return { file, line: diffLine + 1, column: col + 2 };
+  // Past either end of the map (a hunk that ends short, at the end of the
+  // text): the nearest mapped line.  Never the diff's own line number, which
+  // is no line of the input when the body was decoded (base64, QP) or cut.
+  if (diffLine < 0 || diffLine >= map.length) {
+    if (map.length === 0) return { file, line: 1, column: 1 };
+    const k = diffLine < 0 ? 0 : map.length - 1;
+    return { file, line: map.line(k), column: map.column(k) };
+  }
   return { file, line: map.line(diffLine), column: map.column(diffLine) + 1 + col };
 }
 

@@ -206,7 +206,16 @@ function linesFromBytes(bytes: Uint8Array, charset: string | null, map: LineMap)
  * went through two converters), keeping CRs inside lines.
  */
 export function stripLineEndCRs(text: string): string {
-  return text.replace(/\r+(?=\n)/g, '').replace(/\r+$/, '');
+  // One pass per line: /\r+(?=\n)/ was quadratic on a long run of CRs with
+  // no LF after it (each CR of the run started a new scan of the rest).
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    let end = line.length;
+    while (end > 0 && line.charCodeAt(end - 1) === 13) end--;
+    if (end !== line.length) lines[i] = line.slice(0, end);
+  }
+  return lines.join('\n');
 }
 
 /** Makes the map exactly `n` long (a charset could in theory merge or add LFs). */

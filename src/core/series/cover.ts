@@ -17,8 +17,13 @@ export interface CoverSummary {
 const SHORTLOG_HEADER = /^(?:[^\n()]{1,80}?) \((\d{1,4})\):[ \t]*/gm;
 /** The diffstat summary line ends the stat and the shortlog before it. */
 const STAT_SUMMARY = /\b(\d+) files? changed(?:, (\d+) insertions?\(\+\))?(?:, (\d+) deletions?\(-\))?/;
-/** ` path | 12 +++---` or ` path | Bin 0 -> 123 bytes`. */
-const STAT_ENTRY = /(\S+) +\| +(?:(\d+) ?([+-]*)|Bin [^|]*?bytes)/g;
+/**
+ * What follows the bar of a stat entry: ` 12 +++---` or ` Bin 0 -> 123 bytes`,
+ * matched at one position (sticky).  The path before the bar is found by
+ * walking back from the bar: /(\S+) +\| +.../g restarted the path's \S+ at
+ * every character of a long non-space run, quadratic (issue 13).
+ */
+const STAT_TAIL = / +(?:(\d+) ?([+-]*)|Bin [^|]*?bytes)/y;
 /** A title starts with `subsystem: `, e.g. `mm: `, `mm/khugepaged: `, `fs/proc: `. */
 const TITLE_START = / (?=[A-Za-z0-9_.,\/{}*-]{1,60}: )/g;
 
@@ -61,26 +66,60 @@ function readShortlogBlock(text: string, count: number): string[] {
 
 /** On a flattened line the diffstat's first path follows the last title. */
 function cutAtStat(text: string): string {
-  const entry = / \S+ +\| +(?:\d+|Bin)/.exec(text);
-  return (entry ? text.slice(0, entry.index) : text).trim();
+  const entry = statEntries(text).find((e) => e.start > 0 && text[e.start - 1] === ' ');
+  return (entry ? text.slice(0, entry.start - 1) : text).trim();
 }
 
 /** Files of a diffstat (` path | N +-`), also when flattened onto one line. */
 export function readStatEntries(text: string): FileStat[] {
   const files: FileStat[] = [];
-  STAT_ENTRY.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = STAT_ENTRY.exec(text)) !== null) {
-    if (m[2] === undefined) {
-      files.push({ path: m[1], added: null, deleted: null, status: 'binary' });
+  for (const e of statEntries(text)) {
+    if (e.changed === null) {
+      files.push({ path: e.path, added: null, deleted: null, status: 'binary' });
       continue;
     }
-    const changed = Number(m[2]);
-    const plus = (m[3].match(/\+/g) ?? []).length;
-    const minus = m[3].length - plus;
+    const plus = (e.bar.match(/\+/g) ?? []).length;
+    const minus = e.bar.length - plus;
     // The bar is scaled when the stat is wide; then share the count out.
-    const added = plus + minus === changed ? plus : Math.round((changed * plus) / Math.max(1, plus + minus));
-    files.push({ path: m[1], added, deleted: changed - added, status: 'modified' });
+    const added = plus + minus === e.changed ? plus : Math.round((e.changed * plus) / Math.max(1, plus + minus));
+    files.push({ path: e.path, added, deleted: e.changed - added, status: 'modified' });
   }
   return files;
+}
+
+interface StatEntry {
+  path: string;
+  /** Offset of the path in the text. */
+  start: number;
+  /** null for `Bin ...`. */
+  changed: number | null;
+  bar: string;
+}
+
+/** `\s` of one character. */
+const WHITESPACE = /\s/;
+
+/**
+ * Every `path +| +N [+-]*` / `path +| +Bin ... bytes` in the text, left to
+ * right, in linear time: each `|` is looked at once, the walk back over its
+ * spaces and path stops at the end of the previous entry.
+ */
+function statEntries(text: string): StatEntry[] {
+  const out: StatEntry[] = [];
+  let from = 0;
+  for (let bar = text.indexOf('|'); bar >= 0; bar = text.indexOf('|', bar + 1)) {
+    if (bar < from) continue;
+    let k = bar;
+    while (k > from && text.charCodeAt(k - 1) === 32) k--;
+    if (k === bar) continue; // ` +\|`: at least one space before the bar
+    const pathEnd = k;
+    while (k > from && !WHITESPACE.test(text[k - 1]!)) k--;
+    if (k === pathEnd) continue; // `\S+`: a path
+    STAT_TAIL.lastIndex = bar + 1;
+    const m = STAT_TAIL.exec(text);
+    if (!m) continue;
+    out.push({ path: text.slice(k, pathEnd), start: k, changed: m[1] === undefined ? null : Number(m[1]), bar: m[2] ?? '' });
+    from = bar + 1 + m[0].length;
+  }
+  return out;
 }

@@ -28,6 +28,7 @@ import type { Patch, Series, SeriesVersion, Trailer } from '../series/types.js';
 import { PERSON_TRAILER_KEYS, canonicalKey } from './keys.js';
 import { patchId } from './patchid.js';
 import { canonicalEmail, isObfuscated, obfuscatedMatches, parsePerson, sameEmail, sameName } from './person.js';
+import { sameNameTags, sameTags } from './tagindex.js';
 import { findReplyTags, type ReplyTag } from './replies.js';
 import { commitParts } from './commit.js';
 import { previousOf } from './compare.js';
@@ -76,13 +77,6 @@ export interface CollectedTrailers {
 const REVIEW_KEYS = new Set(['reviewed-by', 'acked-by', 'tested-by']);
 const MAX_THREAD_DEPTH = 200;
 
-function sameTag(a: { key: string; name: string | null; email: string | null; value: string }, b: typeof a): boolean {
-  if (a.key.toLowerCase() !== b.key.toLowerCase()) return false;
-  if (a.email && b.email && !isObfuscated(a.email) && !isObfuscated(b.email)) return sameEmail(a.email, b.email);
-  if (a.name && b.name) return a.name.toLowerCase() === b.name.toLowerCase();
-  return a.value.trim().toLowerCase() === b.value.trim().toLowerCase();
-}
-
 function sameValue(a: string, b: string): boolean {
   return a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase();
 }
@@ -121,7 +115,7 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
         for (const t of commitParts(patch).trailers) {
           // Only the same line twice is a duplicate: `Cc: <stable@vger.kernel.org> # 6.1`
           // next to a bare one says something the bare one does not (real/059).
-          const dup = entry.tags.find((o) => sameTag(o, t) && sameValue(o.value, t.value));
+          const dup = sameTags(entry.tags, t).find((o) => sameValue(o.value, t.value));
           if (dup) {
             findings.push(finding('TAG-DUPLICATE', 'info', t.pos, `${describe(t)} appears twice in the patch (also at line ${dup.pos.line}).`));
             continue;
@@ -140,7 +134,7 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
         if (!entry) continue;
         targetOfMessage.set(copy.message, { kind: 'patch', entry });
         for (const t of commitParts(copy).trailers) {
-          if (entry.tags.some((o) => sameTag(o, t))) continue;
+          if (sameTags(entry.tags, t).length) continue;
           entry.tags.push({ ...t, status: 'in-patch', via: 'patch', viaCover: false, sender: copy.author, messageId: copy.message.messageId });
         }
       }
@@ -181,14 +175,14 @@ export function collectTrailers(series: readonly Series[], messages: readonly Ma
       const entries = target.kind === 'patch' ? [target.entry] : target.entries;
       // Restating what the patch already carries (quoting it, say) is no news.
       const probe = { key: canonicalKey(tag.key), value: tag.value, name: tag.person.name || null, email: tag.person.email || null };
-      if (entries.every((e) => e.tags.some((o) => o.status === 'in-patch' && sameTag(o, probe)))) continue;
+      if (entries.every((e) => sameTags(e.tags, probe).some((o) => o.status === 'in-patch'))) continue;
       const version = target.kind === 'patch' ? target.entry.version.version : target.version.version;
       const collected = judge(tag, message, version, target.kind === 'cover', people, findings);
       if (!collected) continue;
       if (target.kind === 'cover') {
         let cover = coverTags.find((c) => c.version === target.version);
         if (!cover) coverTags.push((cover = { version: target.version, tags: [] }));
-        if (!cover.tags.some((o) => sameTag(o, collected) && o.status === collected.status)) cover.tags.push(collected);
+        if (!sameTags(cover.tags, collected).some((o) => o.status === collected.status)) cover.tags.push(collected);
       }
       for (const entry of entries) addTag(entry, collected, findings);
     }
@@ -390,7 +384,7 @@ function judge(
 
 /** Adds a reply tag to a patch: merged when the patch already has it. */
 function addTag(entry: PatchTrailers, tag: CollectedTag, findings: Finding[]): void {
-  const existing = entry.tags.find((o) => sameTag(o, tag));
+  const existing = sameTags(entry.tags, tag)[0];
   if (existing) {
     if (existing.status === 'in-patch') return; // restating what the patch says is no news (upstream b4)
     if (existing.status === tag.status && existing.messageId !== tag.messageId && tag.status === 'collected') {
@@ -398,15 +392,13 @@ function addTag(entry: PatchTrailers, tag: CollectedTag, findings: Finding[]): v
     }
     if (existing.status === tag.status || existing.status === 'collected') return;
   }
-  const twin = entry.tags.find(
-    (o) => o.key.toLowerCase() === tag.key.toLowerCase() && !!o.name && !!tag.name && o.name.toLowerCase() === tag.name.toLowerCase() && !!o.email && !!tag.email,
-  );
-  if (twin && tag.status === 'collected' && !entry.tags.some((o) => o.pos === tag.pos)) {
+  const twin = tag.email ? sameNameTags(entry.tags, tag).find((o) => !!o.email) : undefined;
+  if (twin && tag.status === 'collected' && !sameTags(entry.tags, tag).some((o) => o.pos === tag.pos)) {
     findings.push(
       finding('TAG-DUPLICATE', 'warning', tag.pos, `${describe(tag)}: ${tag.name} also gave ${twin.key} as <${twin.email}> (${twin.pos.file}:${twin.pos.line}); the addresses differ, one may be mistyped.`),
     );
   }
-  if (tag.status === 'mismatch' && !entry.tags.some((o) => o.status === 'mismatch' && o.pos === tag.pos)) {
+  if (tag.status === 'mismatch' && !sameTags(entry.tags, tag).some((o) => o.status === 'mismatch' && o.pos === tag.pos)) {
     findings.push(
       finding('TAG-SENDER-MISMATCH', 'warning', tag.pos, `${describe(tag)} ignored: ${tag.notice}, which matches neither its address nor its name (b4: "ignored due to from/email mismatches").`),
     );
@@ -447,8 +439,9 @@ function carryAcross(before: PatchTrailers, entry: PatchTrailers, findings: Find
   for (const tag of before.tags) {
     if (!REVIEW_KEYS.has(tag.key.toLowerCase())) continue;
     if (tag.status !== 'in-patch' && tag.status !== 'collected' && tag.status !== 'carried') continue;
-    if (entry.tags.some((o) => sameTag(o, tag) && (o.status === 'in-patch' || o.status === 'collected' || o.status === 'carried'))) continue;
-    if (entry.tags.some((o) => sameTag(o, tag) && o.status === tag.status)) continue;
+    const same = sameTags(entry.tags, tag);
+    if (same.some((o) => o.status === 'in-patch' || o.status === 'collected' || o.status === 'carried')) continue;
+    if (same.some((o) => o.status === tag.status)) continue;
     const explained = changelogExplains(entry.version, tag) !== null;
     const wasInPatch = tag.via === 'patch';
     const where = wasInPatch ? `in v${tag.version}'s patch` : `given on v${tag.version} in a reply`;

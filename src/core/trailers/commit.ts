@@ -76,5 +76,5 @@ export function readCommit(m: MailMessage, version: number, lines: readonly stri
       },
     };
   });
-  return { message: commitLines.slice(top, Math.max(top, commitEnd)).join('\n').replace(/\s+$/, ''), trailers };
+  return { message: commitLines.slice(top, Math.max(top, commitEnd)).join('\n').trimEnd(), trailers };
 }

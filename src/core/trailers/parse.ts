@@ -187,6 +187,19 @@ function unfold(parts: string[]): string {
     .join(' ');
 }
 
+const CHERRY_PICK = '(cherry picked from commit ';
+
+/**
+ * The value cut where a closed `(cherry picked from commit X)` starts.  (An
+ * indexOf, not /\s*\(cherry picked ...$/: that regex rescanned every
+ * whitespace run from each of its characters, quadratic on a run of tabs.)
+ */
+function withoutCherryPick(value: string): string {
+  const at = value.indexOf(CHERRY_PICK);
+  if (at < 0 || value.indexOf(')', at + CHERRY_PICK.length) < 0) return value;
+  return value.slice(0, at);
+}
+
 /**
  * Trailers run together on one line, as in a mail whose line breaks were
  * lost (seed 002: `Signed-off-by: Lorenzo Stoakes Reviewed-by: Pedro Falcato
@@ -207,7 +220,7 @@ export function splitRunTogetherTrailers(line: string, keys: readonly string[]):
   for (let h = 0; h < hits.length; h++) {
     const stop = h + 1 < hits.length ? hits[h + 1].at : line.length;
     // `(cherry picked from commit X)` sits between the upstream and the backport chain.
-    const value = line.slice(hits[h].valueAt, stop).replace(/\s*\(cherry picked from commit [^)]*\).*$/, '');
+    const value = withoutCherryPick(line.slice(hits[h].valueAt, stop));
     out.push({ key: hits[h].key, value: value.trim(), line: 0, endLine: 1 });
   }
   return out;

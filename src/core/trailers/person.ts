@@ -24,15 +24,29 @@ const ELIDED_DOMAIN = /^[^\s@<>]+@\.\.\.[^\s@<>]*$/;
  * Reads `Name <a@b>`, `"Last, First" <a@b>`, `Name (Corp) <a@b>`, `<a@b>`,
  * `a@b`, `Name <[email protected]>`, and keeps trailing comments out
  * (`<stable@vger.kernel.org> # 6.1+`, `[for the mm bits]`).
+ *
+ * Names are hostile text: a quoted name may hold anything (`"<b>evil</b>"
+ * <evil@example.org>`), and an unquoted one may hold markup
+ * (`<script>x</script> <x@y.z>`).  So brackets and `#` inside quotes are
+ * not syntax, and the address is the last `<...>` outside quotes that holds
+ * an `@` (or an archive's hidden-address mark).  One pass over the text:
+ * every step is linear, however long the value.
  */
 export function parsePerson(value: string): Person {
   let text = value.trim();
+  const brackets = outsideQuotes(text);
   // A `# comment` after the address, or a `[...]` note: not part of the person.
-  const hash = text.search(/\s#/);
-  if (hash > 0) text = text.slice(0, hash).trim();
-  const lt = text.indexOf('<');
-  const gt = lt >= 0 ? text.indexOf('>', lt) : -1;
-  if (lt >= 0 && gt > lt) {
+  if (brackets.hash > 0) {
+    text = text.slice(0, brackets.hash).trim();
+    brackets.pairs = brackets.pairs.filter(([, gt]) => gt < text.length);
+  }
+  let address: [number, number] | null = null;
+  for (const pair of brackets.pairs) {
+    const inside = text.slice(pair[0] + 1, pair[1]);
+    if (inside.includes('@') || CLOUDFLARE_HIDDEN.test(inside)) address = pair;
+  }
+  if (address) {
+    const [lt, gt] = address;
     let email = text.slice(lt + 1, gt).trim();
     // HTML mailers: `a@b<mailto:a@b>` inside the brackets.
     const mailto = email.indexOf('<mailto:');
@@ -46,11 +60,45 @@ export function parsePerson(value: string): Person {
     const name = unquote(text.replace(CLOUDFLARE_HIDDEN, '').trim());
     return { name, email: '[email protected]', obfuscated: true };
   }
-  const bare = /^(\S+@\S+)(?:\s+\((.*)\))?$/.exec(text);
-  if (bare) {
-    return { name: bare[2]?.trim() ?? '', email: bare[1], obfuscated: isObfuscated(bare[1]) };
-  }
+  const bare = bareAddress(text);
+  if (bare) return { name: bare.comment, email: bare.email, obfuscated: isObfuscated(bare.email) };
   return { name: unquote(text), email: '', obfuscated: false };
+}
+
+/**
+ * `<...>` pairs and the first ` #` outside double quotes (a backslash
+ * escapes the next character inside quotes).  A `<` inside an open pair
+ * belongs to it (`<a@b<mailto:a@b>>` is one pair).
+ */
+function outsideQuotes(text: string): { pairs: [number, number][]; hash: number } {
+  const pairs: [number, number][] = [];
+  let hash = -1;
+  let quoted = false;
+  let open = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"' && open < 0) quoted = true;
+    else if (c === '<' && open < 0) open = i;
+    else if (c === '>' && open >= 0) {
+      pairs.push([open, i]);
+      open = -1;
+    } else if (c === '#' && hash < 0 && open < 0 && i > 0 && /\s/.test(text[i - 1]!)) hash = i - 1;
+  }
+  return { pairs, hash };
+}
+
+/** `a@b` or `a@b (Name)` (what /^(\S+@\S+)(?:\s+\((.*)\))?$/ read, without its backtracking). */
+function bareAddress(text: string): { email: string; comment: string } | null {
+  const m = /^(\S+)(?:\s+\((.*)\))?$/.exec(text);
+  if (!m) return null;
+  const email = m[1]!;
+  // `\S+@\S+`: an `@` with something on both sides.
+  const at = email.indexOf('@', 1);
+  if (at < 1 || at > email.length - 2) return null;
+  return { email, comment: m[2]?.trim() ?? '' };
 }
 
 function unquote(name: string): string {
@@ -64,7 +112,13 @@ export function isObfuscated(email: string): boolean {
 
 /** The sub-address-free, lower-case form of an address: `a+kernel@B.org` -> `a@b.org`. */
 export function canonicalEmail(email: string): string {
-  return email.trim().toLowerCase().replace(/\+[^@]*@/, '@');
+  // The first `+...@` cut, as /\+[^@]*@/ did, by indexOf (that regex rescanned
+  // from every `+` of a long run of them).
+  const e = email.trim().toLowerCase();
+  const plus = e.indexOf('+');
+  if (plus < 0) return e;
+  const at = e.indexOf('@', plus);
+  return at < 0 ? e : e.slice(0, plus) + e.slice(at);
 }
 
 /**

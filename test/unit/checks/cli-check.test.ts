@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import formatsModule from 'ajv-formats';
-import { run, parseArgs } from '../../../src/cli/commands/check.js';
+import { run } from '../../../src/cli/commands/check.js';
 import type { CliIO } from '../../../src/cli/io.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -95,7 +95,7 @@ test('sarif: valid against the SARIF 2.1.0 schema, with rules, regions, code flo
   assert.equal(validate(bad), false);
 });
 
-test('b4: one message on stdin, [{tool,status,summary,details}]', async () => {
+test('b4: one message on stdin, [{tool,status,summary,details}]; [] when nothing to report', async () => {
   const fail = fakeIO(readFileSync(ORDER, 'utf8'));
   assert.equal(await run(['--format', 'b4'], fail), 0);
   const [r] = JSON.parse(fail.stdout);
@@ -105,12 +105,12 @@ test('b4: one message on stdin, [{tool,status,summary,details}]', async () => {
   assert.match(r.details, /mm\/mmap\.c:2808: error LOCK-ORDER/);
   const pass = fakeIO(readFileSync(REAL081, 'utf8'));
   await run(['--format', 'b4'], pass);
-  assert.equal(JSON.parse(pass.stdout)[0].status, 'pass');
+  assert.deepEqual(JSON.parse(pass.stdout), []);
   const damaged = fakeIO(readFileSync(SEED002, 'latin1'));
   await run(['--format', 'b4'], damaged);
   const d = JSON.parse(damaged.stdout)[0];
   assert.equal(d.status, 'fail');
-  assert.match(d.summary, /unreadable diff/);
+  assert.match(d.summary, /not checked/);
 });
 
 test('--model: a user model that allows VM_LOCKED atomically silences FLAG-ATOMIC-NOT-ALLOWED', async () => {
@@ -136,5 +136,10 @@ test('usage errors exit 2 with a message', async () => {
   const missing = fakeIO();
   assert.equal(await run(['/nonexistent/patch.mbox'], missing), 2);
   assert.match(missing.stderr, /cannot read \/nonexistent\/patch\.mbox/);
-  assert.deepEqual(parseArgs(['--tree=/k', '--fail-on', 'never', 'a', '--', '-b']), { format: 'text', failOn: 'never', tree: '/k', files: ['a', '-b'] });
+  const dashed = fakeIO();
+  assert.equal(await run(['--fail-on=never', '--', '-b'], dashed), 2);
+  assert.match(dashed.stderr, /cannot read -b: no such file/);
+  const tree = fakeIO();
+  assert.equal(await run(['--tree=/nonexistent/linux', SEED001], tree), 2);
+  assert.match(tree.stderr, /--tree \/nonexistent\/linux: not a directory/);
 });

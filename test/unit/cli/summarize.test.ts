@@ -71,7 +71,7 @@ test('an unreadable FILE: exit 2 and one line naming it', async () => {
   const { io, out, err } = fakeIO();
   assert.equal(await main(['summarize', '/nonexistent/x.mbox'], io), 2);
   assert.equal(out(), '');
-  assert.equal(err(), 'patchlens: cannot read /nonexistent/x.mbox: no such file\n');
+  assert.equal(err(), 'patchlens summarize: cannot read /nonexistent/x.mbox: no such file\n');
 });
 
 test('bad usage: exit 2', async () => {

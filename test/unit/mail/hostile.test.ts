@@ -26,7 +26,7 @@ test('an empty file says so in the summary instead of printing nothing', async (
   assert.match(summaryText(read), /empty\.mbox:1:1: no mail in this file/);
 });
 
-test('trailers and diff commands say why they printed no series: binary and empty files are named', async () => {
+test('trailers and diff commands say why they printed no series: binary and empty files are named, exit 2', async () => {
   const { main } = await import('../../../src/cli/main.js');
   const files: Record<string, Uint8Array> = { 'a.out': elf, 'empty.mbox': new Uint8Array(0) };
   for (const command of ['trailers', 'diff']) {
@@ -38,7 +38,7 @@ test('trailers and diff commands say why they printed no series: binary and empt
       writeFile: () => {},
       readStdin: () => new Uint8Array(0),
     };
-    assert.equal(await main([command, 'a.out', 'empty.mbox'], io), 0, command);
+    assert.equal(await main([command, 'a.out', 'empty.mbox'], io), 2, command);
     assert.match(out, /a\.out:1:8: binary data, not mail/, command);
     assert.match(out, /empty\.mbox:1:1: no mail in this file/, command);
   }
