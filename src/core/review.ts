@@ -7,6 +7,7 @@ import type { Finding, Severity } from './findings.js';
 import { readFileSync } from 'node:fs';
 import type { LineMap, Problem, ReadResult } from './types.js';
 import type { PatchFacts } from './c/facts.js';
+import type { PatchInput } from './checks/index.js';
 import { readPatch } from './series/patch.js';
 import { joinQuoted } from './diff/recover.js';
 import type { Patch, Series, SeriesVersion } from './series/types.js';
@@ -15,6 +16,7 @@ import { assembleSeries } from './series/index.js';
 import { collectTrailers, type CollectedTag, type CollectedTrailers } from './trailers/collect.js';
 import { changeSincePrevious, type PatchChange } from './trailers/compare.js';
 import { checkSignoffChain } from './trailers/signoff.js';
+import type { ReviewCache } from './reviewCache.js';
 
 export interface ReviewInput {
   /** Name shown in findings (a path, or an editor URI's path). */
@@ -31,6 +33,30 @@ export interface ReviewOptions {
   disabledRules?: string[];
   /** Severity overrides per rule id. */
   severity?: Record<string, Severity>;
+  /**
+   * Kept between reviews of the same document (editors): the C facts of
+   * unchanged diffs and the findings of unchanged versions are reused.
+   */
+  cache?: ReviewCache;
+  /**
+   * Stale work stops: between diffs review() yields to the event loop and,
+   * once the signal is aborted, rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+  /**
+   * Findings as they are ready: after the mail is read (trailer and sign-off
+   * findings), then after each series version's checks.  Each call carries
+   * everything found so far, with the rule options applied.
+   */
+  onProgress?: (progress: ReviewProgress) => void;
+}
+
+export interface ReviewProgress {
+  findings: Finding[];
+  problems: Problem[];
+  /** Series versions checked so far, and in all. */
+  versionsDone: number;
+  versions: number;
 }
 
 export interface ReviewResult {
@@ -69,6 +95,11 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   const [{ extractPatchFacts, offsetMap }, { runChecks, indexDiff }, model] = await analysisModules();
   const problems = [...read.problems];
   const lockModel = model.defaultModel();
+  const cache = options.cache;
+  cache?.begin();
+  // What, besides the diff, changes the facts (kernel tree) and the findings (rules, model file).
+  const factsKey = options.kernelTree ?? '';
+  let checksKey = JSON.stringify([options.disabledRules ?? [], options.severity ?? {}, options.modelFile ?? '']);
   if (options.modelFile) {
     let text: string | null = null;
     try {
@@ -77,6 +108,7 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
       problems.push({ file: options.modelFile, line: 1, column: 1, kind: 'model', message: `cannot read the model file: ${(e as Error).message}` });
     }
     if (text !== null) {
+      checksKey += '\0' + text;
       for (const p of model.applyModelJson(lockModel, text, options.modelFile)) {
         problems.push({ kind: 'model', column: 1, ...p });
       }
@@ -84,10 +116,22 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   }
   const findings: Finding[] = [...read.findings];
   const analysed: AnalysedDiff[] = [];
+  const versions = read.series.reduce((n, s) => n + s.versions.length, 0);
+  let versionsDone = 0;
+  const progress = (): void => {
+    options.onProgress?.({ findings: applyRuleOptions(dedupe(findings), options), problems: [...problems], versionsDone, versions });
+  };
+  progress();
   for (const series of read.series) {
     for (const version of series.versions) {
-      const inputsOfVersion = diffsOf(version).map((d) => {
-        const facts = extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+      const inputsOfVersion: PatchInput[] = [];
+      const diffKeys: string[] = [];
+      for (const d of diffsOf(version)) {
+        if (options.signal) await stillWanted(options.signal);
+        const make = () => extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+        const cached = cache ? cache.factsOf(d.file, d.diff, d.map, factsKey, make) : { facts: make(), key: '' };
+        const facts = cached.facts;
+        diffKeys.push(cached.key);
         analysed.push({ label: d.label, file: d.file, facts });
         // A C file that could not be analysed (tree-sitter failed to load, say)
         // must not look clean: say so where its diff starts.
@@ -101,16 +145,17 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
             message: `${skipped.path} in ${d.label} was not checked: ${skipped.reason}`,
           });
         }
-        return { facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) };
-      });
+        inputsOfVersion.push({ facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) });
+      }
+      versionsDone++;
       if (!inputsOfVersion.length) continue;
-      findings.push(
-        ...runChecks(inputsOfVersion, lockModel, {
-          disabledRules: options.disabledRules,
-          severity: options.severity,
-          seriesComplete: version.missing.length === 0,
-        }),
-      );
+      const check = () => runChecks(inputsOfVersion, lockModel, {
+        disabledRules: options.disabledRules,
+        severity: options.severity,
+        seriesComplete: version.missing.length === 0,
+      });
+      findings.push(...(cache ? cache.findingsOf(diffKeys, `${checksKey}\0${version.missing.length === 0}`, check) : check()));
+      progress();
     }
   }
   for (const a of analysed) for (const p of a.facts.problems ?? []) problems.push(p);
@@ -151,6 +196,12 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
     }
     return out;
   }
+}
+
+/** Lets queued editor messages (an edit, a cancel) run, then stops if the work is no longer wanted. */
+async function stillWanted(signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal.throwIfAborted();
 }
 
 /** The same finding reached twice (a diff quoted in two replies) is shown once. */
