@@ -15,6 +15,7 @@ commands:
   check [--format text|json|sarif|b4] [--fail-on error|warning|never]
         [--model FILE] [--tree DIR] FILE...   VMA locking checks
   facts [--json] FILE...            C facts per hunk (debug view)
+  lsp --stdio                       language server (Neovim, Emacs, VS Code)
 `;
 
 /** Commands load lazily: `summarize` never pays for tree-sitter. */
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./commands/diff.js')).run,
   check: async () => (await import('./commands/check.js')).run,
   facts: async () => (await import('./commands/facts.js')).run,
+  lsp: async () => (await import('./commands/lsp.js')).run,
 };
 
 export const nodeIO: CliIO = {

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings.js';
 import type { Patch, Series, SeriesVersion } from '../core/series/types.js';
-import type { Analysis } from './analyze.js';
+import type { Analysis } from '../editor/analyze.js';
 
 export type Node =
   | { kind: 'series'; series: Series; analysis: Analysis }

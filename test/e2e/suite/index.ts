@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/vscode/analyze.js';
+import { analyze } from '../../../src/editor/analyze.js';
 import { defaultModel } from '../../../src/core/model/index.js';
 import type { PatchLensApi } from '../../../src/extension.js';
 import { keep, log, runAll, test } from './harness.js';
