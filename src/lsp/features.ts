@@ -8,8 +8,11 @@
 import { CodeActionKind, SymbolKind, type CodeAction, type CodeLens, type Command, type Diagnostic, type DocumentSymbol, type Hover, type Position, type Range } from 'vscode-languageserver';
 import type { Finding } from '../core/findings.js';
 import type { Model } from '../core/model/types.js';
-import { readDiff } from '../core/diff/index.js';
+import type { LineMap, MailMessage } from '../core/types.js';
+import type { PatchAt } from '../editor/locate.js';
+import { joinQuoted, readDiff } from '../core/diff/index.js';
 import { offsetMap } from '../core/diff/images.js';
+import { readPatch } from '../core/series/patch.js';
 import { codeLensTitle, findingHover, flagHover, helperHover, trailerHover } from '../vscode/hoverText.js';
 import { EDITOR_COMMANDS, SERVER_COMMANDS, type AddToReplyArgs, type RecoveredAddressArgs } from './protocol.js';
 import { findingDiagnostic, identAt, recoveredAddress } from './convert.js';
@@ -109,67 +112,83 @@ export function codeActions(a: DocAnalysis, range: Range): CodeAction[] {
 }
 
 /** Bounds for the outline of a huge mbox: no editor shows more. */
-const MAX_SYMBOLS_PER_PATCH = 2000;
+const MAX_MESSAGES = 5000;
+const MAX_SYMBOLS_PER_MESSAGE = 2000;
 
 /**
- * The outline: each patch (and cover letter) of the document, its files,
- * and each file's hunks with the functions they touch, so Ctrl+Shift+O and
- * the breadcrumbs follow the series.
+ * The outline: each message of the document, a patch (or cover letter)
+ * named by its version, index and title, a reply by its subject; under it
+ * the files of its diff (or of the diffs it quotes) and each file's hunks
+ * with the functions they touch, so Ctrl+Shift+O and the breadcrumbs follow
+ * the series.
  */
 export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
-  const out: DocumentSymbol[] = [];
   const lineRange = (from: number, to: number): Range => {
     const s = a.lines.clamp(from - 1);
     const e = Math.max(s, a.lines.clamp(to - 1));
     return { start: { line: s, character: 0 }, end: { line: e, character: a.lines.at(e).length } };
   };
-  const functionsByDiff = new Map<string, { name: string; line: number }[]>();
+  const fns: { name: string; line: number }[] = [];
   for (const d of a.analysis.facts) {
     if (d.file !== a.file) continue;
-    const list = functionsByDiff.get(d.label) ?? [];
-    for (const fn of d.facts.functions) if (fn.image === 'post' || fn.removed) list.push({ name: fn.name, line: fn.pos.line });
-    functionsByDiff.set(d.label, list);
+    for (const fn of d.facts.functions) if (fn.image === 'post' || fn.removed) fns.push({ name: fn.name, line: fn.pos.line });
   }
-  const fns = [...functionsByDiff.values()].flat().sort((x, y) => x.line - y.line);
-  for (const at of a.index.patches) {
-    const p = at.patch;
-    const m = p.message;
-    const s = p.subject;
-    const name = `${s.index === null ? `v${at.version.version}` : `v${at.version.version} ${s.index}/${s.total ?? at.version.total}`} ${s.title || m.subject || '(no subject)'}`;
-    const children: DocumentSymbol[] = [];
-    if (p.diff) {
-      const map = offsetMap(m.bodyMap, p.diffBodyLine);
-      const docLine = (diffLine: number): number => (diffLine < map.length ? map.line(diffLine) : m.endLine);
-      let count = 0;
-      for (const file of readDiff(p.diff).files) {
-        if (count++ > MAX_SYMBOLS_PER_PATCH) break;
-        const path = file.newPath ?? file.oldPath ?? '(unnamed file)';
-        const hunks: DocumentSymbol[] = [];
-        let fileEnd = docLine(file.startLine);
-        for (const h of file.hunks) {
-          if (count++ > MAX_SYMBOLS_PER_PATCH) break;
-          const from = docLine(h.headerLine);
-          const last = h.lines.length ? docLine(h.lines[h.lines.length - 1].diffLine) : from;
-          fileEnd = Math.max(fileEnd, last);
-          const inHunk = fns.filter((f) => f.line >= from && f.line <= last);
-          const names = [...new Set(inHunk.map((f) => f.name))];
-          const label = `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@${names.length ? ' ' + names.join(', ') : h.context ? ' ' + h.context.trim() : ''}`;
-          const fnSymbols: DocumentSymbol[] = inHunk.slice(0, 50).map((f) => ({
-            name: f.name, kind: SymbolKind.Function, range: lineRange(f.line, f.line), selectionRange: lineRange(f.line, f.line),
-          }));
-          hunks.push({ name: label, kind: SymbolKind.Namespace, range: lineRange(from, last), selectionRange: lineRange(from, from), children: fnSymbols });
-        }
-        const start = docLine(file.startLine);
-        children.push({ name: path, detail: `+${file.added} -${file.deleted}`, kind: SymbolKind.File, range: lineRange(start, fileEnd), selectionRange: lineRange(start, start), children: hunks });
+  fns.sort((x, y) => x.line - y.line);
+
+  /** Files and hunks of one diff whose line i sits at document line map.line(i). */
+  const diffSymbols = (diff: string, map: LineMap, fallback: number, budget: { left: number }): DocumentSymbol[] => {
+    const docLine = (i: number): number => (i < map.length ? map.line(i) : fallback);
+    const files: DocumentSymbol[] = [];
+    for (const file of readDiff(diff).files) {
+      if (--budget.left < 0) break;
+      const path = file.newPath ?? file.oldPath ?? '(unnamed file)';
+      const start = docLine(file.startLine);
+      let end = start;
+      const hunks: DocumentSymbol[] = [];
+      for (const h of file.hunks) {
+        if (--budget.left < 0) break;
+        const from = docLine(h.headerLine);
+        const last = h.lines.length ? docLine(h.lines[h.lines.length - 1].diffLine) : from;
+        end = Math.max(end, last);
+        const inHunk = fns.filter((f) => f.line >= from && f.line <= last);
+        const names = [...new Set(inHunk.map((f) => f.name))];
+        const label = `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@${names.length ? ' ' + names.join(', ') : h.context ? ' ' + h.context.trim() : ''}`;
+        const children = inHunk.slice(0, 50).map((f): DocumentSymbol => ({ name: f.name, kind: SymbolKind.Function, range: lineRange(f.line, f.line), selectionRange: lineRange(f.line, f.line) }));
+        hunks.push({ name: label, kind: SymbolKind.Namespace, range: lineRange(from, last), selectionRange: lineRange(from, from), children });
       }
+      files.push({ name: path, detail: `+${file.added} -${file.deleted}`, kind: SymbolKind.File, range: lineRange(start, end), selectionRange: lineRange(start, start), children: hunks });
     }
-    const subject = a.lines.clamp(at.line - 1) + 1;
+    return files;
+  };
+
+  const patchOf = new Map<MailMessage, PatchAt>();
+  for (const at of a.index.patches) patchOf.set(at.patch.message, at);
+  const out: DocumentSymbol[] = [];
+  const messages = a.analysis.reads.filter((r) => r.file === a.file).flatMap((r) => r.messages);
+  for (const m of messages.slice(0, MAX_MESSAGES)) {
+    const budget = { left: MAX_SYMBOLS_PER_MESSAGE };
+    const at = patchOf.get(m);
+    const subjectLine = at ? at.line : (m.headers.find((h) => h.name.toLowerCase() === 'subject')?.line ?? m.startLine);
+    let name: string;
+    let children: DocumentSymbol[] = [];
+    if (at) {
+      const s = at.patch.subject;
+      const v = at.version.version;
+      name = `${s.index === null ? `v${v}` : `v${v} ${s.index}/${s.total ?? at.version.total}`} ${s.title || m.subject || '(no subject)'}`;
+      if (at.patch.diff) children = diffSymbols(at.patch.diff, offsetMap(m.bodyMap, at.patch.diffBodyLine), m.endLine, budget);
+    } else {
+      name = m.subject || '(no subject)';
+      // A reply may carry a diff of its own (a fixup, a suggested change), as review() reads it.
+      const carried = readPatch(m);
+      if (carried.diff) children.push(...diffSymbols(carried.diff, offsetMap(m.bodyMap, carried.diffBodyLine), m.endLine, budget));
+      for (const q of joinQuoted(m.quotedDiffs)) children.push(...diffSymbols(q.text, q.map, m.endLine, budget));
+    }
     out.push({
       name,
-      detail: at.cover ? 'cover letter' : p.author ? p.author.name || p.author.email : undefined,
-      kind: at.cover ? SymbolKind.Package : SymbolKind.Module,
-      range: lineRange(Math.min(m.startLine, subject), Math.max(m.endLine, subject)),
-      selectionRange: lineRange(subject, subject),
+      detail: at?.cover ? 'cover letter' : m.from ? m.from.name || m.from.email : undefined,
+      kind: at?.cover ? SymbolKind.Package : at ? SymbolKind.Module : SymbolKind.String,
+      range: lineRange(Math.min(m.startLine, subjectLine), Math.max(m.endLine, subjectLine)),
+      selectionRange: lineRange(subjectLine, subjectLine),
       children,
     });
   }
