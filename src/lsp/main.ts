@@ -1,11 +1,8 @@
 /**
- * Entry point of the language server as its own process: the VS Code
- * extension starts this file (bundled as dist/server.cjs); the CLI's
- * `patchlens lsp --stdio` runs the same startServer().  The transport comes
- * from the command line (`--stdio`, `--node-ipc`, `--socket=N`), as
- * vscode-languageserver reads it.
+ * The language server as its own program: the VS Code extension starts
+ * this file, bundled as dist/server.cjs, with `--stdio` (the same server
+ * the CLI's `patchlens lsp --stdio` runs).
  */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node.js';
-import { startServer } from './server.js';
+import { startStdioServer } from './stdio.js';
 
-startServer(createConnection(ProposedFeatures.all));
+startStdioServer();

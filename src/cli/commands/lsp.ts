@@ -21,8 +21,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`patchlens lsp: only --stdio is supported\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const [{ createConnection }, { startServer }] = await Promise.all([import('vscode-languageserver/node.js'), import('../../lsp/server.js')]);
-  startServer(createConnection(process.stdin, process.stdout));
+  const { startStdioServer } = await import('../../lsp/stdio.js');
+  startStdioServer();
   // The connection keeps the process alive; it exits on the client's `exit`.
   return new Promise<number>(() => undefined);
 }
