@@ -34,8 +34,8 @@ export interface ReviewOptions {
   /** Severity overrides per rule id. */
   severity?: Record<string, Severity>;
   /**
-   * Kept between reviews of the same document (editors): the C facts of
-   * unchanged diffs and the findings of unchanged versions are reused.
+   * Kept between reviews (editors): the C facts of diffs already seen and
+   * the findings of unchanged versions are reused (src/core/reviewCache.ts).
    */
   cache?: ReviewCache;
   /**
@@ -96,7 +96,6 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   const problems = [...read.problems];
   const lockModel = model.defaultModel();
   const cache = options.cache;
-  cache?.begin();
   // What, besides the diff, changes the facts (kernel tree) and the findings (rules, model file).
   const factsKey = options.kernelTree ?? '';
   let checksKey = JSON.stringify([options.disabledRules ?? [], options.severity ?? {}, options.modelFile ?? '']);

@@ -1,18 +1,19 @@
 /**
- * What review() may keep between calls on the same document, so that an
- * editor's edit re-parses only the patches it touched.
+ * What review() may keep between calls, so that an editor's edit re-parses
+ * only the patches it touched, and the same patch open twice (the thread's
+ * mbox and the copy `b4 review` opens, say) is parsed once.
  *
  * The C facts of a diff (the tree-sitter work, most of a review's time) are
- * kept by content: the input file, the diff text, the options that change
- * them (kernel tree) and the shape of its line map (where each diff line
- * sits relative to the first).  An edit above a patch that adds or removes
- * lines moves the patch without changing it: its facts are reused, moved by
- * the difference (every position in PatchFacts is a SourcePos of the input
- * file, see src/core/c/facts.ts).  The findings of a series version are kept
- * by the facts they were made from, and reused when none moved or changed.
+ * kept by content: the diff text, the options that change them (kernel
+ * tree) and the shape of its line map (where each diff line sits relative to
+ * the first).  A diff that moved (an edit above it added lines) or that sits
+ * in another file reuses them, its positions moved (every position in
+ * PatchFacts is a SourcePos of the input file, see src/core/c/facts.ts).
+ * The findings of a series version are kept by the facts they were made
+ * from, at their places, and reused when none moved or changed.
  *
- * Bounded: entries not used by the last few reviews are dropped, so a long
- * editing session does not grow it.
+ * Bounded: least recently used entries go first, so a long editing session
+ * or a large workspace does not grow it without end.
  */
 import type { Finding } from './findings.js';
 import type { PatchFacts } from './c/facts.js';
@@ -20,36 +21,24 @@ import type { LineMap } from './types.js';
 
 interface FactsEntry {
   facts: PatchFacts;
-  /** Input line of diff line 0 when the facts were made. */
+  /** Input file and line of diff line 0 the facts were made at. */
+  file: string;
   base: number;
-  /** The review (generation) that last used this entry. */
-  used: number;
 }
 
-interface FindingsEntry {
-  findings: Finding[];
-  used: number;
-}
-
-/** Entries unused for this many reviews are dropped. */
-const KEEP_GENERATIONS = 3;
+/** Diffs whose facts are kept (a 10,000-line series holds about 30). */
+const MAX_FACTS = 1000;
+/** Series versions whose findings are kept. */
+const MAX_FINDINGS = 200;
 /** A diff longer than this is not fingerprinted line by line (the key would cost more than it saves). */
 const MAX_FINGERPRINT_LINES = 200_000;
 
 export class ReviewCache {
+  // Maps keep insertion order: a hit is re-inserted, the first entry is the least recently used.
   private readonly facts = new Map<string, FactsEntry>();
-  private readonly findings = new Map<string, FindingsEntry>();
-  private generation = 0;
+  private readonly findings = new Map<string, Finding[]>();
   /** Counters for tests and benchmarks: diffs parsed, diffs reused, versions checked, versions reused. */
   readonly stats = { parsed: 0, reused: 0, checked: 0, checksReused: 0 };
-
-  /** Starts one review: entries the previous reviews did not use age. */
-  begin(): void {
-    this.generation++;
-    const old = this.generation - KEEP_GENERATIONS;
-    for (const [k, e] of this.facts) if (e.used < old) this.facts.delete(k);
-    for (const [k, e] of this.findings) if (e.used < old) this.findings.delete(k);
-  }
 
   /**
    * The facts of `diff` at `map`: reused (moved when the diff moved) or
@@ -63,18 +52,24 @@ export class ReviewCache {
       this.stats.parsed++;
       return { facts: make(), key: `uncached:${this.stats.parsed}` };
     }
-    const key = `${optionsKey}\0${file}\0${shape}\0${diff}`;
+    const key = `${optionsKey}\0${shape}\0${diff}`;
+    // The findings cache needs the place too: the same facts at another line make findings at another line.
+    const placed = `${file}\0${base}\0${key}`;
     const hit = this.facts.get(key);
     if (hit) {
-      hit.used = this.generation;
+      this.facts.delete(key);
       this.stats.reused++;
-      const delta = base - hit.base;
-      return { facts: delta === 0 ? hit.facts : moved(hit.facts, file, delta), key: `${key}\0@${base}` };
+      const same = hit.file === file && hit.base === base;
+      // Kept at its latest place: the next review of the same text reuses it as is.
+      const entry = same ? hit : { facts: moved(hit.facts, hit.file, file, base - hit.base), file, base };
+      this.facts.set(key, entry);
+      return { facts: entry.facts, key: placed };
     }
     const facts = make();
-    this.facts.set(key, { facts, base, used: this.generation });
+    this.facts.set(key, { facts, file, base });
+    if (this.facts.size > MAX_FACTS) this.facts.delete(this.facts.keys().next().value as string);
     this.stats.parsed++;
-    return { facts, key: `${key}\0@${base}` };
+    return { facts, key: placed };
   }
 
   /** The findings of one series version, keyed by the facts keys of its diffs (which hold their positions). */
@@ -82,12 +77,14 @@ export class ReviewCache {
     const key = `${optionsKey}\u0001${diffKeys.join('\u0001')}`;
     const hit = this.findings.get(key);
     if (hit) {
-      hit.used = this.generation;
+      this.findings.delete(key);
+      this.findings.set(key, hit);
       this.stats.checksReused++;
-      return hit.findings;
+      return hit;
     }
     const findings = make();
-    this.findings.set(key, { findings, used: this.generation });
+    this.findings.set(key, findings);
+    if (this.findings.size > MAX_FINDINGS) this.findings.delete(this.findings.keys().next().value as string);
     this.stats.checked++;
     return findings;
   }
@@ -130,11 +127,11 @@ function mapShape(diff: string, map: LineMap): string | null {
 }
 
 /**
- * A copy of `facts` with every position in `file` moved by `delta` lines.
- * structuredClone keeps shared objects shared (a CallFact sits both in a
- * function's `flow` and in its `calls`), and each is moved once.
+ * A copy of `facts` with every position in `from` moved to `to`, `delta`
+ * lines down.  structuredClone keeps shared objects shared (a CallFact sits
+ * both in a function's `flow` and in its `calls`), and each is moved once.
  */
-function moved(facts: PatchFacts, file: string, delta: number): PatchFacts {
+function moved(facts: PatchFacts, from: string, to: string, delta: number): PatchFacts {
   const copy = structuredClone(facts);
   const seen = new Set<object>();
   const stack: unknown[] = [copy];
@@ -147,7 +144,10 @@ function moved(facts: PatchFacts, file: string, delta: number): PatchFacts {
       continue;
     }
     const o = v as Record<string, unknown>;
-    if (o.file === file && typeof o.line === 'number' && typeof o.column === 'number') o.line = (o.line as number) + delta;
+    if (o.file === from && typeof o.line === 'number' && typeof o.column === 'number') {
+      o.line = (o.line as number) + delta;
+      o.file = to;
+    }
     for (const k in o) {
       const x = o[k];
       if (x && typeof x === 'object') stack.push(x);

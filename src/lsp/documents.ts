@@ -6,8 +6,9 @@
  *    costs one analysis;
  *  - an edit stops the analysis of the version it replaced (review() checks
  *    an AbortSignal between diffs);
- *  - each document keeps a ReviewCache, so an edit re-parses only the
- *    patches it touched (src/core/reviewCache.ts);
+ *  - one ReviewCache serves every document, so an edit re-parses only the
+ *    patches it touched, and a patch open in two files is parsed once
+ *    (src/core/reviewCache.ts);
  *  - on the first analysis of a document, diagnostics are published as each
  *    stage is ready (trailers first, then each series version's checks);
  *    later analyses publish once at the end, so an edit never makes the
@@ -42,7 +43,6 @@ export interface DocumentHost {
 }
 
 interface State {
-  cache: ReviewCache;
   timer?: ReturnType<typeof setTimeout>;
   controller?: AbortController;
   pending?: { version: number; promise: Promise<DocAnalysis | undefined> };
@@ -58,13 +58,15 @@ export class DocumentAnalyzer {
   private readonly states = new Map<string, State>();
   /** Analyses started, for every document (tests check that versions are not analysed twice). */
   runs = 0;
+  /** One cache for every document: the same patch open in two files is parsed once. */
+  readonly cache = new ReviewCache();
 
   constructor(private readonly host: DocumentHost) {}
 
   private state(uri: string): State {
     let s = this.states.get(uri);
     if (!s) {
-      s = { cache: new ReviewCache(), requestedAt: performance.now() };
+      s = { requestedAt: performance.now() };
       this.states.set(uri, s);
     }
     return s;
@@ -113,10 +115,6 @@ export class DocumentAnalyzer {
     return this.states.get(uri)?.ready;
   }
 
-  cacheStats(uri: string): ReviewCache['stats'] | undefined {
-    return this.states.get(uri)?.cache.stats;
-  }
-
   /** The analysis of the document's current version: waits for it, or starts it now (skipping the debounce). */
   async current(uri: string): Promise<DocAnalysis | undefined> {
     for (let i = 0; i < MAX_CHASE; i++) {
@@ -152,7 +150,7 @@ export class DocumentAnalyzer {
       this.runs++;
       const analysis = await analyze([{ file, data: text }], {
         ...settings.options,
-        cache: s.cache,
+        cache: this.cache,
         signal: controller.signal,
         onProgress: first
           ? (p) => {

@@ -116,6 +116,8 @@ export interface StatsResult {
   /** Server-side hover times, ms, most recent last. */
   hoverMs: number[];
   runs: number;
-  /** Per document: the last analysis' wall time, ms, and the cache counters. */
-  documents: { uri: string; version: number; analysisMs: number; cache: { parsed: number; reused: number; checked: number; checksReused: number } }[];
+  /** The server's ReviewCache: diffs parsed and reused, versions checked and reused, since it started. */
+  cache: { parsed: number; reused: number; checked: number; checksReused: number };
+  /** Per document: the last analysis' wall time, ms. */
+  documents: { uri: string; version: number; analysisMs: number }[];
 }

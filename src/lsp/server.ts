@@ -239,10 +239,10 @@ export function startServer(connection: Connection): void {
   connection.onRequest(REQUESTS.stats, (): StatsResult => ({
     hoverMs: [...hoverMs],
     runs: analyzer.runs,
+    cache: { ...analyzer.cache.stats },
     documents: analyzer.uris().flatMap((uri) => {
       const a = analyzer.latest(uri);
-      const cache = analyzer.cacheStats(uri);
-      return a && cache ? [{ uri, version: a.version, analysisMs: a.analysis.ms, cache: { ...cache } }] : [];
+      return a ? [{ uri, version: a.version, analysisMs: a.analysis.ms }] : [];
     }),
   }));
 

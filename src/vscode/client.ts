@@ -10,7 +10,7 @@
  * PatchLens's own requests (src/lsp/protocol.ts).
  */
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node.js';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
 import { ANALYZED_NOTIFICATION, REQUESTS, type AnalyzedParams, type StatsResult } from '../lsp/protocol.js';
 
 export const LANGUAGE = 'patch-mail';
@@ -51,6 +51,8 @@ export class PatchLensClient implements vscode.Disposable {
   }
 
   private async start(): Promise<LanguageClient> {
+    // Loaded with the first patch mail, not at activation.
+    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node.js');
     const run = { module: this.serverModule, transport: TransportKind.stdio };
     const serverOptions: ServerOptions = { run, debug: run };
     const clientOptions: LanguageClientOptions = {

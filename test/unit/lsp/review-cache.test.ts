@@ -59,6 +59,16 @@ test('review with a ReviewCache equals a fresh review, and re-parses only change
   const fresh = await review([{ file: FILE, data: moved }]);
   same(r2.findings, fresh.findings);
   assert.deepEqual(r2.problems.map((p) => [p.line, p.kind]), fresh.problems.map((p) => [p.line, p.kind]));
+
+  // The same mail in another file (the copy b4 review opens, say): nothing parsed, findings in that file.
+  const other = '/review-cache/copy.mbox';
+  const before2 = cache.stats.parsed;
+  const r3 = await review([{ file: other, data: moved }], { cache });
+  assert.equal(cache.stats.parsed, before2, 'no diff re-parsed for a copy of the same text');
+  const fresh3 = await review([{ file: other, data: moved }]);
+  same(r3.findings, fresh3.findings);
+  assert.ok(r3.findings.every((f) => f.file === other), 'every finding names the copy');
+  assert.ok(r3.facts.every((d) => d.facts.functions.every((fn) => fn.pos.file === other)), 'every fact names the copy');
 });
 
 test('review stops when its AbortSignal fires, and reports progress per version', { timeout: 60_000 }, async () => {
