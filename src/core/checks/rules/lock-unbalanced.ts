@@ -10,16 +10,63 @@
  * VMA write locks (released only by mmap_write_unlock) and RCU are not
  * balanced per function and are skipped.
  */
+import type { CallFact, FlowItem } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
+import { normInstance } from '../flow.js';
+import { functionChanges } from '../removed.js';
 import { SRC } from '../../model/index.js';
 import type { FlowEvent, Held } from '../flow.js';
-import type { Rule } from '../types.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
 
 /** Return values that read as failure: -EINVAL, ERR_PTR(..), NULL, false, VM_FAULT_*. */
 const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
 
 type Exit = Extract<FlowEvent, { kind: 'exit' }>;
+type Goto = Extract<FlowEvent, { kind: 'goto' }>;
+const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
+
+/**
+ * Jumps to one label that arrive with different locks: `goto out` holding
+ * a lock that another `goto out` releases first.  The label's body is
+ * usually outside the hunk, but it cannot be right for both.
+ */
+function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, events: FlowEvent[], tracked: (h: Held) => boolean): Finding[] {
+  const out: Finding[] = [];
+  const byLabel = new Map<string, Goto[]>();
+  for (const e of events) if (e.kind === 'goto') byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
+  const reported = new Set<string>();
+  for (const [label, jumps] of byLabel) {
+    for (const g of jumps) {
+      for (const h of g.state.held) {
+        if (!tracked(h) || h.step.line > g.pos.line) continue;
+        // The other jump must hold nothing of the kind: jumps that each hold one of several
+        // page-table locks (folio_walk_start()'s `goto found`) hand the one they hold on.
+        const kin = (k: Held) => tracked(k) && (k.lock === h.lock || (SPIN_LOCKS.has(k.lock) && SPIN_LOCKS.has(h.lock)));
+        const other = jumps.find((o) => o !== g && o.pos.line !== g.pos.line &&
+          !o.state.held.some(kin) &&
+          o.state.gone.some((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance && x.step.line > h.step.line));
+        if (!other) continue;
+        if (!added(ctx, patch, g.pos) && h.change !== '+') continue;
+        const key = `${g.pos.line}:${h.lock}:${h.instance}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const rel = other.state.gone.find((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance)!;
+        out.push(ctx.finding(rule, patch, g.pos,
+          `This path jumps to ${label} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), while the jump at line ${other.pos.line} releases it first (${rel.helper}() at line ${rel.step.line}).`,
+          { path: [h.step, step(g.pos, `goto ${label} with the lock held`)], sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+      }
+    }
+  }
+  return out;
+}
+
+/** A negative errno literal (`-EBUSY`), the plainest failure a function returns. */
+const ERRNO = /^-\s*E[A-Z0-9]+$/;
+
+function errnoHolding(ex: Exit, h: Held, value: string): boolean {
+  return !ex.implicit && ERRNO.test(value) && h.step.line <= ex.pos.line;
+}
 
 export const rule: Rule = {
   id: 'LOCK-UNBALANCED',
@@ -42,7 +89,20 @@ export const rule: Rule = {
           const releasing = exits.filter((o) => o !== ex &&
             !o.state.held.some((k) => k.lock === h.lock && k.instance === h.instance) &&
             o.state.gone.some((g) => g.lock === h.lock && g.how === 'released' && g.step.line > h.step.line - 1));
-          if (releasing.length === 0) continue;
+          if (releasing.length === 0) {
+            // No path shown releases it: still, a failed call that returns an errno holding
+            // a lock it took breaks the kernel's convention that failure leaves nothing held
+            // (claim_swapfile() returning -EBUSY with inode_lock() held, 1638045c3677).
+            const f = errnoHolding(ex, h, value);
+            if (f && !reported.has(`${ex.pos.line}:${h.lock}:${h.instance}`) && (added(ctx, patch, ex.pos) || h.change === '+')) {
+              reported.add(`${ex.pos.line}:${h.lock}:${h.instance}`);
+              out.push(ctx.finding(rule, patch, ex.pos,
+                `This path returns ${value} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}): a failed call should leave nothing held, and its callers' error paths will not unlock it.`,
+                { severity: 'warning', path: [h.step, step(ex.pos, `returns ${value} with the lock held`)],
+                  sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+            }
+            continue;
+          }
           // Only the error path that forgets to unlock: a return of an error
           // (or a bare return).  A function returning a result with the lock
           // held is a lock helper (folio_walk_start(), pmd_trans_huge_lock()).
@@ -59,6 +119,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
+      out.push(...inconsistentGotos(ctx, patch, a.events, tracked));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone && e.instance !== undefined) {
           if (ctx.model.locks.get(e.use.lock)?.balanced === false) continue;
@@ -76,6 +137,50 @@ export const rule: Rule = {
         }
       }
     }
+    out.push(...droppedUnlocksBeforeReturn(ctx));
     return out;
   },
 };
+
+/**
+ * The patch removes the unlock that stood right before a `return` it keeps:
+ * that return now leaves with the lock held.  The pre-image is the witness
+ * that the lock is held there (it was released), even when the hunk does
+ * not show where it was taken.  A `goto` is not read this way: whether the
+ * label's body unlocks is what decides it, and the hunk rarely shows it.
+ */
+function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    const visit = (items: readonly FlowItem[]) => {
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i];
+        if (it.kind === 'if') { visit(it.then); if (it.else) visit(it.else); continue; }
+        if (it.kind === 'loop') { visit(it.body); continue; }
+        if (it.kind !== 'call' || it.call.change !== '-') continue;
+        const spec = ctx.model.helpers.get(it.call.name);
+        const use = spec?.releases?.find((u) => ctx.model.locks.get(u.lock)?.balanced && u.lock !== 'rcu');
+        if (!spec || !use || spec.anyOf) continue;
+        // The next statement that is not a plain call or assignment must be a kept return.
+        let j = i + 1;
+        while (j < items.length && (items[j].kind === 'assign' || (items[j].kind === 'call' && !ctx.model.helpers.get((items[j] as { call: CallFact }).call.name)?.releases))) j++;
+        const ret = items[j];
+        if (!ret || ret.kind !== 'return' || ctx.changeAt(patch, ret.pos) === '-') continue;
+        const again = post.calls.some((c) => c.change === '+' && c.name === it.call.name && c.pos.line <= ret.pos.line && c.pos.line >= it.call.pos.line - 3);
+        if (again) continue;
+        // The lock itself removed too: the section is gone, not left open (droppedCriticalSections' case).
+        const lockArg = typeof use.instance === 'number' ? normInstance(it.call.args[use.instance] ?? '') : null;
+        const untaken = pre.calls.some((c) => c.change === '-' && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) =>
+          u.lock === use.lock && (lockArg === null || typeof u.instance !== 'number' || normInstance(c.args[u.instance] ?? '') === lockArg)));
+        if (untaken) continue;
+        out.push(ctx.finding(rule, patch, ret.pos,
+          `This patch removes ${it.call.name}(${it.call.args.join(', ')}) at line ${it.call.pos.line}, so this return${ret.value ? ` ${ret.value}` : ''} now leaves with ${lockName(use.lock)} held.`,
+          { severity: 'warning', path: [step(it.call.pos, `${it.call.name}() removed`), step(ret.pos, 'returns with the lock held')],
+            sources: sourcesOf(spec.source, rule.source) }));
+      }
+    };
+    visit(pre.flow);
+  }
+  return out;
+}
