@@ -16,7 +16,7 @@ import { assembleSeries } from './series/index.js';
 import { collectTrailers, type CollectedTag, type CollectedTrailers } from './trailers/collect.js';
 import { changeSincePrevious, type PatchChange } from './trailers/compare.js';
 import { checkSignoffChain } from './trailers/signoff.js';
-import type { ReviewCache } from './reviewCache.js';
+import type { DiffPlace, ReviewCache } from './reviewCache.js';
 
 export interface ReviewInput {
   /** Name shown in findings (a path, or an editor URI's path). */
@@ -124,13 +124,14 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   for (const series of read.series) {
     for (const version of series.versions) {
       const inputsOfVersion: PatchInput[] = [];
-      const diffKeys: string[] = [];
+      const places: DiffPlace[] = [];
       for (const d of diffsOf(version)) {
         if (options.signal) await stillWanted(options.signal);
         const make = () => extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
-        const cached = cache ? cache.factsOf(d.file, d.diff, d.map, factsKey, make) : { facts: make(), key: '' };
+        const cached = cache ? cache.factsOf(d.file, d.diff, d.map, factsKey, make) : { facts: make(), place: null };
         const facts = cached.facts;
-        diffKeys.push(cached.key);
+        // The label (version, index) is part of what the checks see.
+        if (cached.place) places.push({ ...cached.place, content: `${cached.place.content}\0${d.label}` });
         analysed.push({ label: d.label, file: d.file, facts });
         // A C file that could not be analysed (tree-sitter failed to load, say)
         // must not look clean: say so where its diff starts.
@@ -153,7 +154,7 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
         severity: options.severity,
         seriesComplete: version.missing.length === 0,
       });
-      findings.push(...(cache ? cache.findingsOf(diffKeys, `${checksKey}\0${version.missing.length === 0}`, check) : check()));
+      findings.push(...(cache ? cache.findingsOf(places, `${checksKey}\0${version.missing.length === 0}`, check) : check()));
       progress();
     }
   }

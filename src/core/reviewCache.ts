@@ -9,8 +9,8 @@
  * the first).  A diff that moved (an edit above it added lines) or that sits
  * in another file reuses them, its positions moved (every position in
  * PatchFacts is a SourcePos of the input file, see src/core/c/facts.ts).
- * The findings of a series version are kept by the facts they were made
- * from, at their places, and reused when none moved or changed.
+ * The findings of a series version are kept by the diffs they were made
+ * from, and reused when none changed or moved (in any file).
  *
  * Bounded: least recently used entries go first, so a long editing session
  * or a large workspace does not grow it without end.
@@ -26,6 +26,20 @@ interface FactsEntry {
   base: number;
 }
 
+interface FindingsEntry {
+  findings: Finding[];
+  /** Input file and first line of each diff the findings were made at. */
+  file: string;
+  bases: number[];
+}
+
+/** Where a diff sits: its content key, its input file and the line of its first diff line. */
+export interface DiffPlace {
+  content: string;
+  file: string;
+  base: number;
+}
+
 /** Diffs whose facts are kept (a 10,000-line series holds about 30). */
 const MAX_FACTS = 1000;
 /** Series versions whose findings are kept. */
@@ -36,25 +50,24 @@ const MAX_FINGERPRINT_LINES = 200_000;
 export class ReviewCache {
   // Maps keep insertion order: a hit is re-inserted, the first entry is the least recently used.
   private readonly facts = new Map<string, FactsEntry>();
-  private readonly findings = new Map<string, Finding[]>();
+  private readonly findings = new Map<string, FindingsEntry>();
   /** Counters for tests and benchmarks: diffs parsed, diffs reused, versions checked, versions reused. */
   readonly stats = { parsed: 0, reused: 0, checked: 0, checksReused: 0 };
 
   /**
    * The facts of `diff` at `map`: reused (moved when the diff moved) or
-   * made by `make`.  Returns the facts and the key of the entry, which the
-   * findings cache uses to recognise a version it has seen.
+   * made by `make`.  Also returns where the diff sits, which findingsOf()
+   * needs to recognise a version it has seen.
    */
-  factsOf(file: string, diff: string, map: LineMap, optionsKey: string, make: () => PatchFacts): { facts: PatchFacts; key: string } {
+  factsOf(file: string, diff: string, map: LineMap, optionsKey: string, make: () => PatchFacts): { facts: PatchFacts; place: DiffPlace } {
     const shape = mapShape(diff, map);
     const base = map.length ? map.line(0) : 0;
     if (shape === null) {
       this.stats.parsed++;
-      return { facts: make(), key: `uncached:${this.stats.parsed}` };
+      return { facts: make(), place: { content: `uncached:${this.stats.parsed}`, file, base } };
     }
     const key = `${optionsKey}\0${shape}\0${diff}`;
-    // The findings cache needs the place too: the same facts at another line make findings at another line.
-    const placed = `${file}\0${base}\0${key}`;
+    const place = { content: key, file, base };
     const hit = this.facts.get(key);
     if (hit) {
       this.facts.delete(key);
@@ -63,28 +76,40 @@ export class ReviewCache {
       // Kept at its latest place: the next review of the same text reuses it as is.
       const entry = same ? hit : { facts: moved(hit.facts, hit.file, file, base - hit.base), file, base };
       this.facts.set(key, entry);
-      return { facts: entry.facts, key: placed };
+      return { facts: entry.facts, place };
     }
     const facts = make();
     this.facts.set(key, { facts, file, base });
     if (this.facts.size > MAX_FACTS) this.facts.delete(this.facts.keys().next().value as string);
     this.stats.parsed++;
-    return { facts, key: placed };
+    return { facts, place };
   }
 
-  /** The findings of one series version, keyed by the facts keys of its diffs (which hold their positions). */
-  findingsOf(diffKeys: string[], optionsKey: string, make: () => Finding[]): Finding[] {
-    const key = `${optionsKey}\u0001${diffKeys.join('\u0001')}`;
+  /**
+   * The findings of one series version, made from diffs at `places`: reused
+   * when the same diffs at the same lines were checked before, in this file
+   * or in another (the same mail opened twice).  A version whose diffs moved
+   * is checked again: findings' messages name lines.
+   */
+  findingsOf(places: DiffPlace[], optionsKey: string, make: () => Finding[]): Finding[] {
+    const key = `${optionsKey}\u0001${places.map((p) => p.content).join('\u0001')}`;
     const hit = this.findings.get(key);
-    if (hit) {
+    const file = places[0]?.file;
+    const oneFile = places.every((p) => p.file === file);
+    // Messages name lines ("taken at line 2556"): only findings at the same lines can be reused.
+    if (hit && oneFile && file !== undefined && hit.bases.length === places.length && places.every((p, i) => p.base === hit.bases[i])) {
       this.findings.delete(key);
-      this.findings.set(key, hit);
       this.stats.checksReused++;
-      return hit;
+      const entry = hit.file === file ? hit : { findings: moved(hit.findings, hit.file, file, 0), file, bases: hit.bases };
+      this.findings.set(key, entry);
+      return entry.findings;
     }
     const findings = make();
-    this.findings.set(key, findings);
-    if (this.findings.size > MAX_FINDINGS) this.findings.delete(this.findings.keys().next().value as string);
+    this.findings.delete(key);
+    if (oneFile && file !== undefined) {
+      this.findings.set(key, { findings, file, bases: places.map((p) => p.base) });
+      if (this.findings.size > MAX_FINDINGS) this.findings.delete(this.findings.keys().next().value as string);
+    }
     this.stats.checked++;
     return findings;
   }
@@ -127,31 +152,41 @@ function mapShape(diff: string, map: LineMap): string | null {
 }
 
 /**
- * A copy of `facts` with every position in `from` moved to `to`, `delta`
- * lines down.  structuredClone keeps shared objects shared (a CallFact sits
- * both in a function's `flow` and in its `calls`), and each is moved once.
+ * A copy of `facts` (or findings) with every position in `from` moved to `to`, `delta`
+ * lines down, made in one walk (about twice as fast as structuredClone and
+ * a second walk).  Shared objects stay shared in the copy (a CallFact sits
+ * both in a function's `flow` and in its `calls`), so each moves once.
+ * PatchFacts is a tree of plain objects, arrays and primitives (bigint
+ * values included); depth is that of the C's nesting, bounded by the parser.
  */
-function moved(facts: PatchFacts, from: string, to: string, delta: number): PatchFacts {
-  const copy = structuredClone(facts);
-  const seen = new Set<object>();
-  const stack: unknown[] = [copy];
-  for (let guard = 0; stack.length && guard < 10_000_000; guard++) {
-    const v = stack.pop();
-    if (!v || typeof v !== 'object' || seen.has(v)) continue;
-    seen.add(v);
+function moved<T>(facts: T, from: string, to: string, delta: number): T {
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (v === null || typeof v !== 'object') return v;
+    const done = copies.get(v);
+    if (done !== undefined) return done;
     if (Array.isArray(v)) {
-      for (const x of v) if (x && typeof x === 'object') stack.push(x);
-      continue;
+      const out: unknown[] = new Array(v.length);
+      copies.set(v, out);
+      for (let i = 0; i < v.length; i++) out[i] = copy(v[i]);
+      return out;
+    }
+    if (v instanceof Map || v instanceof Set) {
+      const out = structuredClone(v);
+      copies.set(v, out);
+      return out;
     }
     const o = v as Record<string, unknown>;
-    if (o.file === from && typeof o.line === 'number' && typeof o.column === 'number') {
-      o.line = (o.line as number) + delta;
-      o.file = to;
+    const out: Record<string, unknown> = {};
+    copies.set(v, out);
+    for (const k in o) out[k] = copy(o[k]);
+    if (out.file === from && typeof out.line === 'number' && typeof out.column === 'number') {
+      out.line = (out.line as number) + delta;
+      // A finding's range ends in the same file.
+      if (typeof out.endLine === 'number') out.endLine = (out.endLine as number) + delta;
+      out.file = to;
     }
-    for (const k in o) {
-      const x = o[k];
-      if (x && typeof x === 'object') stack.push(x);
-    }
-  }
-  return copy;
+    return out;
+  };
+  return copy(facts) as T;
 }

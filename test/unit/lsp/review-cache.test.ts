@@ -56,6 +56,7 @@ test('review with a ReviewCache equals a fresh review, and re-parses only change
   const before = cache.stats.parsed;
   const r2 = await review([{ file: FILE, data: moved }], { cache });
   assert.equal(cache.stats.parsed, before, 'no diff re-parsed when only line numbers moved');
+  const checked = cache.stats.checked;
   const fresh = await review([{ file: FILE, data: moved }]);
   same(r2.findings, fresh.findings);
   assert.deepEqual(r2.problems.map((p) => [p.line, p.kind]), fresh.problems.map((p) => [p.line, p.kind]));
@@ -65,6 +66,7 @@ test('review with a ReviewCache equals a fresh review, and re-parses only change
   const before2 = cache.stats.parsed;
   const r3 = await review([{ file: other, data: moved }], { cache });
   assert.equal(cache.stats.parsed, before2, 'no diff re-parsed for a copy of the same text');
+  assert.equal(cache.stats.checked, checked, 'no version re-checked for a copy');
   const fresh3 = await review([{ file: other, data: moved }]);
   same(r3.findings, fresh3.findings);
   assert.ok(r3.findings.every((f) => f.file === other), 'every finding names the copy');
