@@ -30,7 +30,7 @@ let client: PatchLensClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): PatchLensApi {
   const t0 = performance.now();
-  client = new PatchLensClient(context.asAbsolutePath('dist/server.cjs'));
+  client = new PatchLensClient(context.asAbsolutePath('dist/server.cjs'), context.asAbsolutePath('dist/languageclient.cjs'));
   const c = client;
   const tree = new SeriesTreeProvider();
 

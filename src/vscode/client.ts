@@ -10,6 +10,7 @@
  * PatchLens's own requests (src/lsp/protocol.ts).
  */
 import * as vscode from 'vscode';
+import { createRequire } from 'node:module';
 import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node.js';
 import { ANALYZED_NOTIFICATION, REQUESTS, type AnalyzedParams, type StatsResult } from '../lsp/protocol.js';
 
@@ -31,7 +32,8 @@ export class PatchLensClient implements vscode.Disposable {
   /** Analyses the server has run, as it last reported. */
   runs = 0;
 
-  constructor(private readonly serverModule: string) {
+  /** `serverModule`: dist/server.cjs; `clientModule`: dist/languageclient.cjs. */
+  constructor(private readonly serverModule: string, private readonly clientModule: string) {
     // The server starts with the first patch mail, not with the extension.
     const maybeStart = (d: vscode.TextDocument): void => {
       if (d.languageId === LANGUAGE) void this.ready();
@@ -51,8 +53,8 @@ export class PatchLensClient implements vscode.Disposable {
   }
 
   private async start(): Promise<LanguageClient> {
-    // Loaded with the first patch mail, not at activation.
-    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node.js');
+    // Loaded with the first patch mail, not at activation (scripts/bundle.mjs builds it apart).
+    const { LanguageClient, TransportKind } = createRequire(import.meta.url)(this.clientModule) as typeof import('./languageClientModule.js');
     const run = { module: this.serverModule, transport: TransportKind.stdio };
     const serverOptions: ServerOptions = { run, debug: run };
     const clientOptions: LanguageClientOptions = {
