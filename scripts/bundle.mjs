@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 /**
  * Bundles the VS Code extension into one CommonJS file for the extension
- * host: dist/extension.cjs.  The core is ESM TypeScript; esbuild turns it
+ * host: dist/extension.cjs, the language client it loads with the first
+ * patch mail (dist/languageclient.cjs) and the language server it starts
+ * (dist/server.cjs).  All three ship in the VSIX; the CLI's `patchlens lsp`
+ * runs the same server from dist/cli/.  The core is ESM TypeScript; esbuild turns it
  * into CJS.  tree-sitter and tree-sitter-c stay external: they are native
  * (N-API prebuilds for every platform) and ship in the VSIX as node_modules.
  *
@@ -32,15 +35,14 @@ const common = {
 };
 
 export async function bundleExtension() {
-  await build({
-    ...common,
-    entryPoints: [join(root, 'src/extension.ts')],
-    outfile: join(root, 'dist/extension.cjs'),
-    minify: true,
-    keepNames: true,
-    sourcemap: 'linked',
-    metafile: false,
-  });
+  const shared = { ...common, minify: true, keepNames: true, sourcemap: 'linked', metafile: false };
+  await Promise.all([
+    build({ ...shared, entryPoints: [join(root, 'src/extension.ts')], outfile: join(root, 'dist/extension.cjs') }),
+    // The language server: its own process, started by the extension's client with --stdio.
+    build({ ...shared, entryPoints: [join(root, 'src/lsp/main.ts')], outfile: join(root, 'dist/server.cjs') }),
+    // vscode-languageclient, required by the extension when the first patch mail starts the server.
+    build({ ...shared, entryPoints: [join(root, 'src/vscode/languageClientModule.ts')], outfile: join(root, 'dist/languageclient.cjs') }),
+  ]);
 }
 
 /**
@@ -63,6 +65,8 @@ export async function bundleCli() {
     outdir: join(root, 'dist/cli'),
     chunkNames: 'chunk-[hash]',
     sourcemap: 'linked',
+    // vscode-languageserver is CommonJS and requires Node's modules: give its chunks a require().
+    banner: { js: "import { createRequire as __plCreateRequire } from 'node:module'; const require = __plCreateRequire(import.meta.url);" },
   });
 }
 

@@ -1,36 +1,40 @@
 /**
- * PatchLens for VS Code: wiring only.  The work is in src/vscode/ (thin
- * adapters) and src/core/ (the analysis).  Activation stays cheap: the core
- * and tree-sitter load when the first patch mail is analysed, not here.
+ * PatchLens for VS Code: wiring only.  The analysis runs in the PatchLens
+ * language server (src/lsp/, its own process), which this extension starts
+ * as a `vscode-languageclient` client with the first patch mail: diagnostics,
+ * hovers, code lenses, quick fixes and the outline come from there.  The
+ * summary webview, the series tree and the commands stay here, fed by the
+ * server's PatchLens requests.  Activation stays cheap: no core, no
+ * tree-sitter, no server until a patch mail is open.
  */
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import { applyModelJson, defaultModel } from './core/model/index.js';
 import type { Model } from './core/model/types.js';
-import { AnalysisCache } from './vscode/cache.js';
+import { REQUESTS, type SeriesResult } from './lsp/protocol.js';
+import { LANGUAGE, PatchLensClient } from './vscode/client.js';
 import { registerCommands, revealLocation } from './vscode/commands.js';
-import { DiagnosticsController, LANGUAGE, RuleDocs } from './vscode/diagnostics.js';
-import { PatchCodeLensProvider, PatchHoverProvider } from './vscode/providers.js';
 import { RULE_SCHEME, RuleDocProvider } from './vscode/ruleDocs.js';
 import { SeriesTreeProvider } from './vscode/seriesTree.js';
 import { reviewOptions } from './vscode/settings.js';
 import { SummaryPanel } from './vscode/summaryPanel.js';
 
 export interface PatchLensApi {
-  cache: AnalysisCache;
-  diagnostics: DiagnosticsController;
-  hover: PatchHoverProvider;
+  client: PatchLensClient;
   tree: SeriesTreeProvider;
   /** ms spent in activate(). */
   activationMs: number;
 }
 
+let client: PatchLensClient | undefined;
+
 export function activate(context: vscode.ExtensionContext): PatchLensApi {
   const t0 = performance.now();
-  const selector: vscode.DocumentSelector = { language: LANGUAGE };
-  const cache = new AnalysisCache();
+  client = new PatchLensClient(context.asAbsolutePath('dist/server.cjs'), context.asAbsolutePath('dist/languageclient.cjs'));
+  const c = client;
   const tree = new SeriesTreeProvider();
 
+  // The lock model page (Show Lock Model) reads the model here, built on first use.
   let model: Model | undefined;
   const getModel = (): Model => {
     if (model) return model;
@@ -47,35 +51,36 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
     return model;
   };
 
-  const diagnostics = new DiagnosticsController(cache, new RuleDocs());
-  const hover = new PatchHoverProvider(cache, getModel);
+  /** The tree follows the active patch mail (until a workspace check replaces it). */
+  const follow = async (doc: vscode.TextDocument | undefined): Promise<void> => {
+    if (doc?.languageId !== LANGUAGE || !c.started) return;
+    try {
+      tree.show((await c.request<SeriesResult>(REQUESTS.series, { uri: doc.uri.toString() })).series);
+    } catch {
+      // Closed before the server answered: the tree keeps what it shows.
+    }
+  };
+
   const panel = new SummaryPanel(context.extensionUri, revealLocation);
   context.subscriptions.push(
-    cache,
-    diagnostics,
-    vscode.languages.registerHoverProvider(selector, hover),
-    vscode.languages.registerCodeLensProvider(selector, new PatchCodeLensProvider(cache)),
+    c,
     vscode.window.registerTreeDataProvider('patchlens.series', tree),
     vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, new RuleDocProvider()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('patchlens')) return;
-      model = undefined;
-      cache.clear();
-      diagnostics.refreshAll();
+      if (e.affectsConfiguration('patchlens')) model = undefined;
     }),
-    // The tree follows the active patch mail (until a workspace check replaces it).
-    vscode.window.onDidChangeActiveTextEditor((ed) => {
-      if (ed?.document.languageId === LANGUAGE) void cache.get(ed.document).then((a) => tree.show(a.analysis));
-    }),
-    cache.onDidAnalyze((a) => {
-      if (vscode.window.activeTextEditor?.document.uri.toString() === a.uri) tree.show(a.analysis);
+    vscode.window.onDidChangeActiveTextEditor((ed) => void follow(ed?.document)),
+    c.onDidAnalyze((p) => {
+      if (vscode.window.activeTextEditor?.document.uri.toString() === p.uri) void follow(vscode.window.activeTextEditor.document);
     }),
   );
-  registerCommands(context, { cache, tree, panel, model: getModel });
+  registerCommands(context, { client: c, tree, panel, model: getModel });
   void vscode.commands.executeCommand('setContext', 'patchlens.activated', true);
-  return { cache, diagnostics, hover, tree, activationMs: performance.now() - t0 };
+  return { client: c, tree, activationMs: performance.now() - t0 };
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+export function deactivate(): Thenable<void> | undefined {
+  const c = client;
+  client = undefined;
+  return c?.ready().then((lc) => lc.stop()).catch(() => undefined);
 }

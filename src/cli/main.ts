@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   diff: async () => (await import('./commands/diff.js')).run,
   check: async () => (await import('./commands/check.js')).run,
   facts: async () => (await import('./commands/facts.js')).run,
+  lsp: async () => (await import('./commands/lsp.js')).run,
 };
 
 /** One line per command for `patchlens --help`; each command's own help comes from its option table. */
@@ -31,6 +32,7 @@ const SUMMARIES: Record<string, string> = {
   diff: 'what changed between versions of a series',
   check: 'VMA locking checks (text, JSON, SARIF, b4 review)',
   facts: 'C facts per hunk (debug view)',
+  lsp: 'language server on --stdio (Neovim, Emacs, VS Code)',
 };
 
 function usage(): string {

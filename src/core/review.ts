@@ -7,6 +7,7 @@ import type { Finding, Severity } from './findings.js';
 import { readFileSync } from 'node:fs';
 import type { LineMap, Problem, ReadResult } from './types.js';
 import type { PatchFacts } from './c/facts.js';
+import type { PatchInput } from './checks/index.js';
 import { readPatch } from './series/patch.js';
 import { joinQuoted } from './diff/recover.js';
 import type { Patch, Series, SeriesVersion } from './series/types.js';
@@ -15,6 +16,7 @@ import { assembleSeries } from './series/index.js';
 import { collectTrailers, type CollectedTag, type CollectedTrailers } from './trailers/collect.js';
 import { changeSincePrevious, type PatchChange } from './trailers/compare.js';
 import { checkSignoffChain } from './trailers/signoff.js';
+import type { DiffPlace, ReviewCache } from './reviewCache.js';
 
 export interface ReviewInput {
   /** Name shown in findings (a path, or an editor URI's path). */
@@ -36,6 +38,30 @@ export interface ReviewOptions {
   disabledRules?: string[];
   /** Severity overrides per rule id. */
   severity?: Record<string, Severity>;
+  /**
+   * Kept between reviews (editors): the C facts of diffs already seen and
+   * the findings of unchanged versions are reused (src/core/reviewCache.ts).
+   */
+  cache?: ReviewCache;
+  /**
+   * Stale work stops: between diffs review() yields to the event loop and,
+   * once the signal is aborted, rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+  /**
+   * Findings as they are ready: after the mail is read (trailer and sign-off
+   * findings), then after each series version's checks.  Each call carries
+   * everything found so far, with the rule options applied.
+   */
+  onProgress?: (progress: ReviewProgress) => void;
+}
+
+export interface ReviewProgress {
+  findings: Finding[];
+  problems: Problem[];
+  /** Series versions checked so far, and in all. */
+  versionsDone: number;
+  versions: number;
 }
 
 export interface ReviewResult {
@@ -80,6 +106,10 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   const [{ extractPatchFacts, offsetMap }, { runChecks, indexDiff }, model] = await analysisModules();
   const problems = [...read.problems];
   const lockModel = model.defaultModel();
+  const cache = options.cache;
+  // What, besides the diff, changes the facts (kernel tree) and the findings (rules, model file).
+  const factsKey = options.kernelTree ?? '';
+  let checksKey = JSON.stringify([options.disabledRules ?? [], options.severity ?? {}, options.modelFile ?? '']);
   if (options.modelFile) {
     let text: string | null = null;
     try {
@@ -88,6 +118,7 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
       problems.push({ file: options.modelFile, line: 1, column: 1, kind: 'model', message: `cannot read the model file: ${(e as Error).message}` });
     }
     if (text !== null) {
+      checksKey += '\0' + text;
       for (const p of model.applyModelJson(lockModel, text, options.modelFile)) {
         problems.push({ kind: 'model', column: 1, ...p });
       }
@@ -95,10 +126,24 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   }
   const findings: Finding[] = [...read.findings];
   const analysed: AnalysedDiff[] = [];
+  const versions = read.series.reduce((n, s) => n + s.versions.length, 0);
+  let versionsDone = 0;
+  const progress = (): void => {
+    options.onProgress?.({ findings: applyRuleOptions(dedupe(findings), options), problems: [...problems], versionsDone, versions });
+  };
+  progress();
   for (const series of read.series) {
     for (const version of series.versions) {
-      const inputsOfVersion = diffsOf(version).filter((d) => withinBound(d, problems)).map((d) => {
-        const facts = extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+      const inputsOfVersion: PatchInput[] = [];
+      const places: DiffPlace[] = [];
+      for (const d of diffsOf(version)) {
+        if (!withinBound(d, problems)) continue;
+        if (options.signal) await stillWanted(options.signal);
+        const make = () => extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+        const cached = cache ? cache.factsOf(d.file, d.diff, d.map, factsKey, make) : { facts: make(), place: null };
+        const facts = cached.facts;
+        // The label (version, index) is part of what the checks see.
+        if (cached.place) places.push({ ...cached.place, content: `${cached.place.content}\0${d.label}` });
         analysed.push({ label: d.label, file: d.file, facts });
         // A C file that could not be analysed (tree-sitter failed to load, say)
         // must not look clean: say so where its diff starts.
@@ -120,17 +165,18 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
             message: `${skipped.path} in ${d.label} was not checked: ${skipped.reason}`,
           });
         }
-        return { facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) };
-      });
+        inputsOfVersion.push({ facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) });
+      }
+      versionsDone++;
       if (!inputsOfVersion.length) continue;
-      findings.push(
-        ...runChecks(inputsOfVersion, lockModel, {
-          disabledRules: options.disabledRules,
-          severity: options.severity,
-          seriesComplete: version.missing.length === 0,
-          ...(options.contracts === false ? { contracts: false as const } : {}),
-        }),
-      );
+      const check = () => runChecks(inputsOfVersion, lockModel, {
+        disabledRules: options.disabledRules,
+        severity: options.severity,
+        seriesComplete: version.missing.length === 0,
+        ...(options.contracts === false ? { contracts: false as const } : {}),
+      });
+      findings.push(...(cache ? cache.findingsOf(places, `${checksKey}\0${version.missing.length === 0}\0${options.contracts !== false}`, check) : check()));
+      progress();
     }
   }
   for (const a of analysed) for (const p of a.facts.problems ?? []) problems.push(p);
@@ -192,6 +238,12 @@ function withinBound(d: { label: string; file: string; diff: string; map: LineMa
     message: `the diff in ${d.label} is ${(d.diff.length / 1e6).toFixed(1)} MB, past the ${MAX_DIFF_CHARS / 1e6} MB the checks analyse: not checked`,
   });
   return false;
+}
+
+/** Lets queued editor messages (an edit, a cancel) run, then stops if the work is no longer wanted. */
+async function stillWanted(signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  signal.throwIfAborted();
 }
 
 /** The same finding reached twice (a diff quoted in two replies) is shown once. */

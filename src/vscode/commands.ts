@@ -1,25 +1,25 @@
 /**
  * The PatchLens commands.  Each returns plain data about what it did, so
- * the integration tests can check it without scraping the UI.
+ * the integration tests can check it without scraping the UI.  The data
+ * comes from the language server (PatchLens's own requests); the commands
+ * show it, write files and open editors.
  */
 import * as vscode from 'vscode';
 import { dirname, basename, join } from 'node:path';
 import type { Model } from '../core/model/types.js';
-import { analyze, type Analysis } from './analyze.js';
-import type { AnalysisCache, DocAnalysis } from './cache.js';
-import { LANGUAGE } from './diagnostics.js';
+import { summaryFromWire, type WireSummary } from '../editor/summaryWire.js';
+import { REQUESTS, type ComposeReplyParams, type SeriesResult, type TrailersResult } from '../lsp/protocol.js';
+import { LANGUAGE, type PatchLensClient } from './client.js';
 import { gitIdentity } from './identity.js';
-import { writeAmMbox } from '../core/trailers/am.js';
 import { lockModelMarkdown } from './lockModelText.js';
-import { composeReply, type ReplyNote } from './reply.js';
+import type { ReplyNote } from './reply.js';
 import type { SeriesTreeProvider } from './seriesTree.js';
-import { inputName, reviewOptions } from './settings.js';
 import { uriOf } from './uri.js';
-import { summarize, type Summary } from './summaryModel.js';
+import type { Summary } from './summaryModel.js';
 import type { SummaryPanel } from './summaryPanel.js';
 
 export interface CommandDeps {
-  cache: AnalysisCache;
+  client: PatchLensClient;
   tree: SeriesTreeProvider;
   panel: SummaryPanel;
   model: () => Model;
@@ -35,6 +35,8 @@ export async function revealLocation(file: string, line: number, column: number)
 /** The patch-mail document a command is about: its argument, else the active editor. */
 async function targetDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
   if (arg instanceof vscode.Uri) return vscode.workspace.openTextDocument(arg);
+  // A code lens of the server names its document by URI string.
+  if (typeof arg === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(arg)) return vscode.workspace.openTextDocument(vscode.Uri.parse(arg));
   const ed = vscode.window.activeTextEditor;
   if (ed && ed.document.languageId === LANGUAGE) return ed.document;
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === LANGUAGE);
@@ -71,10 +73,14 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
   reg('patchlens.summarizeSeries', async (arg) => {
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
-    const a = await deps.cache.get(doc);
-    deps.tree.show(a.analysis);
-    const summary = summarize(a.analysis);
-    deps.panel.show(summary, basename(a.file));
+    const uri = doc.uri.toString();
+    const [wire, series] = await Promise.all([
+      deps.client.request<{ summary: WireSummary; file: string }>(REQUESTS.summary, { uri }),
+      deps.client.request<SeriesResult>(REQUESTS.series, { uri }),
+    ]);
+    deps.tree.show(series.series);
+    const summary = summaryFromWire(wire.summary);
+    deps.panel.show(summary, basename(wire.file));
     return { ...(plainSummary(summary) as object), html: deps.panel.html };
   });
 
@@ -97,22 +103,16 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
   reg('patchlens.collectTrailers', async (arg) => {
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
-    const a = await deps.cache.get(doc);
-    return writeAmMboxFor(doc, a);
+    const r = await deps.client.request<TrailersResult>(REQUESTS.trailers, { uri: doc.uri.toString() });
+    return writeAmMboxFor(doc, r);
   });
 
   reg('patchlens.composeReply', async (arg, opts) => {
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
-    const a = await deps.cache.get(doc);
     const o = (opts ?? {}) as { line?: number; tag?: string | null; notes?: ReplyNote[] };
     const ed = vscode.window.activeTextEditor?.document === doc ? vscode.window.activeTextEditor : undefined;
     const line = o.line ?? (ed ? ed.selection.active.line + 1 : 1);
-    const message = a.index.messageAt(line) ?? a.analysis.reads.find((r) => r.file === a.file)?.messages[0];
-    if (!message) {
-      void vscode.window.showWarningMessage('PatchLens: no mail message found at the cursor.');
-      return undefined;
-    }
     const notes: ReplyNote[] = o.notes ? [...o.notes] : [];
     if (!opts && ed && !ed.selection.isEmpty) {
       const text = await vscode.window.showInputBox({ prompt: 'Your comment on the selected lines (empty: none)' });
@@ -125,8 +125,12 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     }
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const identity = await gitIdentity(folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
-    const findings = a.index.findings.filter((f) => f.line >= message.startLine && f.line <= message.endLine);
-    const text = composeReply({ message, lines: doc.getText().split(/\r?\n/), findings, notes, tag, identity });
+    const params: ComposeReplyParams = { uri: doc.uri.toString(), line, tag, notes, identity };
+    const { text } = await deps.client.request<{ text: string | null }>(REQUESTS.composeReply, params);
+    if (text === null) {
+      void vscode.window.showWarningMessage('PatchLens: no mail message found at the cursor.');
+      return undefined;
+    }
     const draft = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
     await vscode.window.showTextDocument(draft, { viewColumn: vscode.ViewColumn.Beside });
     return { text, identity };
@@ -135,18 +139,14 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
   reg('patchlens.checkWorkspaceSeries', async () => {
     const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000);
     files.sort((x, y) => x.toString().localeCompare(y.toString()));
-    const inputs = [];
-    for (const f of files) {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
-      inputs.push({ file: inputName(f), data: open ? open.getText() : await vscode.workspace.fs.readFile(f) });
-    }
-    const a: Analysis = await analyze(inputs, reviewOptions(vscode.workspace.workspaceFolders?.[0]));
-    deps.tree.show(a);
+    // The server reads the files (open editors' text where they are open) and groups them.
+    const r = await deps.client.request<SeriesResult>(REQUESTS.series, { uris: files.map((f) => f.toString()) });
+    deps.tree.show(r.series);
     await vscode.commands.executeCommand('setContext', 'patchlens.activated', true);
     return {
       files: files.length,
-      series: a.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.map((p) => p.message.file)))] })),
-      findings: a.findings.length,
+      series: r.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.filter((p) => !p.cover).map((p) => p.file)))] })),
+      findings: r.findings,
       tree: deps.tree.plain(),
     };
   });
@@ -157,22 +157,19 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
  * rules) of the latest version of every series in the input, written next to
  * the input as NAME.am.mbox and opened.
  */
-async function writeAmMboxFor(doc: vscode.TextDocument, a: DocAnalysis): Promise<unknown> {
-  const collected = a.analysis.collected;
-  const series = a.analysis.series.filter((s) => s.versions.some((v) => v.patches.length));
-  if (!collected || !series.length) {
+async function writeAmMboxFor(doc: vscode.TextDocument, r: TrailersResult): Promise<unknown> {
+  if (!r.text) {
     void vscode.window.showWarningMessage('PatchLens: no patches in this input, so no trailers to collect.');
     return { written: null, patches: 0 };
   }
-  const text = series.map((s) => writeAmMbox(collected, s)).join('');
+  const text = r.text;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
   const base = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(folder, basename(doc.uri.path) || 'untitled');
   const out = join(dirname(base), basename(base).replace(/\.(patch|mbox|mbx|eml|txt)$/i, '') + '.am.mbox');
   await vscode.workspace.fs.writeFile(vscode.Uri.file(out), new TextEncoder().encode(text));
   const outDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(out));
   await vscode.window.showTextDocument(outDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-  const patches = (text.match(/^From [0-9a-f]{40} /gm) ?? []).length || (text.match(/^From /gm) ?? []).length;
-  return { written: out, bytes: text.length, patches };
+  return { written: out, bytes: text.length, patches: r.patches };
 }
 
 const MODEL_SCHEME = 'patchlens-model';

@@ -1,19 +1,21 @@
 /**
  * The "Patch Series" view in the explorer: series -> version -> patch ->
  * findings.  It shows the last "Check Workspace Series" result, or else the
- * series of the active patch-mail editor.
+ * series of the active patch-mail editor, as the language server lists them
+ * (`patchlens/series`).
  */
 import * as vscode from 'vscode';
-import type { Finding } from '../core/findings.js';
-import type { Patch, Series, SeriesVersion } from '../core/series/types.js';
-import type { Analysis } from './analyze.js';
+import type { WireFinding, WireSeries } from '../lsp/protocol.js';
+
+type Version = WireSeries['versions'][number];
+type PatchItem = Version['patches'][number];
 
 export type Node =
-  | { kind: 'series'; series: Series; analysis: Analysis }
-  | { kind: 'version'; series: Series; version: SeriesVersion; analysis: Analysis }
-  | { kind: 'patch'; patch: Patch; version: SeriesVersion; analysis: Analysis }
-  | { kind: 'missing'; index: number; version: SeriesVersion; title: string }
-  | { kind: 'finding'; finding: Finding };
+  | { kind: 'series'; series: WireSeries }
+  | { kind: 'version'; series: WireSeries; version: Version }
+  | { kind: 'patch'; patch: PatchItem; version: Version }
+  | { kind: 'missing'; index: number; version: Version; title: string }
+  | { kind: 'finding'; finding: WireFinding };
 
 /** A plain copy of the tree, for tests and the command's return value. */
 export interface PlainNode {
@@ -25,43 +27,39 @@ export interface PlainNode {
 export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private analysis: Analysis | undefined;
+  private series: WireSeries[] = [];
 
-  show(analysis: Analysis | undefined): void {
-    if (analysis === this.analysis) return;
-    this.analysis = analysis;
+  show(series: WireSeries[]): void {
+    this.series = series;
     this.emitter.fire(undefined);
   }
 
-  get current(): Analysis | undefined {
-    return this.analysis;
+  get current(): WireSeries[] {
+    return this.series;
   }
 
   getChildren(node?: Node): Node[] {
-    const a = this.analysis;
-    if (!node) return a ? a.series.map((series) => ({ kind: 'series', series, analysis: a })) : [];
+    if (!node) return this.series.map((series) => ({ kind: 'series', series }));
     switch (node.kind) {
       case 'series':
-        return node.series.versions.map((version) => ({ kind: 'version', series: node.series, version, analysis: node.analysis }));
+        return node.series.versions.map((version) => ({ kind: 'version', series: node.series, version }));
       case 'version': {
         const v = node.version;
-        const items: Node[] = [];
-        if (v.cover) items.push({ kind: 'patch', patch: v.cover, version: v, analysis: node.analysis });
-        for (const p of v.patches) items.push({ kind: 'patch', patch: p, version: v, analysis: node.analysis });
-        for (const i of v.missing) items.push({ kind: 'missing', index: i, version: v, title: node.series.shortlogTitles[i - 1] ?? '' });
-        const idx = (n: Node): number => (n.kind === 'patch' ? n.patch.subject.index ?? 0 : n.kind === 'missing' ? n.index : 0);
+        const items: Node[] = v.patches.map((patch) => ({ kind: 'patch', patch, version: v }));
+        for (const m of v.missing) items.push({ kind: 'missing', index: m.index, version: v, title: m.title });
+        const idx = (n: Node): number => (n.kind === 'patch' ? n.patch.index ?? 0 : n.kind === 'missing' ? n.index : 0);
         return items.sort((x, y) => idx(x) - idx(y));
       }
       case 'patch':
-        return findingsOf(node.patch, node.analysis).map((finding) => ({ kind: 'finding', finding }));
+        return node.patch.findings.map((finding) => ({ kind: 'finding', finding }));
       default:
         return [];
     }
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    const p = plainItem(node, this.analysis);
-    const collapsible = node.kind === 'series' || node.kind === 'version' || (node.kind === 'patch' && findingsOf(node.patch, node.analysis).length > 0);
+    const p = plainItem(node);
+    const collapsible = node.kind === 'series' || node.kind === 'version' || (node.kind === 'patch' && node.patch.findings.length > 0);
     const item = new vscode.TreeItem(p.label, collapsible
       ? (node.kind === 'patch' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded)
       : vscode.TreeItemCollapsibleState.None);
@@ -70,10 +68,9 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
       case 'series': item.iconPath = new vscode.ThemeIcon('list-tree'); break;
       case 'version': item.iconPath = new vscode.ThemeIcon('versions'); break;
       case 'patch': {
-        const m = node.patch.message;
-        item.iconPath = new vscode.ThemeIcon(node.patch === node.version.cover ? 'mail' : 'diff');
-        item.command = { command: 'patchlens.revealLocation', title: 'Open', arguments: [m.file, m.startLine, 1] };
-        item.tooltip = m.subject;
+        item.iconPath = new vscode.ThemeIcon(node.patch.cover ? 'mail' : 'diff');
+        item.command = { command: 'patchlens.revealLocation', title: 'Open', arguments: [node.patch.file, node.patch.line, 1] };
+        item.tooltip = node.patch.subject;
         break;
       }
       case 'missing': item.iconPath = new vscode.ThemeIcon('circle-slash'); break;
@@ -91,7 +88,7 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
   /** The whole tree as plain data. */
   plain(): PlainNode[] {
     const walk = (n: Node): PlainNode => {
-      const p = plainItem(n, this.analysis);
+      const p = plainItem(n);
       const kids = this.getChildren(n);
       return kids.length ? { ...p, children: kids.map(walk) } : p;
     };
@@ -99,22 +96,18 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-export function findingsOf(p: Patch, a: Analysis): Finding[] {
-  const m = p.message;
-  return a.findings.filter((f) => f.file === m.file && f.line >= m.startLine && f.line <= m.endLine);
-}
-
-function plainItem(node: Node, a: Analysis | undefined): PlainNode {
+function plainItem(node: Node): PlainNode {
   switch (node.kind) {
     case 'series': return { label: node.series.title || '(untitled series)', description: node.series.versions.map((v) => `v${v.version}`).join(', ') };
     case 'version': {
       const v = node.version;
-      return { label: `v${v.version}`, description: `${v.patches.length}/${v.total} patches${v.missing.length ? `, ${v.missing.length} missing` : ''}` };
+      const present = v.patches.filter((p) => !p.cover).length;
+      return { label: `v${v.version}`, description: `${present}/${v.total} patches${v.missing.length ? `, ${v.missing.length} missing` : ''}` };
     }
     case 'patch': {
-      const s = node.patch.subject;
-      const n = a ? findingsOf(node.patch, a).length : 0;
-      const label = `${s.index === null ? '' : `${s.index}/${s.total ?? node.version.total} `}${s.title || node.patch.message.subject}`;
+      const p = node.patch;
+      const n = p.findings.length;
+      const label = `${p.index === null ? '' : `${p.index}/${p.total ?? node.version.total} `}${p.title || p.subject}`;
       return { label, description: n ? `${n} finding${n === 1 ? '' : 's'}` : undefined };
     }
     case 'missing': return { label: `${node.index}/${node.version.total} ${node.title}`.trim(), description: 'missing' };

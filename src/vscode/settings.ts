@@ -1,7 +1,8 @@
 /**
- * The PatchLens settings, turned into the core's ReviewOptions.  Reading a
- * setting or testing two paths is all this does: safe in an untrusted
- * workspace.
+ * The PatchLens settings the extension itself reads (the lock model page
+ * follows patchlens.modelFile); the language server reads its own through
+ * workspace/configuration (src/lsp/settings.ts).  Reading a setting or
+ * testing two paths is all this does: safe in an untrusted workspace.
  */
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
@@ -33,11 +34,6 @@ export function reviewOptions(folder: vscode.WorkspaceFolder | undefined): Revie
   for (const [rule, s] of Object.entries(sev ?? {})) if (SEVERITIES.has(s as Severity)) severity[rule] = s as Severity;
   options.severity = severity;
   return options;
-}
-
-export function debounceMs(): number {
-  const v = vscode.workspace.getConfiguration('patchlens').get<number>('analysis.debounceMs', 300);
-  return typeof v === 'number' && v >= 0 ? Math.min(v, 5000) : 300;
 }
 
 /** The name a document goes by in findings: its path, or its URI when it has none. */

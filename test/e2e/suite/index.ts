@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../../src/vscode/analyze.js';
+import { analyze } from '../../../src/editor/analyze.js';
 import { defaultModel } from '../../../src/core/model/index.js';
 import type { PatchLensApi } from '../../../src/extension.js';
 import { keep, log, runAll, test } from './harness.js';
@@ -52,8 +52,8 @@ async function until<T>(what: string, fn: () => T | undefined | false, ms = 30_0
 async function diagnosticsOf(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]> {
   await until(`extension active for ${doc.fileName}`, () => vscode.extensions.getExtension(EXT_ID)?.isActive);
   const a = api();
-  await until(`analysis of ${doc.fileName}`, () => a.cache.peek(doc));
-  await until(`diagnostics of ${doc.fileName}`, () => a.diagnostics.timings.has(doc.uri.toString()));
+  // The language server reports each analysed version once VS Code shows its diagnostics.
+  await until(`analysis of ${doc.fileName}`, () => a.client.analysisOf(doc));
   return vscode.languages.getDiagnostics(doc.uri);
 }
 
@@ -147,7 +147,7 @@ test('settings: a disabled rule disappears, a severity override applies, both un
     await cfg().update('rules.severity', { 'STALE-COMMENT-IDENT': 'error' }, vscode.ConfigurationTarget.Workspace);
     await until('STALE-COMMENT-IDENT as errors', () => stale().length === before.length && stale().every((d) => d.severity === vscode.DiagnosticSeverity.Error));
     await cfg().update('rules.disabled', ['STALE-COMMENT-IDENT'], vscode.ConfigurationTarget.Workspace);
-    await until('STALE-COMMENT-IDENT gone', () => stale().length === 0 && api().cache.peek(doc));
+    await until('STALE-COMMENT-IDENT gone', () => stale().length === 0 && api().client.analysisOf(doc));
   } finally {
     await cfg().update('rules.disabled', undefined, vscode.ConfigurationTarget.Workspace);
     await cfg().update('rules.severity', undefined, vscode.ConfigurationTarget.Workspace);
@@ -168,11 +168,15 @@ test('settings: patchlens.modelFile adds a helper that hovers then describe; res
   try {
     // In an untrusted workspace the model file may come only from the user's settings.
     await cfg().update('modelFile', 'model-overrides.json', vscode.ConfigurationTarget.Workspace);
-    await until('analysis', () => api().cache.peek(doc));
+    await until('analysis', () => api().client.analysisOf(doc));
     if (!vscode.workspace.isTrusted) assert.doesNotMatch(unmd(await hoverText(doc, pos)), /my_lock_vma\(\)/, 'a workspace model file is ignored in restricted mode');
     await cfg().update('modelFile', file, vscode.ConfigurationTarget.Global);
-    await until('analysis with the model file', () => api().cache.peek(doc));
-    const text = unmd(await hoverText(doc, pos));
+    // The server reads the setting when VS Code tells it the configuration changed: ask until it has.
+    let text = '';
+    for (let i = 0; i < 100 && !/my_lock_vma\(\)\*\* — acquire/.test(text); i++) {
+      text = unmd(await hoverText(doc, pos));
+      await new Promise((r) => setTimeout(r, 100));
+    }
     assert.match(text, /my_lock_vma\(\)\*\* — acquire/);
     assert.match(text, /acquires: vma_lock \(read, on the returned object\)/);
     assert.ok(text.includes('mm/my.c'), text);
@@ -317,18 +321,18 @@ test('one analysis per document version, shared by diagnostics, hovers and lense
   const ed = await vscode.window.showTextDocument(doc);
   await diagnosticsOf(doc);
   const a = api();
-  const runs0 = a.cache.runs;
+  const runs0 = (await a.client.stats()).runs;
   await hoverText(doc, find(doc, 'Reviewed-by: Lance Yang', 'Lance'));
   await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri);
   await hoverText(doc, find(doc, 'vma_flag_set_atomic(', 'vma_flag_set_atomic'));
-  assert.equal(a.cache.runs, runs0, 'no provider re-analysed the same version');
+  assert.equal((await a.client.stats()).runs, runs0, 'no provider re-analysed the same version');
   // Three quick edits: the diagnostics wait for the last one.
   const line = find(doc, 'Reviewed-by: Lance Yang', 'R').line;
   for (let i = 0; i < 3; i++) await ed.edit((e) => e.insert(new vscode.Position(0, 0), 'x'));
   await ed.edit((e) => e.delete(doc.lineAt(line).rangeIncludingLineBreak));
-  a.diagnostics.timings.delete(doc.uri.toString());
-  await until('re-analysis after the edits', () => a.cache.peek(doc) && a.diagnostics.timings.has(doc.uri.toString()));
-  assert.ok(a.cache.runs - runs0 <= 4, `analyses: ${a.cache.runs - runs0} for 4 versions`);
+  await until('re-analysis after the edits', () => a.client.analysisOf(doc));
+  const runs = (await a.client.stats()).runs - runs0;
+  assert.ok(runs <= 4, `analyses: ${runs} for 4 versions`);
   const r = await vscode.commands.executeCommand<any>('patchlens.summarizeSeries', doc.uri);
   const p2 = r.series[0].patches.find((p: any) => p.label === '2/9');
   assert.equal(p2.tags.find((t: any) => t.reviewer.includes('lance.yang')), undefined, 'the deleted tag is gone');

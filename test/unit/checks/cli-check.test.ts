@@ -141,5 +141,5 @@ test('usage errors exit 2 with a message', async () => {
   assert.match(dashed.stderr, /cannot read -b: no such file/);
   const tree = fakeIO();
   assert.equal(await run(['--tree=/nonexistent/linux', SEED001], tree), 2);
-  assert.match(tree.stderr, /--tree \/nonexistent\/linux: not a directory/);
+  assert.match(tree.stderr, /--tree \/nonexistent\/linux: no such directory/);
 });

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { analyze, filterFindings } from '../../../src/vscode/analyze.js';
-import { DocumentIndex } from '../../../src/vscode/locate.js';
+import { analyze, filterFindings } from '../../../src/editor/analyze.js';
+import { DocumentIndex } from '../../../src/editor/locate.js';
 import { codeLensTitle, findingHover, flagHover, helperHover, md, trailerHover } from '../../../src/vscode/hoverText.js';
 import { lockModelMarkdown } from '../../../src/vscode/lockModelText.js';
 import { composeReply, parseGitIdentity } from '../../../src/vscode/reply.js';

@@ -1,14 +1,14 @@
 /**
  * One analysis of one set of inputs: the core's review, reduced to what
- * every VS Code provider needs.  No `vscode` import here, so the unit tests
- * run it under plain Node.
+ * every editor feature needs (the language server's diagnostics, hovers,
+ * lenses, symbols; the summary and the series tree).  No `vscode` import.
  *
- * review() is imported on the first analysis, not at activation: activation
- * stays small, and tree-sitter (which review() loads on first use) never
- * loads while VS Code starts.
+ * review() is imported on the first analysis, not when the server starts:
+ * tree-sitter (which review() loads on first use) loads with the first
+ * patch mail.
  */
 import type { Finding } from '../core/findings.js';
-import type { ReviewInput, ReviewOptions } from '../core/review.js';
+import type { AnalysedDiff, ReviewInput, ReviewOptions } from '../core/review.js';
 import type { Patch, Series, Trailer } from '../core/series/types.js';
 import type { Problem, ReadResult } from '../core/types.js';
 import type { CollectedTrailers } from '../core/trailers/collect.js';
@@ -25,13 +25,16 @@ export interface Analysis {
   trailersOf(patch: Patch): Trailer[];
   /** The trailers engineer's collection, for the am writer. */
   collected: CollectedTrailers | null;
+  /** The C facts of every diff analysed (document symbols name the functions of each hunk). */
+  facts: AnalysedDiff[];
   /** Wall time of the analysis, ms. */
   ms: number;
 }
 
 /**
- * Runs the core over `inputs`.  Never throws: a failure of the core becomes
- * a problem at line 1 of the first input, so the editor shows it.
+ * Runs the core over `inputs`.  Never throws, except when `options.signal`
+ * aborted it (the work went stale): a failure of the core becomes a problem
+ * at line 1 of the first input, so the editor shows it.
  */
 export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}): Promise<Analysis> {
   const t0 = performance.now();
@@ -44,6 +47,7 @@ export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}
     const trailersOf = (p: Patch): Trailer[] => collected.of(p)?.tags ?? p.trailers;
     return {
       collected,
+      facts: result.facts,
       reads: result.reads,
       series,
       findings: filterFindings(result.findings, options),
@@ -52,9 +56,10 @@ export async function analyze(inputs: ReviewInput[], options: ReviewOptions = {}
       ms: performance.now() - t0,
     };
   } catch (e) {
+    if (options.signal?.aborted) throw e;
     const file = inputs[0]?.file ?? '';
     const message = `PatchLens could not analyse this input: ${e instanceof Error ? e.message : String(e)}`;
-    return { reads: [], series: [], findings: [], problems: [{ file, line: 1, column: 1, kind: 'internal-error', message }], trailersOf: (p) => p.trailers, collected: null, ms: performance.now() - t0 };
+    return { reads: [], series: [], findings: [], problems: [{ file, line: 1, column: 1, kind: 'internal-error', message }], trailersOf: (p) => p.trailers, collected: null, facts: [], ms: performance.now() - t0 };
   }
 }
 
