@@ -11,9 +11,9 @@ import { AnalysisCache } from './vscode/cache.js';
 import { registerCommands, revealLocation } from './vscode/commands.js';
 import { DiagnosticsController, LANGUAGE, RuleDocs } from './vscode/diagnostics.js';
 import { PatchCodeLensProvider, PatchHoverProvider } from './vscode/providers.js';
-import { RULE_SCHEME, RuleDocProvider } from './vscode/ruleDocs.js';
+import { RULE_SCHEME, RuleDocProvider, renderRulePages } from './vscode/ruleDocs.js';
 import { SeriesTreeProvider } from './vscode/seriesTree.js';
-import { reviewOptions } from './vscode/settings.js';
+import { inputName, reviewOptions } from './vscode/settings.js';
 import { SummaryPanel } from './vscode/summaryPanel.js';
 
 export interface PatchLensApi {
@@ -57,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
     vscode.languages.registerCodeLensProvider(selector, new PatchCodeLensProvider(cache)),
     vscode.window.registerTreeDataProvider('patchlens.series', tree),
     vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, new RuleDocProvider()),
+    renderRulePages(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('patchlens')) return;
       model = undefined;
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
     vscode.window.onDidChangeActiveTextEditor((ed) => {
       if (ed?.document.languageId === LANGUAGE) void cache.get(ed.document).then((a) => tree.show(a.analysis));
     }),
+    vscode.workspace.onDidCloseTextDocument((d) => tree.closed(inputName(d.uri))),
     cache.onDidAnalyze((a) => {
       if (vscode.window.activeTextEditor?.document.uri.toString() === a.uri) tree.show(a.analysis);
     }),

@@ -3,15 +3,19 @@
  * the integration tests can check it without scraping the UI.
  */
 import * as vscode from 'vscode';
-import { dirname, basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Model } from '../core/model/types.js';
 import { analyze, type Analysis } from './analyze.js';
+import { amPathFor, writeAmFile, type Overwrite } from './amFile.js';
 import type { AnalysisCache, DocAnalysis } from './cache.js';
 import { LANGUAGE } from './diagnostics.js';
-import { gitIdentity } from './identity.js';
 import { writeAmMbox } from '../core/trailers/am.js';
 import { lockModelMarkdown } from './lockModelText.js';
-import { composeReply, type ReplyNote } from './reply.js';
+import {
+  addToReplyDraft, draftKey, isAddToReplyArgs, isRecoveredAddressArgs, isRuleId, withRecovered, withRuleDisabled, type RecoveredChoice,
+} from './quickFixes.js';
+import { composeReply, IDENTITY_PLACEHOLDER, type ReplyNote } from './reply.js';
+import { ReplyDrafts, reviewerIdentity } from './replyDrafts.js';
 import type { SeriesTreeProvider } from './seriesTree.js';
 import { inputName, reviewOptions } from './settings.js';
 import { uriOf } from './uri.js';
@@ -94,11 +98,56 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     return { helpers: deps.model().helpers.size, flags: deps.model().flags.size, text };
   });
 
-  reg('patchlens.collectTrailers', async (arg) => {
+  // Addresses the reviewer chose for obfuscated tags, per document (Use the recovered address).
+  const recovered = new Map<string, RecoveredChoice[]>();
+  const collect = async (doc: vscode.TextDocument, overwrite: Overwrite): Promise<unknown> => {
+    const a = await deps.cache.get(doc);
+    return writeAmMboxFor(ctx.workspaceState, doc, a, recovered.get(doc.uri.toString()) ?? [], overwrite);
+  };
+  reg('patchlens.collectTrailers', async (arg, opts) => {
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
+    const o = (opts ?? {}) as { overwrite?: Overwrite };
+    return collect(doc, o.overwrite ?? 'ask');
+  });
+
+  reg('patchlens.useRecoveredAddress', async (arg, opts) => {
+    if (!isRecoveredAddressArgs(arg)) return undefined;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
     const a = await deps.cache.get(doc);
-    return writeAmMboxFor(doc, a);
+    const key = doc.uri.toString();
+    const list = (recovered.get(key) ?? []).filter((c) => c.line !== arg.line + 1);
+    recovered.set(key, [...list, { file: a.file, line: arg.line + 1, email: arg.recovered }]);
+    return collect(doc, ((opts ?? {}) as { overwrite?: Overwrite }).overwrite ?? 'ask');
+  });
+
+  reg('patchlens.disableRule', async (rule) => {
+    if (!isRuleId(rule)) return undefined;
+    const cfg = vscode.workspace.getConfiguration('patchlens');
+    const disabled = withRuleDisabled(cfg.get<unknown[]>('rules.disabled', []), rule);
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update('rules.disabled', disabled, target);
+    void vscode.window.showInformationMessage(`PatchLens: ${rule} is disabled in this workspace (patchlens.rules.disabled).`);
+    return { disabled };
+  });
+
+  const drafts = new ReplyDrafts();
+  ctx.subscriptions.push(drafts);
+  reg('patchlens.addToReply', async (arg) => {
+    if (!isAddToReplyArgs(arg)) return undefined;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+    const input = { file: doc.uri.toString(), text: doc.getText() };
+    // The draft is found by the message it answers, then written or added to.
+    const probe = await addToReplyDraft(arg, input, null, null);
+    if ('error' in probe) {
+      void vscode.window.showWarningMessage(`PatchLens: ${probe.error}.`);
+      return undefined;
+    }
+    const open = drafts.get(probe.key);
+    const r = open ? await addToReplyDraft(arg, input, open.getText(), null) : await addToReplyDraft(arg, input, null, await reviewerIdentity(doc, false));
+    if ('error' in r) return undefined;
+    const draft = await drafts.show(r.key, r.text);
+    return { text: draft.getText(), key: r.key, appended: !!open, language: draft.languageId };
   });
 
   reg('patchlens.composeReply', async (arg, opts) => {
@@ -123,56 +172,77 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
       const pick = await vscode.window.showQuickPick(['No tag', 'Reviewed-by', 'Acked-by'], { placeHolder: 'Add a tag to the reply?' });
       tag = pick && pick !== 'No tag' ? pick : null;
     }
-    const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const identity = await gitIdentity(folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
+    // A chosen tag needs a person: asked for when neither the setting nor git config names one.
+    const identity = await reviewerIdentity(doc, !!tag && !opts);
+    if (tag && !identity) {
+      void vscode.window.showWarningMessage(`PatchLens: no name and address known for ${tag}: replace "${IDENTITY_PLACEHOLDER}" in the draft, or set patchlens.reply.identity.`);
+    }
     const findings = a.index.findings.filter((f) => f.line >= message.startLine && f.line <= message.endLine);
     const text = composeReply({ message, lines: doc.getText().split(/\r?\n/), findings, notes, tag, identity });
-    const draft = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
-    await vscode.window.showTextDocument(draft, { viewColumn: vscode.ViewColumn.Beside });
-    return { text, identity };
+    const draft = await drafts.show(draftKey(doc.uri.toString(), message), text);
+    return { text, identity, language: draft.languageId };
   });
 
-  reg('patchlens.checkWorkspaceSeries', async () => {
-    const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000);
-    files.sort((x, y) => x.toString().localeCompare(y.toString()));
-    const inputs = [];
-    for (const f of files) {
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
-      inputs.push({ file: inputName(f), data: open ? open.getText() : await vscode.workspace.fs.readFile(f) });
-    }
-    const a: Analysis = await analyze(inputs, reviewOptions(vscode.workspace.workspaceFolders?.[0]));
-    deps.tree.show(a);
-    await vscode.commands.executeCommand('setContext', 'patchlens.activated', true);
-    return {
-      files: files.length,
-      series: a.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.map((p) => p.message.file)))] })),
-      findings: a.findings.length,
-      tree: deps.tree.plain(),
-    };
-  });
+  reg('patchlens.checkWorkspaceSeries', () => vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'PatchLens: checking the workspace series', cancellable: true },
+    (progress, token) => checkWorkspace(deps, progress, token),
+  ));
+}
+
+/**
+ * Reads every patch-mail file of the workspace and analyses them as one
+ * input, so series spread over files come together.  Cancellable; a
+ * cancelled check leaves the view as it was.
+ */
+async function checkWorkspace(deps: CommandDeps, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<unknown> {
+  progress.report({ message: 'finding patch mail' });
+  const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000, token);
+  files.sort((x, y) => x.toString().localeCompare(y.toString()));
+  const inputs = [];
+  for (const [i, f] of files.entries()) {
+    if (token.isCancellationRequested) return { cancelled: true };
+    if (i % 20 === 0) progress.report({ message: `reading ${i + 1}/${files.length}`, increment: (20 * 50) / Math.max(20, files.length) });
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === f.toString());
+    inputs.push({ file: inputName(f), data: open ? open.getText() : await vscode.workspace.fs.readFile(f) });
+  }
+  progress.report({ message: `analysing ${files.length} file(s)` });
+  const a: Analysis = await analyze(inputs, reviewOptions(vscode.workspace.workspaceFolders?.[0]));
+  if (token.isCancellationRequested) return { cancelled: true };
+  deps.tree.showWorkspace(a);
+  return {
+    files: files.length,
+    series: a.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.map((p) => p.message.file)))] })),
+    findings: a.findings.length,
+    tree: deps.tree.plain(),
+  };
 }
 
 /**
  * Collect Trailers: the am-ready mbox (the trailers engineer's writer, b4's
  * rules) of the latest version of every series in the input, written next to
- * the input as NAME.am.mbox and opened.
+ * the input as NAME.am.mbox (asking before it overwrites a file PatchLens did
+ * not write), opened, and where it went said.
  */
-async function writeAmMboxFor(doc: vscode.TextDocument, a: DocAnalysis): Promise<unknown> {
+async function writeAmMboxFor(state: vscode.Memento, doc: vscode.TextDocument, a: DocAnalysis, chosen: RecoveredChoice[], overwrite: Overwrite): Promise<unknown> {
   const collected = a.analysis.collected;
   const series = a.analysis.series.filter((s) => s.versions.some((v) => v.patches.length));
   if (!collected || !series.length) {
     void vscode.window.showWarningMessage('PatchLens: no patches in this input, so no trailers to collect.');
     return { written: null, patches: 0 };
   }
-  const text = series.map((s) => writeAmMbox(collected, s)).join('');
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-  const base = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(folder, basename(doc.uri.path) || 'untitled');
-  const out = join(dirname(base), basename(base).replace(/\.(patch|mbox|mbx|eml|txt)$/i, '') + '.am.mbox');
-  await vscode.workspace.fs.writeFile(vscode.Uri.file(out), new TextEncoder().encode(text));
+  const applied = withRecovered(collected, chosen);
+  const text = series.map((s) => writeAmMbox(applied, s)).join('');
+  const out = amPathFor(doc);
+  const w = await writeAmFile(state, out, text, overwrite);
+  if (!w.written) {
+    if (w.reason === 'exists') void vscode.window.showWarningMessage(`PatchLens: ${out} exists and was not written by PatchLens; left as it is.`);
+    return { written: null, reason: w.reason, path: out };
+  }
   const outDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(out));
   await vscode.window.showTextDocument(outDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
   const patches = (text.match(/^From [0-9a-f]{40} /gm) ?? []).length || (text.match(/^From /gm) ?? []).length;
-  return { written: out, bytes: text.length, patches };
+  void vscode.window.showInformationMessage(`PatchLens: ${patches} patch(es) with their trailers written to ${out}`);
+  return { written: out, bytes: text.length, patches, text };
 }
 
 const MODEL_SCHEME = 'patchlens-model';

@@ -1,7 +1,8 @@
 /**
  * The "Patch Series" view in the explorer: series -> version -> patch ->
- * findings.  It shows the last "Check Workspace Series" result, or else the
- * series of the active patch-mail editor.
+ * findings.  It shows the series of the active patch-mail editor until
+ * "Check Workspace Series" runs; from then on it keeps that check's result
+ * (switching editors does not throw it away) until the next check.
  */
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings.js';
@@ -26,11 +27,33 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private analysis: Analysis | undefined;
+  /** The view holds a workspace check: editor switches leave it alone. */
+  private workspace = false;
 
+  /** The series of the active editor's document; ignored while a workspace check is shown. */
   show(analysis: Analysis | undefined): void {
-    if (analysis === this.analysis) return;
+    if (this.workspace || analysis === this.analysis) return;
     this.analysis = analysis;
     this.emitter.fire(undefined);
+  }
+
+  /** The result of Check Workspace Series: kept until the next check. */
+  showWorkspace(analysis: Analysis): void {
+    this.workspace = true;
+    this.analysis = analysis;
+    this.emitter.fire(undefined);
+  }
+
+  /** A document was closed: the view lets go of a document's series when that was all it showed. */
+  closed(file: string): void {
+    const a = this.analysis;
+    if (this.workspace || !a || !a.reads.length || !a.reads.every((r) => r.file === file)) return;
+    this.analysis = undefined;
+    this.emitter.fire(undefined);
+  }
+
+  get holdsWorkspace(): boolean {
+    return this.workspace;
   }
 
   get current(): Analysis | undefined {
@@ -106,7 +129,7 @@ export function findingsOf(p: Patch, a: Analysis): Finding[] {
 
 function plainItem(node: Node, a: Analysis | undefined): PlainNode {
   switch (node.kind) {
-    case 'series': return { label: node.series.title || '(untitled series)', description: node.series.versions.map((v) => `v${v.version}`).join(', ') };
+    case 'series': return { label: node.series.title.trim() || '(no subject)', description: node.series.versions.map((v) => `v${v.version}`).join(', ') };
     case 'version': {
       const v = node.version;
       return { label: `v${v.version}`, description: `${v.patches.length}/${v.total} patches${v.missing.length ? `, ${v.missing.length} missing` : ''}` };
@@ -114,7 +137,8 @@ function plainItem(node: Node, a: Analysis | undefined): PlainNode {
     case 'patch': {
       const s = node.patch.subject;
       const n = a ? findingsOf(node.patch, a).length : 0;
-      const label = `${s.index === null ? '' : `${s.index}/${s.total ?? node.version.total} `}${s.title || node.patch.message.subject}`;
+      const title = s.title.trim() || node.patch.message.subject.trim() || '(no subject)';
+      const label = `${s.index === null ? '' : `${s.index}/${s.total ?? node.version.total} `}${title}`;
       return { label, description: n ? `${n} finding${n === 1 ? '' : 's'}` : undefined };
     }
     case 'missing': return { label: `${node.index}/${node.version.total} ${node.title}`.trim(), description: 'missing' };
