@@ -400,9 +400,36 @@ async function uiSmoke(sb, ws) {
         check('hovering the squiggle shows the finding', !!hover, hover ? (await hover.textContent()).slice(0, 160) : '');
         mkdirSync(outDir, { recursive: true });
         await page.screenshot({ path: join(outDir, 'vscode-ui-hover.png') });
+        const hoverText = hover ? await hover.textContent() : '';
+        check('the finding hover names no internal path and does not repeat the message', !!hover && !/test\/fixtures|seeds\/|\.txt\b/.test(hoverText)
+          && (hoverText.match(/The comment names/g) ?? []).length <= 1, hoverText.slice(0, 300));
       } else check('hovering the squiggle shows the finding', false, 'no squiggle on the cursor line');
     }
     await page.keyboard.press('Escape');
+
+    // Highlighting, as "Developer: Inspect Editor Tokens and Scopes" reports it.
+    const seedLine = (prefix, pred) => {
+      const dir = join(root, 'test/fixtures/seeds');
+      const lines = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith(prefix))), 'utf8').split('\n');
+      return lines.findIndex(pred) + 1;
+    };
+    const scopesAt = async (line, column) => {
+      await quickOpen(`:${line}:${column}`);
+      await page.waitForTimeout(300);
+      await palette('Developer: Inspect Editor Tokens and Scopes');
+      const w = await page.waitForSelector('.token-inspect-widget', { timeout: 10_000 }).catch(() => null);
+      const text = w ? (await w.textContent()) ?? '' : '';
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(200);
+      return text;
+    };
+    const plusLine = seedLine('003_', (l) => l.startsWith('+static inline bool '));
+    const plusScopes = await scopesAt(plusLine, 2);
+    check('a + line is coloured as an inserted diff line, its C keyword as C', /markup\.inserted/.test(plusScopes) && /storage\.modifier\.c|source\.c/.test(plusScopes) && /text\.patch-mail/.test(plusScopes),
+      `seed 003 line ${plusLine}: ${plusScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
+    const colours = await page.evaluate(() => new Set([...document.querySelectorAll('.monaco-editor .view-line span span')].map((e) => getComputedStyle(e).color)).size);
+    check('seed 003 is shown in several colours', colours >= 4, `${colours} colours on screen`);
+    await page.screenshot({ path: join(outDir, 'vscode-ui-seed-003-highlighted.png') });
 
     // 2. PatchLens: Summarize Series from the palette.
     await palette('PatchLens: Summarize Series');
@@ -429,6 +456,26 @@ async function uiSmoke(sb, ws) {
     check('the summary of seed 000 shows the reply tags', !!f000);
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(outDir, 'vscode-ui-summary-000.png') });
+    if (f000) {
+      const fit = await f000.evaluate(() => {
+        const wrap = document.querySelector('.matrix-wrap');
+        const table = wrap?.querySelector('table');
+        if (!wrap || !table) return null;
+        const w = wrap.getBoundingClientRect();
+        return {
+          overflowX: getComputedStyle(wrap).overflowX, tableRight: table.getBoundingClientRect().right, wrapRight: w.right,
+          scrolls: wrap.scrollWidth > wrap.clientWidth, page: document.documentElement.clientWidth, pageScroll: document.documentElement.scrollWidth,
+        };
+      });
+      check('the tag matrix fits or scrolls beside the editor (never clipped)', !!fit && ['auto', 'scroll'].includes(fit.overflowX)
+        && (fit.tableRight <= fit.wrapRight + 1 || fit.scrolls) && fit.wrapRight <= fit.page + 1, JSON.stringify(fit));
+    }
+    // The trailer line of seed 000 (its editor is beside the summary).
+    await quickOpen('000_dbfa3d816e84323d');
+    await page.waitForTimeout(800);
+    const tagLine = seedLine('000_', (l) => l.startsWith('Reviewed-by: Lance Yang'));
+    const tagScopes = await scopesAt(tagLine, 3);
+    check('a trailer is coloured as a trailer', /meta\.trailer\.reviewed-by/.test(tagScopes) && /text\.patch-mail/.test(tagScopes), `seed 000 line ${tagLine}: ${tagScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
 
     // The lock model, as a reviewer reads it.
     await palette('PatchLens: Show Lock Model');

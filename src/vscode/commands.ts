@@ -76,7 +76,7 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
     const a = await deps.cache.get(doc);
-    deps.tree.show(a.analysis);
+    deps.tree.showDocument(a.analysis);
     const summary = summarize(a.analysis);
     deps.panel.show(summary, basename(a.file));
     return { ...(plainSummary(summary) as object), html: deps.panel.html };

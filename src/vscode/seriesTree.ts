@@ -37,7 +37,13 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
     this.emitter.fire(undefined);
   }
 
-  /** The result of Check Workspace Series: kept until the next check. */
+  /** A document's series asked for by name (Summarize Series): shown, and editor switches follow again. */
+  showDocument(analysis: Analysis): void {
+    this.workspace = false;
+    this.show(analysis);
+  }
+
+  /** The result of Check Workspace Series: kept until the next check or Summarize Series. */
   showWorkspace(analysis: Analysis): void {
     this.workspace = true;
     this.analysis = analysis;
@@ -137,7 +143,7 @@ function plainItem(node: Node, a: Analysis | undefined): PlainNode {
     case 'patch': {
       const s = node.patch.subject;
       const n = a ? findingsOf(node.patch, a).length : 0;
-      const title = s.title.trim() || node.patch.message.subject.trim() || '(no subject)';
+      const title = s.title.trim() || '(no subject)';
       const label = `${s.index === null ? '' : `${s.index}/${s.total ?? node.version.total} `}${title}`;
       return { label, description: n ? `${n} finding${n === 1 ? '' : 's'}` : undefined };
     }
