@@ -263,7 +263,7 @@ async function extensionHostTests(sb, ws) {
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(join(cache, 'build', 'suite.js'))]];
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 240_000));
+    const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 480_000));
     const r = await Promise.race([exit, timeout]);
     const lines = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
     let failed = 0;
@@ -343,6 +343,9 @@ async function uiSmoke(sb, ws) {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
     await page.waitForTimeout(1500);
+    // Before any patch is opened, the explorer already offers the Patch Series view.
+    const seriesPane = await page.waitForSelector('.pane-header:has-text("Patch Series")', { timeout: 10_000 }).catch(() => null);
+    check('the Patch Series view is there before a patch is opened', !!seriesPane);
 
     const quickOpen = async (name) => {
       await page.keyboard.press('F1');
@@ -492,6 +495,26 @@ async function uiSmoke(sb, ws) {
     check('Show Lock Model opens a readable view of helpers, flags and order', !!modelFrame
       && await modelFrame.evaluate(() => ['Locks', 'Lock order (outer before inner)', 'Helpers', 'Flags'].every((h) => [...document.querySelectorAll('h2')].some((e) => e.textContent === h))));
     await page.screenshot({ path: join(outDir, 'vscode-ui-lock-model.png') });
+
+    // Compose Review Reply with no git identity: it asks for the name and address, and keeps the tag.
+    rmSync(join(sb.env.HOME, '.gitconfig'), { force: true });
+    await quickOpen('single.mbox');
+    await page.waitForTimeout(1500);
+    await palette('PatchLens: Compose Review Reply');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('Reviewed-by', { delay: 10 });
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Enter');
+    const asked = await page.waitForSelector('.quick-input-widget:has-text("your name and address")', { timeout: 10_000 }).catch(() => null);
+    check('without a git identity, Compose Review Reply asks for the name and address', !!asked);
+    if (asked) {
+      await page.keyboard.type('Jane Doe <jane@example.org>', { delay: 5 });
+      await page.keyboard.press('Enter');
+      const kept = await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')]
+        .some((e) => e.textContent.replace(/\u00a0/g, ' ').includes('Reviewed-by: Jane Doe <jane@example.org>')), null, { timeout: 15_000 }).then(() => true).catch(() => false);
+      check('the reply draft keeps the chosen tag with that name and address', kept);
+      await page.screenshot({ path: join(outDir, 'vscode-ui-reply-no-git-identity.png') });
+    }
 
     // 3. The hostile mail: everything from it must be inert text in the webview.
     await quickOpen('hostile.eml');
