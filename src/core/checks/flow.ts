@@ -65,9 +65,12 @@ export type FlowEvent =
   | { kind: 'call'; call: CallFact; spec: HelperSpec | undefined; before: LockState; after: LockState }
   | { kind: 'acquire'; call: CallFact; spec: HelperSpec; held: Held; before: LockState }
   | { kind: 'double-acquire'; call: CallFact; spec: HelperSpec; held: Held; state: LockState }
+  /** A helper that takes (and drops) a lock this path already holds: stop_machine() under cpus_read_lock(). */
+  | { kind: 'recursive'; call: CallFact; spec: HelperSpec; use: LockUse; held: Held; state: LockState }
   | { kind: 'release-unheld'; call: CallFact; spec: HelperSpec; use: LockUse; instance: string | null; gone: Gone | null; state: LockState }
   | { kind: 'assign'; assign: AssignFact; state: LockState }
-  | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState };
+  | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState }
+  | { kind: 'goto'; pos: SourcePos; label: string; state: LockState };
 
 export interface FunctionAnalysis {
   fn: FunctionFacts;
@@ -76,11 +79,31 @@ export interface FunctionAnalysis {
   truncated: boolean;
   /** Variables assigned a freshly allocated VMA (vm_area_alloc/dup): not yet visible to others. */
   freshVmas: Set<string>;
+  /**
+   * Variables holding a VMA this function found in the tree (lookup or
+   * iteration): attached, so visible to page faults under a per-VMA lock.
+   * Value: where and how it was found.
+   */
+  attachedVmas: Map<string, PathStep>;
+  /**
+   * Where this function changes the VMA tree (vma_prepare(), a tree store,
+   * a split or merge helper): the VMAs it is handed are attached ones.
+   */
+  treeChange?: PathStep;
 }
 
 const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
 
 const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
+/** Calls that return a VMA found in the mm's tree (mm/vma.h, include/linux/mm.h). */
+const VMA_LOOKUP = /^\s*(find_vma|find_vma_prev|find_vma_intersection|vma_lookup|vma_find|vma_next|vma_prev|vma_prev_limit|vma_iter_load|vma_iter_next_range|vma_iter_prev_range|vma_iter_next_rewind|find_extend_vma|lock_mm_and_find_vma|lock_vma_under_rcu|vma_merge_existing_range|vma_modify\w*)\s*\(/;
+/** Helpers that change the VMA tree around the VMAs they are given (mm/vma.c). */
+const TREE_CHANGERS: ReadonlySet<string> = new Set(['vma_prepare', 'vma_complete', 'commit_merge', 'vma_expand', 'vma_shrink', '__split_vma', 'split_vma',
+  'vma_iter_store', 'vma_iter_store_gfp', 'vma_iter_store_new', 'vma_iter_store_overwrite', 'vma_iter_clear', 'vma_iter_clear_gfp']);
+/** Loops over the VMAs of an mm: the loop variable is each attached VMA in turn. */
+const VMA_ITERATION = /^(?:for_each_vma|for_each_vma_range)\s*\(\s*[^,]+,\s*(\w+)|^mas_for_each\s*\([^,]+,\s*(\w+)\s*,|^vma_interval_tree_foreach\s*\(\s*(\w+)\s*,/;
+/** An instance that is a lock rather than the object owning one: `ptl`, `&mm->page_table_lock`, `&p->mutex`. */
+const LOCKISH_INSTANCE = /(lock|ptl|sem|mutex|mtx|rwsem|_lk)$/i;
 const SPIN_FAMILY: ReadonlySet<LockClass> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
 
 /** `&vma->vm_mm->mmap_lock` -> `vma->vm_mm->mmap_lock`; spaces and casts dropped. */
@@ -276,7 +299,7 @@ export interface AnalyzeEnv {
   summaries: Map<string, HelperSpec>;
   /**
    * Which hunk an input position is in.  Code between two hunks is not
-   * shown: what this function held before the gap becomes uncertain there.
+   * shown: see gap() for what crosses it.
    */
   hunkOf?: (pos: SourcePos) => number | undefined;
 }
@@ -290,6 +313,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const events: FlowEvent[] = [];
   let truncated = false;
   const freshVmas = new Set<string>();
+  const attachedVmas = new Map<string, PathStep>();
   const assignsByLine = new Map<number, AssignFact[]>();
   const lockVarClass = new Map<string, LockClass>();
   for (const a of fn.assigns) {
@@ -298,6 +322,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     assignsByLine.set(a.pos.line, list);
     const target = normInstance(a.target);
     if (FRESH_VMA.test(a.value)) freshVmas.add(target);
+    const found = VMA_LOOKUP.exec(a.value);
+    if (found && !attachedVmas.has(target)) attachedVmas.set(target, stepOf(a.pos, `${found[1]}() finds ${target} in the VMA tree`));
     if (/\bpmd_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'pmd_ptl');
     else if (/\bpte_lockptr\s*\(/.test(a.value)) lockVarClass.set(target, 'pte_ptl');
     else if (/\bpud_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'page_table_lock');
@@ -320,7 +346,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
 
   /** spin_lock(x): a ptl / page_table_lock is a page-table lock, anything else a plain spinlock. */
   const refine = (lock: LockClass, instance: string | null): LockClass => {
-    if (lock !== 'spinlock' || instance === null) return lock;
+    if (instance === null) return lock;
+    // down_write(&mm->mmap_sem) is the mmap lock of kernels before 5.8; an rwsem may be one of the mm's.
+    if (lock === 'rwsem') return /(^|[>._])mmap_(sem|lock)$/.test(instance) ? 'mmap_lock' : /i_mmap_rwsem$/.test(instance) ? 'i_mmap' : /i_rwsem$/.test(instance) ? 'i_rwsem' : lock;
+    if (lock !== 'spinlock') return lock;
     const known = lockVarClass.get(instance);
     if (known) return known;
     if (/page_table_lock$/.test(instance)) return 'page_table_lock';
@@ -345,7 +374,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         step: stepOf(call.pos, `${spec.name}() acquires ${lock}${mode === 'any' ? '' : ` (${mode})`}`),
         ...(uncertain ? { uncertain } : {}),
       };
-      events.push({ kind: 'acquire', call, spec, held: taken, before: s });
+      events.push({ kind: 'acquire', call, spec, held: taken, before: successView(s) });
       held.push(taken);
     }
     const gone = s.gone.filter((g) => !(spec.acquires ?? []).some((u) => g.lock === refine(u.lock, instanceOf(u, call))));
@@ -391,7 +420,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         continue;
       }
       // A conditional acquisition stored in a variable, never tested: assume it succeeded.
-      const p = pending.find((x) => instance !== null && x.variable === instance);
+      const p = pending.find((x) => instance !== null &&
+        (x.variable === instance || (x.spec.acquires ?? []).some((u) => u.instance !== 'return' && instanceOf(u, x.call) === instance)));
       if (p) {
         pending = pending.filter((x) => x !== p);
         continue;
@@ -425,6 +455,17 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     return { held, gone: s.gone, pending: s.pending, known: s.known };
   };
 
+  /** A helper that takes a lock and drops it again (stop_machine()): a recursive acquisition if held. */
+  const takeAndDrop = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
+    for (const use of spec.takes ?? []) {
+      const instance = instanceOf(use, call);
+      const lock = refine(use.lock, instance);
+      const held = s.held.find((x) => x.lock === lock && (x.instance === null || instance === null || x.instance === instance));
+      if (held) events.push({ kind: 'recursive', call, spec, use, held, state: s });
+    }
+    return s;
+  };
+
   /** An unknown function given a lock's instance (or named like an unlock) may drop it. */
   const touchByUnknown = (s: LockState, call: CallFact): LockState => {
     const args = call.args.map(normInstance);
@@ -432,7 +473,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     let changed = false;
     const held = s.held.map((x) => {
       if (x.origin !== 'acquired' || x.uncertain) return x;
-      if (unlocky || (x.instance !== null && args.some((a) => a === x.instance || a.startsWith(`${x.instance}->`)))) {
+      // Handing over the object that owns a lock (mm, vma, folio) is everyday code; handing over
+      // the lock itself (ptl, &x->lock) is how a callee gets to drop it.
+      const lockItself = x.instance !== null && LOCKISH_INSTANCE.test(x.instance);
+      if (unlocky || (lockItself && args.some((a) => a === x.instance || a.startsWith(`${x.instance}->`)))) {
         changed = true;
         return { ...x, uncertain: `passed to ${call.name}(), whose locking is not in the model` };
       }
@@ -441,12 +485,19 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     return changed ? { held, gone: s.gone, pending: s.pending, known: s.known } : s;
   };
 
-  /** Hidden code between two hunks may have dropped or retaken anything this function holds. */
+  /**
+   * Hidden code between two hunks of one function is unchanged code that
+   * fell through to the next hunk.  Kernel functions keep their locks
+   * balanced across such stretches (an unlock there is on an error path
+   * that returns), so what this function holds stays held, and the
+   * conditions it decided stay decided; what it dropped or awaits is
+   * forgotten, since the hidden code may have retaken or tested it.
+   */
   const gap = (s: LockState): LockState => ({
-    held: s.held.map((x) => (x.origin === 'acquired' && !x.uncertain ? { ...x, uncertain: 'code between two hunks of this function is not shown' } : x)),
+    held: s.held,
     gone: [],
     pending: [],
-    known: [],
+    known: s.known,
   });
 
   const applyCall = (s0: LockState, call: CallFact, inIf: boolean): LockState => {
@@ -463,6 +514,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       return touchByUnknown(s, call);
     }
     if (spec.kind === 'assert') next = assertState(next, spec, call);
+    if (spec.takes) next = takeAndDrop(next, spec, call);
     if (spec.releases) next = release(next, spec, call);
     if (spec.acquires) {
       const conditional = spec.success !== undefined && spec.success !== 'always';
@@ -477,8 +529,33 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         next = acquire(next, spec, call);
       }
     }
-    events.push({ kind: 'call', call, spec, before: s, after: next });
+    events.push({ kind: 'call', call, spec, before: successView(s), after: next });
     return next;
+  };
+
+  /**
+   * The state a rule sees before a call: a conditional acquisition whose
+   * result is stored but not tested yet (`ptep = pte_offset_map_lock(...)`)
+   * holds its lock on the path where it succeeded, so a sleeping call or an
+   * inverted acquisition there is a bug on that path.
+   */
+  const successViews = new WeakMap<LockState, LockState>();
+  const successView = (s: LockState): LockState => {
+    if (s.pending.length === 0) return s;
+    let v = successViews.get(s);
+    if (!v) {
+      const held = [...s.held];
+      for (const p of s.pending) {
+        for (const use of p.spec.acquires ?? []) {
+          const instance = instanceOf(use, p.call);
+          held.push({ lock: refine(use.lock, instance), mode: use.mode, instance, origin: 'acquired', helper: p.spec.name, change: p.call.change,
+            step: stepOf(p.call.pos, `${p.spec.name}() acquires ${refine(use.lock, instance)} (on the path where it succeeded)`) });
+        }
+      }
+      v = { ...s, held };
+      successViews.set(s, v);
+    }
+    return v;
   };
 
   const dedupe = (states: LockState[]): LockState[] => {
@@ -516,6 +593,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     item.kind === 'call' ? item.call.pos : item.kind === 'assign' ? item.assign.pos : item.pos;
 
   let depth = 0;
+  /** The last item walked was a goto or return (code right after it in the same block is dead, or misplaced). */
+  let lastJump = false;
+  /** The function is shown in pieces: several hunks, so block structure around the gaps is guessed. */
+  const cutBlocks = env.hunkOf !== undefined && new Set(fn.calls.map((c) => env.hunkOf!(c.pos))).size > 1;
   const walk = (items: FlowItem[], input: LockState[], loop: LoopCtx | null): LockState[] => {
     let states = input;
     for (const item of items) {
@@ -533,9 +614,12 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       }
       if (states.length === 0 && item.kind !== 'label') {
         // Reachable only from a block whose start the hunk cut (`goto out; }` with its `if` above the hunk).
-        if (loop !== null || depth > 0) continue;
+        // Inside a block, code after a goto or return can only be reached that way when the
+        // hunks around it were cut mid-block, so that the parse nests it under the wrong `if`.
+        if ((loop !== null || depth > 0) && !(cutBlocks && lastJump)) continue;
         states = lastLive;
       }
+      lastJump = item.kind === 'goto' || item.kind === 'return';
       if (states.length > 0) lastLive = states;
       switch (item.kind) {
         case 'call':
@@ -577,6 +661,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           break;
         }
         case 'goto': {
+          for (const st of states) events.push({ kind: 'goto', pos: item.pos, label: item.label, state: st });
           if (!labelsSeen.has(item.label)) gotos.set(item.label, [...(gotos.get(item.label) ?? []), ...states]);
           states = [];
           break;
@@ -692,7 +777,23 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
 
   const out = walk(fn.flow, [EMPTY], null);
   for (const s of out) events.push({ kind: 'exit', pos: fn.pos, value: null, implicit: true, state: s });
-  return { fn, events, truncated, freshVmas };
+  // Loop variables of VMA iterations, anywhere in the function (bounded walk).
+  const stack: FlowItem[] = [...fn.flow];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const it = stack.pop()!;
+    if (it.kind === 'loop') {
+      const m = VMA_ITERATION.exec(it.header);
+      const v = m && (m[1] ?? m[2] ?? m[3]);
+      if (v && !attachedVmas.has(v)) attachedVmas.set(v, stepOf(it.pos, `${it.header.split('(')[0]}() iterates ${v} over the VMA tree`));
+      stack.push(...it.body);
+    } else if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+  }
+  const changer = fn.calls.find((c) => {
+    const spec = helperOf(env, c.name);
+    return spec?.kind === 'tree-store' || TREE_CHANGERS.has(c.name);
+  });
+  return { fn, events, truncated, freshVmas, attachedVmas,
+    ...(changer ? { treeChange: stepOf(changer.pos, `${fn.name}() changes the VMA tree (${changer.name}())`) } : {}) };
 }
 
 /** Flow items of a function, nested ones included (bounded). */

@@ -49,7 +49,7 @@ export function seriesContext(patches: PatchInput[], model: Model, options: Chec
       let a = cache.get(fn);
       if (!a && (!touchesLocks(fn, model, summaries) || !changesLocking(fn, model, summaries, patchOf.get(fn)))) {
         // No helper of the model or the series is called and no VMA field is written: no lock state to follow.
-        a = { fn, events: [], truncated: false, freshVmas: new Set() };
+        a = { fn, events: [], truncated: false, freshVmas: new Set(), attachedVmas: new Map() };
         cache.set(fn, a);
       }
       if (!a) {

@@ -162,12 +162,17 @@ const PAGE_TABLE: HelperSpec[] = [
   h({ name: 'pmd_trans_huge_lock', kind: 'acquire', acquires: [use('pmd_ptl', 'write', 'return')], success: 'nonnull', source: [SRC.MM_MMH] }),
   h({ name: 'rcu_read_lock', kind: 'acquire', acquires: [use('rcu', 'read')], source: [SRC.MM_DOC] }),
   h({ name: 'rcu_read_unlock', kind: 'release', releases: [use('rcu', 'read')], source: [SRC.MM_DOC] }),
-  ...['spin_lock', 'spin_lock_irq', 'spin_lock_bh', 'spin_lock_irqsave'].map((name) =>
+  ...['spin_lock', 'spin_lock_irq', 'spin_lock_bh', 'spin_lock_irqsave', 'raw_spin_lock', 'raw_spin_lock_irq', 'raw_spin_lock_irqsave',
+    'read_lock', 'read_lock_irq', 'read_lock_irqsave', 'read_lock_bh', 'write_lock', 'write_lock_irq', 'write_lock_irqsave', 'write_lock_bh',
+    'xa_lock', 'xa_lock_irq', 'xa_lock_irqsave', 'xa_lock_bh'].map((name) =>
     h({ name, kind: 'acquire', acquires: [use('spinlock', 'write', 0)], note: 'class refined by name: a ptl or page_table_lock is a page-table lock', source: [SRC.L612_SPINLOCK] })),
   h({ name: 'spin_lock_nested', kind: 'acquire', acquires: [use('spinlock', 'write', 0)], nested: true,
     note: 'PTE ptl under the PMD ptl (SINGLE_DEPTH_NESTING)', source: [SRC.L612_KHUGEPAGED] }),
-  h({ name: 'spin_trylock', kind: 'acquire', acquires: [use('spinlock', 'write', 0)], success: 'true', mustCheck: true, source: [SRC.L612_SPINLOCK] }),
-  ...['spin_unlock', 'spin_unlock_irq', 'spin_unlock_bh', 'spin_unlock_irqrestore'].map((name) =>
+  ...['spin_trylock', 'spin_trylock_irq', 'spin_trylock_irqsave', 'spin_trylock_bh', 'raw_spin_trylock', 'read_trylock', 'write_trylock'].map((name) =>
+    h({ name, kind: 'acquire', acquires: [use('spinlock', 'write', 0)], success: 'true', mustCheck: true, source: [SRC.L612_SPINLOCK] })),
+  ...['spin_unlock', 'spin_unlock_irq', 'spin_unlock_bh', 'spin_unlock_irqrestore', 'raw_spin_unlock', 'raw_spin_unlock_irq',
+    'raw_spin_unlock_irqrestore', 'read_unlock', 'read_unlock_irq', 'read_unlock_irqrestore', 'read_unlock_bh', 'write_unlock',
+    'write_unlock_irq', 'write_unlock_irqrestore', 'write_unlock_bh', 'xa_unlock', 'xa_unlock_irq', 'xa_unlock_irqrestore', 'xa_unlock_bh'].map((name) =>
     h({ name, kind: 'release', releases: [use('spinlock', 'write', 0)], source: [SRC.L612_SPINLOCK] })),
 ];
 
@@ -218,19 +223,77 @@ const GFP_SLEEPS = 'GFP_KERNEL|GFP_USER|GFP_HIGHUSER|GFP_NOFS|GFP_NOIO|GFP_KERNE
 
 /** Functions that may sleep (fact sheet R27), beyond the sleeping locks above. */
 const SLEEPERS: HelperSpec[] = [
-  ...['cond_resched', 'might_sleep', 'msleep', 'schedule', 'synchronize_rcu', 'mutex_lock', 'down_read', 'down_write',
-    'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'vmalloc', 'vzalloc', 'kvfree', 'handle_mm_fault'].map((name) =>
+  ...['cond_resched', 'might_sleep', 'msleep', 'usleep_range', 'ssleep', 'schedule', 'schedule_timeout', 'synchronize_rcu',
+    'copy_from_user', 'copy_to_user', 'get_user', 'put_user', 'vmalloc', 'vzalloc', 'kvfree', 'handle_mm_fault',
+    'wait_for_completion', 'flush_work', 'lru_add_drain_all', 'folio_wait_writeback', 'folio_wait_locked', 'wait_on_page_locked',
+    'split_folio', 'split_huge_page', 'split_huge_page_to_list', 'split_huge_page_to_list_to_order', 'get_user_pages', 'pin_user_pages',
+    '__get_locked_pte', 'pte_alloc', 'pmd_alloc', 'pud_alloc', '__pte_alloc', 'migrate_pages', 'try_to_unmap_flush',
+    'mmu_notifier_invalidate_range_start', 'unmap_mapping_range', 'zap_page_range_single', 'synchronize_srcu', 'rcu_barrier',
+    'filemap_fdatawait', 'filemap_write_and_wait', 'filemap_write_and_wait_range', 'invalidate_inode_pages2_range'].map((name) =>
     h({ name, kind: 'may-sleep', maySleep: true, source: [SRC.MM_DOC] })),
-  ...['mutex_lock_killable', 'mutex_lock_interruptible', 'down_read_killable', 'down_write_killable'].map((name) =>
-    h({ name, kind: 'may-sleep', maySleep: true, mustCheck: true, source: [SRC.MM_DOC] })),
-  ...['mutex_trylock', 'down_read_trylock', 'down_write_trylock'].map((name) =>
-    h({ name, kind: 'other', mustCheck: true, source: [SRC.MM_DOC] })),
   ...['kmalloc', 'kzalloc', 'kcalloc', 'kmalloc_array', 'kvmalloc', 'kvzalloc', 'kmem_cache_alloc', 'kmem_cache_zalloc',
     'alloc_pages', 'folio_alloc', '__get_free_page', 'get_zeroed_page'].map((name) =>
     h({ name, kind: 'may-sleep', maySleepIfArgMatches: GFP_SLEEPS, source: [SRC.MM_DOC] })),
 ];
 
-export const HELPERS: HelperSpec[] = [...MMAP, ...VMA, ...RMAP, ...PAGE_TABLE, ...FLAGS, ...TREE, ...SLEEPERS];
+/**
+ * Generic kernel lock primitives (issue 10 section 2): mutexes, rw
+ * semaphores and cpus_read_lock(), with their killable / trylock forms.  The
+ * instance is the lock argument; flow.ts refines an rwsem named
+ * `mmap_sem`/`mmap_lock` or `i_mmap_rwsem` into the mm classes.
+ */
+const GENERIC: HelperSpec[] = [
+  h({ name: 'mutex_lock', kind: 'acquire', acquires: [use('mutex', 'write', 0)], maySleep: true, source: [SRC.L612_MUTEXH] }),
+  h({ name: 'mutex_lock_nested', kind: 'acquire', acquires: [use('mutex', 'write', 0)], maySleep: true, nested: true, source: [SRC.L612_MUTEXH] }),
+  h({ name: 'mutex_lock_io', kind: 'acquire', acquires: [use('mutex', 'write', 0)], maySleep: true, source: [SRC.L612_MUTEXH] }),
+  ...['mutex_lock_killable', 'mutex_lock_interruptible'].map((name) =>
+    h({ name, kind: 'acquire', acquires: [use('mutex', 'write', 0)], success: 'zero', mustCheck: true, maySleep: true,
+      note: '0 when locked; -EINTR with nothing held', source: [SRC.L612_MUTEXH] })),
+  h({ name: 'mutex_trylock', kind: 'acquire', acquires: [use('mutex', 'write', 0)], success: 'true', mustCheck: true, source: [SRC.L612_MUTEXH] }),
+  h({ name: 'mutex_unlock', kind: 'release', releases: [use('mutex', 'write', 0)], source: [SRC.L612_MUTEXH] }),
+  h({ name: 'lockdep_assert_held', kind: 'assert', note: 'lockdep: the lock is held (any mode)', source: [SRC.L612_LOCKDEPH] }),
+  h({ name: 'lockdep_assert_held_write', kind: 'assert', note: 'lockdep: the lock is held for write', source: [SRC.L612_LOCKDEPH] }),
+  h({ name: 'lockdep_assert_held_read', kind: 'assert', note: 'lockdep: the lock is held for read', source: [SRC.L612_LOCKDEPH] }),
+  h({ name: 'lockdep_assert_held_once', kind: 'assert', note: 'lockdep: the lock is held', source: [SRC.L612_LOCKDEPH] }),
+  ...(['read', 'write'] as const).flatMap((mode): HelperSpec[] => [
+    h({ name: `down_${mode}`, kind: 'acquire', acquires: [use('rwsem', mode, 0)], maySleep: true, source: [SRC.L612_RWSEMH] }),
+    h({ name: `down_${mode}_nested`, kind: 'acquire', acquires: [use('rwsem', mode, 0)], maySleep: true, nested: true, source: [SRC.L612_RWSEMH] }),
+    h({ name: `down_${mode}_killable`, kind: 'acquire', acquires: [use('rwsem', mode, 0)], success: 'zero', mustCheck: true, maySleep: true,
+      note: '0 when locked; -EINTR with nothing held', source: [SRC.L612_RWSEMH] }),
+    h({ name: `down_${mode}_trylock`, kind: 'acquire', acquires: [use('rwsem', mode, 0)], success: 'true', mustCheck: true,
+      note: '1 when locked', source: [SRC.L612_RWSEMH] }),
+    h({ name: `up_${mode}`, kind: 'release', releases: [use('rwsem', mode, 0)], source: [SRC.L612_RWSEMH] }),
+  ]),
+  h({ name: 'down_read_interruptible', kind: 'acquire', acquires: [use('rwsem', 'read', 0)], success: 'zero', mustCheck: true, maySleep: true, source: [SRC.L612_RWSEMH] }),
+  h({ name: 'downgrade_write', kind: 'release', releases: [use('rwsem', 'write', 0)], acquires: [use('rwsem', 'read', 0)], source: [SRC.L612_RWSEMH] }),
+  h({ name: 'cpus_read_lock', kind: 'acquire', acquires: [use('cpu_hotplug_lock', 'read')], maySleep: true, source: [SRC.L612_CPUH] }),
+  h({ name: 'cpus_read_trylock', kind: 'acquire', acquires: [use('cpu_hotplug_lock', 'read')], success: 'true', mustCheck: true, source: [SRC.L612_CPUH] }),
+  h({ name: 'cpus_read_unlock', kind: 'release', releases: [use('cpu_hotplug_lock', 'read')], source: [SRC.L612_CPUH] }),
+  h({ name: 'lockdep_assert_cpus_held', kind: 'assert', asserts: [use('cpu_hotplug_lock', 'any')], source: [SRC.L612_CPUH] }),
+  h({ name: 'stop_machine', kind: 'other', takes: [use('cpu_hotplug_lock', 'read')], maySleep: true,
+    note: 'takes cpus_read_lock() itself; stop_machine_cpuslocked() is the form for callers that hold it', source: [SRC.L612_STOPMACHINEH] }),
+  h({ name: 'stop_machine_cpuslocked', kind: 'other', requires: [use('cpu_hotplug_lock', 'read')], maySleep: true, source: [SRC.L612_STOPMACHINEH] }),
+  ...['static_key_enable', 'static_key_disable', 'static_branch_enable', 'static_branch_disable'].map((name) =>
+    h({ name, kind: 'other', takes: [use('cpu_hotplug_lock', 'read')], maySleep: true,
+      note: 'takes cpus_read_lock(); the *_cpuslocked() form is for callers that hold it', source: [SRC.L612_CPUH] })),
+  ...['static_key_enable_cpuslocked', 'static_key_disable_cpuslocked', 'static_branch_enable_cpuslocked', 'static_branch_disable_cpuslocked'].map((name) =>
+    h({ name, kind: 'other', requires: [use('cpu_hotplug_lock', 'read')], source: [SRC.L612_CPUH] })),
+  h({ name: 'security_mmap_file', kind: 'other', maySleep: true, forbids: [use('mmap_lock', 'any')],
+    forbidsWhy: 'LSM hooks take locks that mmap_lock nests inside (lockdep: mmap_lock -> LSM locks); every caller calls it with no mmap lock held',
+    source: [SRC.FIX_EA7E2D5] }),
+];
+
+/** Page-table helpers that return a locked PTE through an out-argument or their result. */
+const PTE_LOOKUP: HelperSpec[] = [
+  h({ name: 'follow_pte', kind: 'acquire', acquires: [use('pte_ptl', 'write', 3), use('rcu', 'read')], success: 'zero', mustCheck: true,
+    note: '0 with *ptlp locked and the PTE mapped (pte_unmap_unlock() after use)', source: [SRC.L612_MEMORY] }),
+  h({ name: 'get_locked_pte', kind: 'acquire', acquires: [use('pte_ptl', 'write', 2), use('rcu', 'read')], success: 'nonnull', maySleep: true,
+    note: 'allocates missing page tables (may sleep); NULL on allocation failure', source: [SRC.L612_MMH] }),
+  h({ name: 'vma_try_start_write', kind: 'acquire', requires: [MMAP_WRITE], acquires: [use('vma_lock', 'write', 0)], success: 'true', mustCheck: true,
+    note: 'v6.5 khugepaged (55fd6fccad31): write-locks only when no reader holds the VMA', source: [SRC.L612_KHUGEPAGED] }),
+];
+
+export const HELPERS: HelperSpec[] = [...MMAP, ...VMA, ...RMAP, ...PAGE_TABLE, ...FLAGS, ...TREE, ...SLEEPERS, ...GENERIC, ...PTE_LOOKUP];
 
 /** Sources a helper's finding cites. */
 export function helperSources(spec: HelperSpec): SourceRef[] {

@@ -35,6 +35,12 @@ export const LOCK_OBJECTS: LockObject[] = [
     protects: 'entries of one PTE table', source: [SRC.MM_MMH, SRC.MM_DOC] },
   { lock: 'spinlock', title: 'a spinlock', sleeps: false, modes: ['write'], balanced: true,
     protects: '(any)', source: [SRC.L612_SPINLOCK] },
+  { lock: 'mutex', title: 'a mutex', sleeps: true, modes: ['write'], balanced: true,
+    protects: '(any)', source: [SRC.L612_MUTEXH] },
+  { lock: 'rwsem', title: 'an rw_semaphore', sleeps: true, modes: ['read', 'write'], balanced: true,
+    protects: '(any)', source: [SRC.L612_RWSEMH] },
+  { lock: 'cpu_hotplug_lock', title: 'cpu_hotplug_lock (cpus_read_lock())', sleeps: true, modes: ['read', 'write'], balanced: true,
+    protects: 'the set of online CPUs; a percpu rwsem: a recursive read acquisition deadlocks against a pending writer', source: [SRC.L612_CPUH] },
   { lock: 'rcu', title: 'RCU read side', sleeps: false, modes: ['read'], balanced: false,
     protects: 'lockless VMA lookup; PTE tables mapped by pte_offset_map*()', source: [SRC.MM_TYPES, SRC.MM_DOC] },
 ];
@@ -82,6 +88,18 @@ export const VMA_FIELDS: FieldSpec[] = [
     note: field === 'vm_policy' ? 'CVE-2023-4611 was a missing VMA write lock here' : undefined,
     source: [SRC.MM_DOC],
   })),
+  ...['vm_file', 'vm_ops'].map((field): FieldSpec => ({
+    field,
+    writeRequires: [{ lock: 'mmap_lock', mode: 'write' }, { lock: 'vma_lock', mode: 'write' }],
+    note: 'fixed while attached: page faults under a VMA read lock call vm_ops and read vm_file',
+    source: [SRC.MM_DOC],
+  })),
+  {
+    field: 'anon_vma',
+    writeRequires: [{ lock: 'vma_lock', mode: 'write' }],
+    note: 'NULL -> non-NULL also under mmap read lock + page_table_lock + anon_vma write (__anon_vma_prepare()); otherwise the VMA write lock (d8ab9f7b644a)',
+    source: [SRC.MM_DOC, SRC.SHEET_6],
+  },
 ];
 
 /** enum page_walk_lock (section 2.8). */

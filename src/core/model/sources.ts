@@ -34,5 +34,13 @@ export const SRC = {
   FIX_60081BF: { file: 'include/linux/mm.h', kernel: 'v6.6', note: 'commit 60081bf19b0e "mm: lock vma explicitly before doing vm_flags_reset and vm_flags_reset_once"' },
   FIX_9C49E5D: { file: 'mm/madvise.c', kernel: 'v6.16', note: 'commit 9c49e5d09f07 "mm/madvise: handle madvise_lock() failure during race unwinding"' },
   ML_MAYBE_GUARD: { file: 'include/linux/mm.h', kernel: 'v6.19 era (Nov 2025)', note: 'VM_MAYBE_GUARD series, "mm: add atomic VMA flags and set VM_MAYBE_GUARD as such"' },
+  SHEET_6: { file: 'docs/vma-locking-facts.md', note: 'section 6, historical VMA locking fixes: c137381f71ae, fb49c455323f, d8ab9f7b644a, 6c21e066f925 each added a missing vma_start_write()' },
+  FIX_FB49C45: { file: 'kernel/fork.c', kernel: 'v6.5', note: 'commit fb49c455323f "fork: lock VMAs of the parent process when forking"' },
+  FIX_EA7E2D5: { file: 'mm/mmap.c', kernel: 'v6.12', note: 'commit ea7e2d5e49c0 "mm: call the security_mmap_file() LSM hook in remap_file_pages()" and its fix "mm: Split critical region in remap_file_pages() and invoke LSMs in between" (lockdep: mmap_lock -> LSM locks)' },
+  L612_LOCKDEPH: { file: 'include/linux/lockdep.h', kernel: 'v6.12.117', note: 'lockdep_assert_held*() [L612]' },
+  L612_MUTEXH: { file: 'include/linux/mutex.h', kernel: 'v6.12.117', note: 'mutex_lock() may sleep [L612]' },
+  L612_RWSEMH: { file: 'include/linux/rwsem.h', kernel: 'v6.12.117', note: 'down_read()/down_write() may sleep [L612]' },
+  L612_CPUH: { file: 'include/linux/cpu.h', kernel: 'v6.12.117', note: 'cpus_read_lock(); *_cpuslocked() variants expect it held [L612]' },
+  L612_STOPMACHINEH: { file: 'include/linux/stop_machine.h', kernel: 'v6.12.117', note: 'stop_machine() takes cpus_read_lock(); stop_machine_cpuslocked() expects it held [L612]' },
   SHEET_3_6: { file: 'docs/vma-locking-facts.md', note: 'section 3.6, checklist when adding a new VM_* flag (VM_MAYBE_GUARD diffstat)' },
 } satisfies Record<string, SourceRef>;

@@ -25,7 +25,10 @@ export type LockClass =
   | 'pmd_ptl'
   | 'pte_ptl'
   | 'spinlock'
-  | 'rcu';
+  | 'rcu'
+  | 'mutex'
+  | 'rwsem'
+  | 'cpu_hotplug_lock';
 
 export type LockMode = 'read' | 'write';
 
@@ -83,6 +86,15 @@ export interface HelperSpec {
   requires?: LockUse[];
   acquires?: LockUse[];
   releases?: LockUse[];
+  /**
+   * Locks the helper takes and drops again before it returns (stop_machine()
+   * takes cpus_read_lock()): no net change, but calling it while holding the
+   * lock is a recursive acquisition.
+   */
+  takes?: LockUse[];
+  /** Locks that must not be held across the call, and why (security_mmap_file() and mmap_lock). */
+  forbids?: LockUse[];
+  forbidsWhy?: string;
   /** Locks the helper checks (a statement of what its caller holds). */
   asserts?: LockUse[];
   /** For conditional acquisitions. Default `always`. */

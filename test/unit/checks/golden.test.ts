@@ -134,8 +134,10 @@ for (const c of FIRING) {
 
 for (const c of NEAR_MISS) {
   test(`${c.rule} stays silent on ${c.file.split('/').pop()} (${c.why})`, async () => {
-    const all = await findings(c.file);
-    assert.deepEqual(all.filter((x) => x.rule === c.rule).map((x) => `${x.line}: ${x.message}`), []);
+    const all = (await findings(c.file)).filter((x) => x.rule === c.rule);
+    // A rule may speak at info when it explains why it is unsure (`uncertain`); a near miss is silent above that.
+    assert.deepEqual(all.filter((x) => x.severity !== 'info').map((x) => `${x.line}: ${x.message}`), []);
+    for (const x of all) assert.ok(x.uncertain, `info at line ${x.line} says why it is unsure`);
   });
 }
 

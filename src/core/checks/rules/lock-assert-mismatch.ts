@@ -5,12 +5,19 @@
  *     after vma_start_read(); mmap_assert_write_locked() after mmap_read_lock());
  *   - it asserts a lock it released earlier on the path;
  *   - it asserts a weaker mode than a helper it then calls needs
- *     (mmap_assert_locked(), then vm_flags_set() which needs the write lock).
+ *     (mmap_assert_locked(), then vm_flags_set() which needs the write lock);
+ *   - the patch removes a lock assertion and states nothing about that lock
+ *     instead: callers that do not hold it are no longer caught (and a
+ *     `!irqs_disabled()` warning in its place proves nothing on PREEMPT_RT,
+ *     where spinlocks leave interrupts on: 8a3828acc0bf in mm/workingset.c).
  */
+import type { CallFact, FunctionFacts } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
+import type { HelperSpec } from '../../model/index.js';
 import { SRC } from '../../model/index.js';
 import { modeSatisfies, normInstance } from '../flow.js';
-import type { Rule } from '../types.js';
+import { argOf, functionChanges } from '../removed.js';
+import type { Rule, SeriesContext } from '../types.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
 
 export const rule: Rule = {
@@ -75,6 +82,59 @@ export const rule: Rule = {
         }
       }
     }
+    out.push(...droppedAssertions(ctx));
     return out;
   },
 };
+
+/** What an assertion is about: `lockdep:<lock text>` for lockdep, else the lock class it asserts. */
+function subjectsOf(call: CallFact, spec: HelperSpec): string[] {
+  if (call.name.startsWith('lockdep_assert_held')) return [`lockdep:${argOf(call, 0)}`];
+  const out = (spec.asserts ?? []).map((u) => u.lock as string);
+  // A VMA write lock implies the mmap write lock of its mm (vma_assert_write_locked() replacing mmap_assert_write_locked()).
+  if (out.includes('vma_lock') && call.name.includes('write')) out.push('mmap_lock');
+  return out;
+}
+
+/** Locks a function's post-image states, asserts or takes itself. */
+function coveredBy(ctx: SeriesContext, fn: FunctionFacts): Set<string> {
+  const out = new Set<string>();
+  for (const c of fn.calls) {
+    const spec = ctx.model.helpers.get(c.name);
+    if (!spec) continue;
+    if (spec.kind === 'assert') for (const x of subjectsOf(c, spec)) out.add(x);
+    for (const u of [...(spec.acquires ?? []), ...(spec.requires ?? [])]) out.add(u.lock);
+    if (spec.acquires) out.add(`lockdep:${argOf(c, 0)}`);
+  }
+  return out;
+}
+
+function droppedAssertions(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue; // a deleted function takes its assertions with it
+    // The body of an assertion helper itself (vma_assert_write_locked()): how it asserts is its own business.
+    if (ctx.model.helpers.get(post.name)?.kind === 'assert' || /^(\w+_)?assert\w*$/.test(post.name)) continue;
+    const covered = coveredBy(ctx, post);
+    for (const call of pre.calls) {
+      if (call.change !== '-') continue;
+      const spec = ctx.model.helpers.get(call.name);
+      if (!spec || spec.kind !== 'assert' || spec.anyOf) continue;
+      const subjects = subjectsOf(call, spec);
+      if (subjects.length === 0 || subjects.some((x) => covered.has(x))) continue;
+      // Handed to a function the model does not know, in the same place: it may assert it (process_mm_walk_lock()).
+      const subject = argOf(call, 0);
+      const handed = post.calls.find((c) => c.change === '+' && !ctx.model.helpers.has(c.name) && c.pos.file === call.pos.file &&
+        Math.abs(c.pos.line - call.pos.line) <= 3 && subject !== '' && c.args.some((a) => normInstance(a) === subject));
+      const irqs = post.calls.find((c) => c.change === '+' && c.name === 'irqs_disabled');
+      const instead = irqs
+        ? ` It checks irqs_disabled() at line ${irqs.pos.line} instead, which a held spinlock does not imply on PREEMPT_RT.`
+        : '';
+      out.push(ctx.finding(rule, patch, call.pos,
+        `This patch removes ${call.name}(${call.args.join(', ')}) from ${post.name}() and asserts nothing about that lock instead: a caller that does not hold it is no longer caught.${instead}`,
+        { severity: handed ? 'info' : 'warning', ...(handed ? { uncertain: `${subject} is handed to ${handed.name}() at line ${handed.pos.line}, which may assert it` } : {}), path: [step(call.pos, `${call.name}() removed`), ...(irqs ? [step(irqs.pos, 'irqs_disabled() is checked instead')] : [])],
+          sources: sourcesOf(spec.source, [SRC.MM_DOC]) }));
+    }
+  }
+  return out;
+}

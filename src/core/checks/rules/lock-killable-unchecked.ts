@@ -7,8 +7,22 @@
  */
 import type { Finding } from '../../findings.js';
 import { SRC } from '../../model/index.js';
-import type { Rule } from '../types.js';
+import type { CallFact } from '../../c/facts.js';
+import type { Rule, SeriesContext } from '../types.js';
 import { sourcesOf, step } from './common.js';
+
+/** A function named like a lock helper (madvise_lock(), lock_page_maybe()). */
+const LOCKISH = /(^|_)(lock|trylock|lock_killable)(_|$)/;
+
+/** A call of `name` whose result the series uses (pre- or post-image): it can fail. */
+function checkedElsewhere(ctx: SeriesContext, name: string): CallFact | undefined {
+  for (const patch of ctx.patches) {
+    for (const fn of patch.facts.functions) {
+      for (const c of fn.calls) if (c.name === name && (c.resultUsed || c.inCondition)) return c;
+    }
+  }
+  return undefined;
+}
 
 const NAMED_LIKE = /(_killable(_nested)?|_trylock(_\w+)?|^\w*trylock\w*)$/;
 
@@ -28,6 +42,12 @@ export const rule: Rule = {
           out.push(ctx.finding(rule, patch, call.pos,
             `The result of ${call.name}() is ignored, but it ${how}: the code after it may run without the lock.`,
             { path: [step(call.pos, `${call.name}() may fail; its result is dropped`)], sources: sourcesOf(spec.source, rule.source) }));
+        } else if (!spec && LOCKISH.test(call.name) && checkedElsewhere(ctx, call.name)) {
+          const where = checkedElsewhere(ctx, call.name)!;
+          out.push(ctx.finding(rule, patch, call.pos,
+            `The result of ${call.name}() is ignored here, but ${where.change === '-' ? 'before this patch the code checked it' : 'the code checks it'} at line ${where.pos.line}: a lock helper that can fail leaves the code after it running without the lock.`,
+            { severity: 'warning', path: [step(where.pos, `${call.name}()'s result is checked`), step(call.pos, `${call.name}() result dropped`)],
+              sources: sourcesOf(rule.source) }));
         } else if (!spec && NAMED_LIKE.test(call.name)) {
           out.push(ctx.finding(rule, patch, call.pos,
             `The result of ${call.name}() is ignored; a killable or trylock helper may fail without taking the lock.`,

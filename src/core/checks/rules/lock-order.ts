@@ -4,10 +4,21 @@
  * while holding a ptl, inode_lock() under mmap_lock.  Trylocks cannot
  * deadlock and are skipped; so are two instances of one class (lockdep
  * nesting is a separate matter).
+ *
+ * Also an inversion or a recursion the model states per helper:
+ *   - a helper called with a lock held that it must run without
+ *     (security_mmap_file() under mmap_lock: the LSM locks nest outside it);
+ *   - a helper that takes a lock itself (stop_machine() takes
+ *     cpus_read_lock()) called where that lock is held, which the pre-image
+ *     shows when the patch swaps a `_cpuslocked()`-style variant that needs
+ *     the lock for the one that takes it.
  */
 import type { Finding } from '../../findings.js';
+import type { HelperSpec, LockClass } from '../../model/index.js';
 import { SRC, orderClosure, orderPath } from '../../model/index.js';
-import type { Rule } from '../types.js';
+import { normInstance } from '../flow.js';
+import { functionChanges } from '../removed.js';
+import type { Rule, SeriesContext } from '../types.js';
 import { lockName, sourcesOf, step } from './common.js';
 
 export const rule: Rule = {
@@ -41,7 +52,93 @@ export const rule: Rule = {
           break;
         }
       }
+      for (const e of ctx.analysis(fn).events) {
+        if (e.kind === 'recursive' && (e.call.change === '+' || e.held.change === '+') && !e.held.uncertain) {
+          const held = e.held.origin === 'acquired' ? `taken by ${e.held.helper}() at line ${e.held.step.line}` : `stated held by ${e.held.helper}() at line ${e.held.step.line}`;
+          out.push(ctx.finding(rule, patch, e.call.pos,
+            `${e.call.name}() takes ${lockName(e.use.lock)} itself, but this path already holds it (${held}): a recursive acquisition.`,
+            { path: [e.held.step, step(e.call.pos, `${e.call.name}() takes ${lockName(e.use.lock)} again`)], sources: sourcesOf(e.spec.source) }));
+        }
+        if (e.kind === 'call' && e.spec?.forbids) {
+          for (const use of e.spec.forbids) {
+            const h = e.before.held.find((x) => x.lock === use.lock && !x.uncertain);
+            if (!h || (e.call.change !== '+' && h.change !== '+')) continue;
+            const held = h.origin === 'acquired' ? `taken by ${h.helper}() at line ${h.step.line}` : `stated held by ${h.helper}() at line ${h.step.line}`;
+            out.push(ctx.finding(rule, patch, e.call.pos,
+              `${e.call.name}() is called holding ${lockName(h.lock, h.mode)} (${held}), but it must run without it: ${e.spec.forbidsWhy ?? 'the model forbids it'}.`,
+              { path: [h.step, step(e.call.pos, `calls ${e.call.name}() under ${lockName(h.lock)}`)], sources: sourcesOf(e.spec.source, ctx.model.locks.get(h.lock)?.source) }));
+            break;
+          }
+        }
+      }
     }
+    out.push(...variantSwaps(ctx), ...irqUnsafeSwaps(ctx));
     return out;
   },
 };
+
+/** How many input lines apart a removed call and the added call that replaces it may be. */
+const REPLACED_WITHIN = 3;
+
+/**
+ * `-stop_machine_cpuslocked(...)` / `+stop_machine(...)`: the removed call
+ * needed a lock held, so its callers hold it there; the added call takes
+ * that lock itself.  The pre-image is code that was reviewed and merged: it
+ * is the best witness of the lock state the hunk does not show.
+ */
+function variantSwaps(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  const helper = (name: string): HelperSpec | undefined => ctx.model.helpers.get(name);
+  const locksTaken = (spec: HelperSpec | undefined): LockClass[] => [...(spec?.takes ?? []), ...(spec?.acquires ?? [])].map((u) => u.lock);
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const gone of pre.calls) {
+      if (gone.change !== '-') continue;
+      const needs = (helper(gone.name)?.requires ?? []).map((u) => u.lock);
+      if (needs.length === 0) continue;
+      for (const call of post.calls) {
+        if (call.change !== '+' || call.pos.file !== gone.pos.file || Math.abs(call.pos.line - gone.pos.line) > REPLACED_WITHIN) continue;
+        const spec = helper(call.name);
+        const lock = locksTaken(spec).find((l) => needs.includes(l));
+        if (!lock || spec?.success === 'true') continue;
+        out.push(ctx.finding(rule, patch, call.pos,
+          `${call.name}() takes ${lockName(lock)} itself, but it replaces ${gone.name}(), which needs ${lockName(lock)} held: callers of ${post.name}() hold it here, so this is a recursive acquisition.`,
+          { path: [step(gone.pos, `${gone.name}() required ${lockName(lock)} (before this patch)`), step(call.pos, `${call.name}() takes ${lockName(lock)}`)],
+            sources: sourcesOf(spec?.source, helper(gone.name)?.source) }));
+      }
+    }
+  }
+  return out;
+}
+
+/** `spin_lock_irq(x)` -> `spin_lock(x)`: the IRQ- or BH-safe form, and the plain one that replaces it. */
+const IRQ_SAFE = /^(raw_spin|spin|read|write)_lock_(irq|irqsave|bh)$/;
+
+/**
+ * The patch takes a lock with the plain form where the pre-image took it
+ * IRQ- or BH-safe: the pre-image did so because the lock is also taken in
+ * interrupt or softirq context, which can now interrupt this holder on the
+ * same CPU and spin forever (lockdep: "inconsistent {SOFTIRQ-ON-W} ->
+ * {IN-SOFTIRQ-W} usage"; 0e5b4ac3a6fc made memcg_lru.lock IRQ-safe for that).
+ */
+function irqUnsafeSwaps(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const gone of pre.calls) {
+      const m = gone.change === '-' ? IRQ_SAFE.exec(gone.name) : null;
+      if (!m) continue;
+      const plain = `${m[1]}_lock`;
+      const lock = normInstance(gone.args[0] ?? '');
+      const call = post.calls.find((c) => c.change === '+' && c.name === plain && normInstance(c.args[0] ?? '') === lock &&
+        c.pos.file === gone.pos.file && Math.abs(c.pos.line - gone.pos.line) <= REPLACED_WITHIN);
+      if (!call) continue;
+      const ctxName = m[2] === 'bh' ? 'softirq' : 'interrupt';
+      out.push(ctx.finding(rule, patch, call.pos,
+        `${call.name}(${lock}) replaces ${gone.name}(), which kept ${ctxName}s off while the lock is held: if ${lock} is also taken in ${ctxName} context, that can now interrupt this holder and deadlock on the same CPU.`,
+        { severity: 'warning', path: [step(gone.pos, `${gone.name}() before this patch`), step(call.pos, `${call.name}() leaves ${ctxName}s on`)],
+          sources: sourcesOf(ctx.model.helpers.get(call.name)?.source) }));
+    }
+  }
+  return out;
+}

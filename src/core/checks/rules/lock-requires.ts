@@ -15,6 +15,7 @@ import { modeSatisfies, normInstance, type FunctionAnalysis, type LockState } fr
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
+import { addedCallsOf, argOf, functionChanges } from '../removed.js';
 
 const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
 
@@ -41,8 +42,9 @@ export const rule: Rule = {
         if (e.kind === 'assign' && e.assign.field && e.assign.change === '+') {
           const spec = ctx.model.fields.get(e.assign.field);
           const base = normInstance(e.assign.target.split(/->|\./)[0] ?? '');
-          if (!spec || !VMA_VAR.test(base) || a.freshVmas.has(base)) continue;
-          if (e.assign.field === 'anon_vma' && !/^NULL$/.test(e.assign.value.trim())) continue;
+          if (!spec || !(VMA_VAR.test(base) || a.attachedVmas.has(base)) || a.freshVmas.has(base)) continue;
+          // __anon_vma_prepare() sets anon_vma under page_table_lock and the anon_vma write lock, no VMA lock.
+          if (e.assign.field === 'anon_vma' && e.state.held.some((h) => h.lock === 'page_table_lock' || (h.lock === 'anon_vma' && h.mode === 'write'))) continue;
           for (const need of spec.writeRequires) {
             const f = checkNeed(ctx, patch, a, e.state, { ...need, instance: undefined }, undefined, undefined, {
               pos: e.assign.pos, what: `writes ${e.assign.target}`, instance: base, sources: spec.source, field: e.assign.field,
@@ -55,6 +57,7 @@ export const rule: Rule = {
         }
       }
     }
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx));
     return out;
   },
 };
@@ -99,11 +102,18 @@ function checkNeed(
   // The VMA write lock: missing for sure only when this function took the mmap write lock itself.
   if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
     const mmap = state.held.find((h) => h.lock === 'mmap_lock' && h.mode === 'write' && certainAcquired(h));
-    if (!mmap || !callAdded) return null;
-    if (passedToUnknown(ctx, a, instance, mmap.step.line, pos.line)) return null;
+    // A VMA this function found by lookup or iteration is attached: nobody locked it for us.
+    const found = a.attachedVmas.get(instance) ?? (VMA_VAR.test(instance) && instance !== 'new' && instance !== 'tmp' ? a.treeChange : undefined);
+    if ((!mmap && !found) || !callAdded) return null;
+    if (passedToUnknown(ctx, a, instance, (mmap?.step ?? found!).line, pos.line)) return null;
+    if (!mmap && found) {
+      return ctx.finding(rule, patch, pos,
+        `${what} needs the VMA write lock of ${instance}, but ${found.what} at line ${found.line}${a.attachedVmas.has(instance) ? '' : `, so ${instance} is in the tree,`} and nothing write-locks it before the change (vma_start_write(${instance})).`,
+        { path: [found, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.SHEET_6]) });
+    }
     return ctx.finding(rule, patch, pos,
-      `${what} needs the VMA write lock of ${instance}, but this path took ${lockName('mmap_lock', 'write')} at line ${mmap.step.line} and never called vma_start_write(${instance}).`,
-      { path: [mmap.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.FIX_60081BF]) });
+      `${what} needs the VMA write lock of ${instance}, but this path took ${lockName('mmap_lock', 'write')} at line ${mmap!.step.line} and never called vma_start_write(${instance}).`,
+      { path: [mmap!.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.FIX_60081BF]) });
   }
   return null;
 }
@@ -133,4 +143,131 @@ function checkAnyOf(ctx: SeriesContext, patch: PatchInput, state: LockState, spe
   return ctx.finding(rule, patch, call.pos,
     `${call.name}() needs ${names}, but ${dropped.helper}() released ${lockName(dropped.lock)} at line ${dropped.step.line} and nothing else is held on this path.`,
     { path: [dropped.step, step(call.pos, `calls ${call.name}()`)], sources: sourcesOf(spec.source) });
+}
+
+const VMA_WRITE_LOCKERS: ReadonlySet<string> = new Set(['vma_start_write', 'vma_start_write_killable', '__vma_start_write', 'vma_try_start_write']);
+/** What still shows the VMA write-locked after the patch: a new lock, an assertion, or a helper that takes it. */
+const VMA_WRITE_SHOWN: ReadonlySet<string> = new Set([...VMA_WRITE_LOCKERS, 'vma_assert_write_locked', 'vm_flags_set', 'vm_flags_clear', 'vm_flags_mod']);
+const MMAP_WRITE_MODE = /^mmap_(write_lock\w*|assert_write_locked)$/;
+const MMAP_READ_MODE = /^mmap_(read_lock\w*|assert_locked)$/;
+
+/**
+ * The patch removes `vma_start_write(X)` and nothing else it adds
+ * write-locks X again: not in the function (a new lock, an assertion, a
+ * vm_flags_*() call that locks).  Every historical VMA locking fix of fact
+ * sheet section 6 (#2, #5, #7, #9) added such a call; removing one re-opens
+ * the race with per-VMA-lock page faults.  Two removals are not bugs, and
+ * are reported at info with the reason: the series adds a VMA write lock in
+ * another function (the lock moved to the callers, as ce2fc5fffdfa did), or
+ * the patch moves the code from the mmap write lock to the read lock, under
+ * which vma_start_write() cannot be called at all (as 001 of the corpus does).
+ */
+export function droppedVmaWriteLocks(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  const addedLocks = addedCallsOf(ctx.patches, VMA_WRITE_SHOWN);
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    const weakened = mmapWeakened(patch);
+    for (const call of pre.calls) {
+      if (call.change !== '-' || !VMA_WRITE_LOCKERS.has(call.name)) continue;
+      const vma = argOf(call, 0);
+      if (!vma) continue;
+      if (post?.calls.some((c) => VMA_WRITE_SHOWN.has(c.name) && argOf(c, 0) === vma)) continue;
+      const elsewhere = addedLocks.find((c) => !post || !post.calls.includes(c));
+      const uncertain = elsewhere
+        ? `the series adds ${elsewhere.name}(${argOf(elsewhere, 0)}) at line ${elsewhere.pos.line}: the lock may have moved to the callers`
+        : weakened
+          ? `the patch moves this code from the mmap write lock to the read lock (line ${weakened.pos.line}), under which vma_start_write() cannot be called`
+          : undefined;
+      const where = post ? `${post.name}()` : `${pre.name}()`;
+      out.push(ctx.finding(rule, patch, call.pos,
+        `This patch removes ${call.name}(${vma}) from ${where} and nothing it adds write-locks ${vma} again: the VMA is then changed without its write lock, racing page faults that hold only the per-VMA read lock.`,
+        { path: [step(call.pos, `${call.name}(${vma}) removed`)], severity: uncertain ? 'info' : 'warning',
+          ...(uncertain ? { uncertain } : {}),
+          sources: sourcesOf(ctx.model.helpers.get('vma_start_write')?.source, [SRC.SHEET_6]) }));
+    }
+  }
+  return out;
+}
+
+/** A removed write-mode mmap lock or assertion replaced by a read-mode one in the same patch. */
+function mmapWeakened(patch: PatchInput): CallFact | undefined {
+  let removedWrite = false;
+  let addedRead: CallFact | undefined;
+  for (const fn of patch.facts.functions) {
+    for (const c of fn.calls) {
+      if (fn.image === 'pre' && c.change === '-' && MMAP_WRITE_MODE.test(c.name)) removedWrite = true;
+      if (fn.image === 'post' && c.change === '+' && MMAP_READ_MODE.test(c.name)) addedRead ??= c;
+    }
+  }
+  return removedWrite ? addedRead : undefined;
+}
+
+/** Tests that re-validate state once the lock that protects it is held (fact sheet section 6, #6 and #14). */
+const REVALIDATE = /(^|_)(same|still_valid|revalidate)(_|$)|^hugepage_vma_revalidate$/;
+/** How far below the acquisition a re-check still belongs to it (input lines). */
+const RECHECK_WITHIN = 12;
+
+/**
+ * The patch removes the re-check that followed taking a lock (`pte_same()`
+ * after the ptl, `mmget_still_valid()` after the mmap write lock) and adds
+ * none: state read before the lock is then trusted after it.  This is the
+ * check-before-lock class of fact sheet section 6 (657b5146955e,
+ * 6fa1066fc5d0; f33 of the fixes corpus).
+ */
+export function droppedRechecks(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const check of pre.calls) {
+      if (check.change !== '-' || !check.inCondition || !REVALIDATE.test(check.name)) continue;
+      if (post.calls.some((c) => c.name === check.name && c.change !== '-')) continue;
+      // Moved into a helper the series adds (try_get_locked_pte() in f23 of the fixes).
+      if (addedCallsOf(ctx.patches, new Set([check.name])).length > 0) continue;
+      const lock = [...pre.calls].reverse().find((c) => c.pos.file === check.pos.file && c.pos.line <= check.pos.line &&
+        c.pos.line >= check.pos.line - RECHECK_WITHIN && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock !== 'rcu'));
+      if (!lock) continue;
+      const released = pre.calls.some((c) => c.pos.line > lock.pos.line && c.pos.line < check.pos.line && ctx.model.helpers.get(c.name)?.releases);
+      if (released) continue;
+      out.push(ctx.finding(rule, patch, check.pos,
+        `This patch removes the ${check.name}() re-check made after ${lock.name}() at line ${lock.pos.line}: what was read before the lock is then trusted after it, and a concurrent change in between goes unnoticed.`,
+        { severity: 'warning', path: [step(lock.pos, `${lock.name}() takes the lock`), step(check.pos, `${check.name}() re-check removed`)],
+          sources: sourcesOf(ctx.model.helpers.get(lock.name)?.source, [SRC.SHEET_6]) }));
+    }
+  }
+  return out;
+}
+
+/**
+ * The patch removes a whole critical section, lock and unlock of one lock
+ * instance, while the code between them stays: that code ran under the lock
+ * before and now runs without it (f29 of the fixes: dbgfs_nr_ctxs read
+ * without damon_dbgfs_lock).  When the series takes a lock of the same
+ * class elsewhere in the function, it is a rework, not a removal: silent.
+ */
+export function droppedCriticalSections(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    for (const acq of pre.calls) {
+      const spec = acq.change === '-' ? ctx.model.helpers.get(acq.name) : undefined;
+      const use = spec?.acquires?.find((u) => typeof u.instance === 'number' && ctx.model.locks.get(u.lock)?.balanced);
+      if (!spec || !use || (spec.success ?? 'always') !== 'always') continue;
+      const lock = argOf(acq, use.instance as number);
+      const rel = pre.calls.find((c) => c.change === '-' && c.pos.line > acq.pos.line &&
+        (ctx.model.helpers.get(c.name)?.releases ?? []).some((u) => typeof u.instance === 'number' && argOf(c, u.instance) === lock));
+      if (!rel) continue;
+      const kept = post.calls.filter((c) => c.change === ' ' && c.pos.line > acq.pos.line && c.pos.line < rel.pos.line);
+      if (kept.length === 0) continue;
+      // Reworked rather than removed: a lock of the same class taken anew, or a wrapper named like a lock (madvise_lock()).
+      const retaken = post.calls.some((c) => c.change === '+' &&
+        ((ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock === use.lock || u.lock === 'rcu') ||
+          (!ctx.model.helpers.has(c.name) && /(^|_)lock(_|$)/.test(c.name))));
+      if (retaken) continue;
+      out.push(ctx.finding(rule, patch, acq.pos,
+        `This patch removes ${acq.name}(${lock}) and its ${rel.name}() at line ${rel.pos.line}, but keeps the code between them (${kept[0].name}() at line ${kept[0].pos.line}): it ran under ${lockName(use.lock)} before and now runs without it.`,
+        { severity: 'warning', path: [step(acq.pos, `${acq.name}() removed`), step(kept[0].pos, `${kept[0].name}() now unlocked`), step(rel.pos, `${rel.name}() removed`)],
+          sources: sourcesOf(spec.source, ctx.model.locks.get(use.lock)?.source) }));
+    }
+  }
+  return out;
 }

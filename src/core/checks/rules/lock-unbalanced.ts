@@ -13,13 +13,57 @@
 import type { Finding } from '../../findings.js';
 import { SRC } from '../../model/index.js';
 import type { FlowEvent, Held } from '../flow.js';
-import type { Rule } from '../types.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
 
 /** Return values that read as failure: -EINVAL, ERR_PTR(..), NULL, false, VM_FAULT_*. */
 const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
 
 type Exit = Extract<FlowEvent, { kind: 'exit' }>;
+type Goto = Extract<FlowEvent, { kind: 'goto' }>;
+const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
+
+/**
+ * Jumps to one label that arrive with different locks: `goto out` holding
+ * a lock that another `goto out` releases first.  The label's body is
+ * usually outside the hunk, but it cannot be right for both.
+ */
+function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, events: FlowEvent[], tracked: (h: Held) => boolean): Finding[] {
+  const out: Finding[] = [];
+  const byLabel = new Map<string, Goto[]>();
+  for (const e of events) if (e.kind === 'goto') byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
+  const reported = new Set<string>();
+  for (const [label, jumps] of byLabel) {
+    for (const g of jumps) {
+      for (const h of g.state.held) {
+        if (!tracked(h) || h.step.line > g.pos.line) continue;
+        // The other jump must hold nothing of the kind: jumps that each hold one of several
+        // page-table locks (folio_walk_start()'s `goto found`) hand the one they hold on.
+        const kin = (k: Held) => tracked(k) && (k.lock === h.lock || (SPIN_LOCKS.has(k.lock) && SPIN_LOCKS.has(h.lock)));
+        const other = jumps.find((o) => o !== g && o.pos.line !== g.pos.line &&
+          !o.state.held.some(kin) &&
+          o.state.gone.some((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance && x.step.line > h.step.line));
+        if (!other) continue;
+        if (!added(ctx, patch, g.pos) && h.change !== '+') continue;
+        const key = `${g.pos.line}:${h.lock}:${h.instance}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        const rel = other.state.gone.find((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance)!;
+        out.push(ctx.finding(rule, patch, g.pos,
+          `This path jumps to ${label} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), while the jump at line ${other.pos.line} releases it first (${rel.helper}() at line ${rel.step.line}).`,
+          { path: [h.step, step(g.pos, `goto ${label} with the lock held`)], sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+      }
+    }
+  }
+  return out;
+}
+
+/** A negative errno literal (`-EBUSY`), the plainest failure a function returns. */
+const ERRNO = /^-\s*E[A-Z0-9]+$/;
+
+function errnoHolding(ex: Exit, h: Held, value: string): boolean {
+  return !ex.implicit && ERRNO.test(value) && h.step.line <= ex.pos.line;
+}
 
 export const rule: Rule = {
   id: 'LOCK-UNBALANCED',
@@ -42,7 +86,20 @@ export const rule: Rule = {
           const releasing = exits.filter((o) => o !== ex &&
             !o.state.held.some((k) => k.lock === h.lock && k.instance === h.instance) &&
             o.state.gone.some((g) => g.lock === h.lock && g.how === 'released' && g.step.line > h.step.line - 1));
-          if (releasing.length === 0) continue;
+          if (releasing.length === 0) {
+            // No path shown releases it: still, a failed call that returns an errno holding
+            // a lock it took breaks the kernel's convention that failure leaves nothing held
+            // (claim_swapfile() returning -EBUSY with inode_lock() held, 1638045c3677).
+            const f = errnoHolding(ex, h, value);
+            if (f && !reported.has(`${ex.pos.line}:${h.lock}:${h.instance}`) && (added(ctx, patch, ex.pos) || h.change === '+')) {
+              reported.add(`${ex.pos.line}:${h.lock}:${h.instance}`);
+              out.push(ctx.finding(rule, patch, ex.pos,
+                `This path returns ${value} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}): a failed call should leave nothing held, and its callers' error paths will not unlock it.`,
+                { severity: 'warning', path: [h.step, step(ex.pos, `returns ${value} with the lock held`)],
+                  sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+            }
+            continue;
+          }
           // Only the error path that forgets to unlock: a return of an error
           // (or a bare return).  A function returning a result with the lock
           // held is a lock helper (folio_walk_start(), pmd_trans_huge_lock()).
@@ -59,6 +116,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
+      out.push(...inconsistentGotos(ctx, patch, a.events, tracked));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone && e.instance !== undefined) {
           if (ctx.model.locks.get(e.use.lock)?.balanced === false) continue;

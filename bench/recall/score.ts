@@ -1,0 +1,68 @@
+/**
+ * What counts as finding a bug.  A bug is a set of lines of the mail the
+ * reviewer opens (the lines a reversal or a mutation changed) and the rules
+ * a reviewer would expect there.  It is found when a finding of one of
+ * those rules, at warning or error, sits within WINDOW lines of one of the
+ * lines.  Info findings do not count: `check` shows them only on request.
+ */
+import type { Finding } from '../../src/core/findings.js';
+
+/** How far (in input lines) a finding may sit from the changed line and still be the bug's. */
+export const WINDOW = 6;
+
+export interface Bug {
+  /** 1-based lines of the reviewed text the bug is on. */
+  lines: number[];
+  /** Rule ids a reviewer would expect. */
+  rules: string[];
+}
+
+function distance(f: Finding, lines: number[]): number {
+  let best = Infinity;
+  for (const l of lines) best = Math.min(best, Math.abs(f.line - l));
+  return best;
+}
+
+const counts = (f: Finding): boolean => f.severity === 'warning' || f.severity === 'error';
+
+/** The finding that shows the bug (nearest first), or null. */
+export function hitOf(findings: readonly Finding[], bug: Bug): Finding | null {
+  let best: Finding | null = null;
+  for (const f of findings) {
+    if (!counts(f) || !bug.rules.includes(f.rule)) continue;
+    const d = distance(f, bug.lines);
+    if (d <= WINDOW && (!best || d < distance(best, bug.lines))) best = f;
+  }
+  return best;
+}
+
+/**
+ * Why a missed bug was missed, as the analysis said it: the `uncertain`
+ * note of the nearest finding of an expected rule (any severity, any
+ * distance), else of any finding within the window, else "no reason".
+ * The nearest finding's rule and severity are named too, so a finding that
+ * fired at info level or a line too far away is told apart from silence.
+ */
+export function missReason(findings: readonly Finding[], bug: Bug): string {
+  const nearest = (pool: Finding[]): Finding | undefined =>
+    [...pool].sort((a, b) => distance(a, bug.lines) - distance(b, bug.lines))[0];
+  const expected = nearest(findings.filter((f) => bug.rules.includes(f.rule)));
+  if (expected) {
+    const d = distance(expected, bug.lines);
+    const where = `${expected.rule} ${expected.severity} ${d} line${d === 1 ? '' : 's'} away`;
+    if (expected.uncertain) return `${where}: ${expected.uncertain}`;
+    if (d <= WINDOW) return `${where} (no reason given for the severity)`;
+  }
+  const close = nearest(findings.filter((f) => distance(f, bug.lines) <= WINDOW && f.uncertain));
+  if (close) return `${close.rule} ${close.severity}: ${close.uncertain}`;
+  if (expected) {
+    const d = distance(expected, bug.lines);
+    return `no reason (nearest ${expected.rule} is ${d} lines away)`;
+  }
+  return 'no reason';
+}
+
+/** Warnings and errors, the findings a user sees by default. */
+export function alarms(findings: readonly Finding[]): Finding[] {
+  return findings.filter(counts);
+}
