@@ -136,18 +136,15 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
   reg('patchlens.addToReply', async (arg) => {
     if (!isAddToReplyArgs(arg)) return undefined;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
-    const input = { file: doc.uri.toString(), text: doc.getText() };
     // The draft is found by the message it answers, then written or added to.
-    const probe = await addToReplyDraft(arg, input, null, null);
-    if ('error' in probe) {
-      void vscode.window.showWarningMessage(`PatchLens: ${probe.error}.`);
+    const r = await addToReplyDraft(arg, { file: doc.uri.toString(), text: doc.getText() },
+      (key) => drafts.get(key)?.getText() ?? null, () => reviewerIdentity(doc, false));
+    if ('error' in r) {
+      void vscode.window.showWarningMessage(`PatchLens: ${r.error}.`);
       return undefined;
     }
-    const open = drafts.get(probe.key);
-    const r = open ? await addToReplyDraft(arg, input, open.getText(), null) : await addToReplyDraft(arg, input, null, await reviewerIdentity(doc, false));
-    if ('error' in r) return undefined;
     const draft = await drafts.show(r.key, r.text);
-    return { text: draft.getText(), key: r.key, appended: !!open, language: draft.languageId };
+    return { text: draft.getText(), key: r.key, appended: r.appended, language: draft.languageId };
   });
 
   reg('patchlens.composeReply', async (arg, opts) => {

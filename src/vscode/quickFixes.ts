@@ -68,20 +68,21 @@ export function draftKey(uri: string, m: MailMessage): string {
 export async function addToReplyDraft(
   args: AddToReplyArgs,
   input: { file: string; text: string },
-  draft: string | null,
-  identity: { name: string; email: string } | null,
-): Promise<{ key: string; text: string } | { error: string }> {
+  draftFor: (key: string) => string | null,
+  identity: () => Promise<{ name: string; email: string } | null>,
+): Promise<{ key: string; text: string; appended: boolean } | { error: string }> {
   const line = args.line + 1;
   const m = await messageAtLine(input.file, input.text, line);
   if (!m) return { error: `no mail message at line ${line}` };
   const lines = input.text.split(/\r?\n/);
   const finding = { line, message: args.message, rule: args.rule };
   const key = draftKey(args.uri, m);
+  const draft = draftFor(key);
   if (draft === null) {
-    const text = composeReply({ message: m, lines, findings: [{ ...finding, file: input.file, column: 1, severity: 'warning' }], notes: [], tag: null, identity });
-    return { key, text };
+    const findings = [{ ...finding, file: input.file, column: 1, severity: 'warning' as const }];
+    return { key, text: composeReply({ message: m, lines, findings, notes: [], tag: null, identity: await identity() }), appended: false };
   }
-  return { key, text: appendToReply(draft, replyBlock(lines, m, finding)) };
+  return { key, text: appendToReply(draft, replyBlock(lines, m, finding)), appended: true };
 }
 
 /** `patchlens.rules.disabled` with `rule` added (once, order kept). */

@@ -24,7 +24,8 @@ test('Add to review reply: a new draft quotes the line with the finding under it
   const f = stale[0];
   const args = { uri: 'file:///seed-003.txt', line: f.line - 1, rule: f.rule, message: f.message };
   assert.ok(isAddToReplyArgs(args));
-  const first = await addToReplyDraft(args, { file: SEED_003, text }, null, { name: 'R. Viewer', email: 'r@example.org' });
+  const none = () => null;
+  const first = await addToReplyDraft(args, { file: SEED_003, text }, none, async () => ({ name: 'R. Viewer', email: 'r@example.org' }));
   assert.ok(!('error' in first));
   const d = first.text.split('\n');
   const q = d.indexOf('> ' + lines[f.line - 1]);
@@ -34,12 +35,13 @@ test('Add to review reply: a new draft quotes the line with the finding under it
   assert.match(first.text, /^Subject: Re: /m);
   // Another finding in the same message goes to the same draft, after what is there.
   const other = { ...args, line: f.line - 3, message: 'A second remark.', rule: 'STALE-COMMENT-IDENT' };
-  const second = await addToReplyDraft(other, { file: SEED_003, text }, first.text, null);
+  const second = await addToReplyDraft(other, { file: SEED_003, text }, (key) => (key === first.key ? first.text : null), async () => null);
   assert.ok(!('error' in second));
   assert.equal(second.key, first.key);
+  assert.equal(second.appended, true);
   assert.ok(second.text.startsWith(first.text.trimEnd()), 'the draft is kept as it was');
   assert.match(second.text, /\[\.\.\.\]\n\n(> .*\n)+\nA second remark\. \[STALE-COMMENT-IDENT\]\n$/);
-  const again = await addToReplyDraft(other, { file: SEED_003, text }, second.text, null);
+  const again = await addToReplyDraft(other, { file: SEED_003, text }, () => second.text, async () => null);
   assert.ok(!('error' in again));
   assert.equal(again.text, second.text, 'the same finding is not added twice');
   assert.equal(isAddToReplyArgs({ ...args, rule: '<script>' }), false);
@@ -53,7 +55,7 @@ test('appended comments go above the closing tag line', async () => {
   const m = a.reads[0].messages[0];
   const draft = composeReply({ message: m, lines, findings: [], notes: [], tag: 'Reviewed-by', identity: { name: 'R', email: 'r@example.org' } });
   const plus = lines.findIndex((l) => /^\+(?!\+\+ )/.test(l));
-  const r = await addToReplyDraft({ uri: 'file:///single.mbox', line: plus, rule: 'X-RULE', message: 'Why?' }, { file: SINGLE, text }, draft, null);
+  const r = await addToReplyDraft({ uri: 'file:///single.mbox', line: plus, rule: 'X-RULE', message: 'Why?' }, { file: SINGLE, text }, () => draft, async () => null);
   assert.ok(!('error' in r));
   const out = r.text.trimEnd().split('\n');
   assert.equal(out[out.length - 1], 'Reviewed-by: R <r@example.org>');
