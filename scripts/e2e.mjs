@@ -500,6 +500,10 @@ async function uiSmoke(sb, ws) {
     rmSync(join(sb.env.HOME, '.gitconfig'), { force: true });
     await quickOpen('single.mbox');
     await page.waitForTimeout(1500);
+    const headerScopes = await scopesAt(3, 2);
+    check('a mail header is coloured as a header', /meta\.header\.subject\.patch-mail/.test(headerScopes), `single.mbox line 3: ${headerScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
+    await quickOpen(':1:1');
+    await page.waitForTimeout(300);
     await palette('PatchLens: Compose Review Reply');
     await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
     await page.keyboard.type('Reviewed-by', { delay: 10 });

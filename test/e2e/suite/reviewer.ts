@@ -193,6 +193,8 @@ export function reviewerTests(test: TestFn, h: Helpers): void {
     assert.ok(labels.some((l) => l.endsWith('(no subject)')), labels.join(' | '));
     assert.ok(labels.some((l) => l.includes('1/1 Simple test')), labels.join(' | '));
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    // Closed, the document leaves the view (which then follows the next active patch mail, if any).
+    await h.until('the closed document leaves the Patch Series view', () => !walk(h.api().tree.plain()).some((l) => l.endsWith('(no subject)')), 10_000);
   });
 
   test('Patch Series view: a workspace check stays across editor switches; reply drafts never join it', async (t) => {
