@@ -172,7 +172,8 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     // A chosen tag needs a person: asked for when neither the setting nor git config names one.
     const identity = await reviewerIdentity(doc, !!tag && !opts);
     if (tag && !identity) {
-      void vscode.window.showWarningMessage(`PatchLens: no name and address known for ${tag}: replace "${IDENTITY_PLACEHOLDER}" in the draft, or set patchlens.reply.identity.`);
+      const fill = `replace "${IDENTITY_PLACEHOLDER}" in the draft, or set patchlens.reply.identity`;
+      void vscode.window.showWarningMessage(`PatchLens: no name and address known for ${tag}: ${fill}.`);
     }
     const findings = a.index.findings.filter((f) => f.line >= message.startLine && f.line <= message.endLine);
     const text = composeReply({ message, lines: doc.getText().split(/\r?\n/), findings, notes, tag, identity });
@@ -191,7 +192,9 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
  * input, so series spread over files come together.  Cancellable; a
  * cancelled check leaves the view as it was.
  */
-async function checkWorkspace(deps: CommandDeps, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<unknown> {
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+async function checkWorkspace(deps: CommandDeps, progress: Progress, token: vscode.CancellationToken): Promise<unknown> {
   progress.report({ message: 'finding patch mail' });
   const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000, token);
   files.sort((x, y) => x.toString().localeCompare(y.toString()));
@@ -208,7 +211,11 @@ async function checkWorkspace(deps: CommandDeps, progress: vscode.Progress<{ mes
   deps.tree.showWorkspace(a);
   return {
     files: files.length,
-    series: a.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.map((p) => p.message.file)))] })),
+    series: a.series.map((s) => ({
+      title: s.title,
+      versions: s.versions.map((v) => v.version),
+      files: [...new Set(s.versions.flatMap((v) => v.patches.map((p) => p.message.file)))],
+    })),
     findings: a.findings.length,
     tree: deps.tree.plain(),
   };
@@ -220,7 +227,9 @@ async function checkWorkspace(deps: CommandDeps, progress: vscode.Progress<{ mes
  * the input as NAME.am.mbox (asking before it overwrites a file PatchLens did
  * not write), opened, and where it went said.
  */
-async function writeAmMboxFor(state: vscode.Memento, doc: vscode.TextDocument, a: DocAnalysis, chosen: RecoveredChoice[], overwrite: Overwrite): Promise<unknown> {
+async function writeAmMboxFor(
+  state: vscode.Memento, doc: vscode.TextDocument, a: DocAnalysis, chosen: RecoveredChoice[], overwrite: Overwrite,
+): Promise<unknown> {
   const collected = a.analysis.collected;
   const series = a.analysis.series.filter((s) => s.versions.some((v) => v.patches.length));
   if (!collected || !series.length) {
