@@ -136,8 +136,8 @@ function rows(runs: Run[], mutantSummary: MutantSummary): Row[] {
     });
   }
   out.push({
-    label: '  mutants git apply rejected (skipped)',
-    cells: runs.map(() => String(mutantSummary.rejected)),
+    label: '  mutants skipped: git apply rejected / hunk left without a change',
+    cells: runs.map(() => `${mutantSummary.rejected} / ${mutantSummary.emptied}`),
   });
   out.push({
     label: 'False alarms per 20 unmodified patches (target <= 1)',

@@ -26,8 +26,7 @@ export interface Setting {
  * trace at run time, so the source of ReviewOptions is read: the benchmark
  * runs from source (tsx) and ships with it.
  */
-export function contractsOption(): boolean {
-  const src = readFileSync(join(packageRoot(), 'src/core/review.ts'), 'utf8');
+export function contractsOption(src = readFileSync(join(packageRoot(), 'src/core/review.ts'), 'utf8')): boolean {
   const decl = /export interface ReviewOptions \{([\s\S]*?)\n\}/.exec(src);
   return !!decl && /\bcontracts\?\s*:\s*boolean/.test(decl[1]!);
 }
