@@ -263,7 +263,7 @@ async function extensionHostTests(sb, ws) {
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(join(cache, 'build', 'suite.js'))]];
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 240_000));
+    const timeout = new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 480_000));
     const r = await Promise.race([exit, timeout]);
     const lines = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
     let failed = 0;
@@ -344,6 +344,9 @@ async function uiSmoke(sb, ws) {
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
     await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 60_000 });
     await page.waitForTimeout(1500);
+    // Before any patch is opened, the explorer already offers the Patch Series view.
+    const seriesPane = await page.waitForSelector('.pane-header:has-text("Patch Series")', { timeout: 10_000 }).catch(() => null);
+    check('the Patch Series view is there before a patch is opened', !!seriesPane);
 
     const quickOpen = async (name) => {
       await page.keyboard.press('F1');
@@ -401,9 +404,36 @@ async function uiSmoke(sb, ws) {
         check('hovering the squiggle shows the finding', !!hover, hover ? (await hover.textContent()).slice(0, 160) : '');
         mkdirSync(outDir, { recursive: true });
         await page.screenshot({ path: join(outDir, 'vscode-ui-hover.png') });
+        const hoverText = hover ? await hover.textContent() : '';
+        check('the finding hover names no internal path and does not repeat the message', !!hover && !/test\/fixtures|seeds\/|\.txt\b/.test(hoverText)
+          && (hoverText.match(/The comment names/g) ?? []).length <= 1, hoverText.slice(0, 300));
       } else check('hovering the squiggle shows the finding', false, 'no squiggle on the cursor line');
     }
     await page.keyboard.press('Escape');
+
+    // Highlighting, as "Developer: Inspect Editor Tokens and Scopes" reports it.
+    const seedLine = (prefix, pred) => {
+      const dir = join(root, 'test/fixtures/seeds');
+      const lines = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith(prefix))), 'utf8').split('\n');
+      return lines.findIndex(pred) + 1;
+    };
+    const scopesAt = async (line, column) => {
+      await quickOpen(`:${line}:${column}`);
+      await page.waitForTimeout(300);
+      await palette('Developer: Inspect Editor Tokens and Scopes');
+      const w = await page.waitForSelector('.token-inspect-widget', { timeout: 10_000 }).catch(() => null);
+      const text = w ? (await w.textContent()) ?? '' : '';
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(200);
+      return text;
+    };
+    const plusLine = seedLine('003_', (l) => l.startsWith('+static inline bool '));
+    const plusScopes = await scopesAt(plusLine, 2);
+    check('a + line is coloured as an inserted diff line, its C keyword as C', /markup\.inserted/.test(plusScopes) && /storage\.modifier\.c|source\.c/.test(plusScopes) && /text\.patch-mail/.test(plusScopes),
+      `seed 003 line ${plusLine}: ${plusScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
+    const colours = await page.evaluate(() => new Set([...document.querySelectorAll('.monaco-editor .view-line span span')].map((e) => getComputedStyle(e).color)).size);
+    check('seed 003 is shown in several colours', colours >= 4, `${colours} colours on screen`);
+    await page.screenshot({ path: join(outDir, 'vscode-ui-seed-003-highlighted.png') });
 
     // 2. PatchLens: Summarize Series from the palette.
     await palette('PatchLens: Summarize Series');
@@ -430,6 +460,26 @@ async function uiSmoke(sb, ws) {
     check('the summary of seed 000 shows the reply tags', !!f000);
     await page.waitForTimeout(800);
     await page.screenshot({ path: join(outDir, 'vscode-ui-summary-000.png') });
+    if (f000) {
+      const fit = await f000.evaluate(() => {
+        const wrap = document.querySelector('.matrix-wrap');
+        const table = wrap?.querySelector('table');
+        if (!wrap || !table) return null;
+        const w = wrap.getBoundingClientRect();
+        return {
+          overflowX: getComputedStyle(wrap).overflowX, tableRight: table.getBoundingClientRect().right, wrapRight: w.right,
+          scrolls: wrap.scrollWidth > wrap.clientWidth, page: document.documentElement.clientWidth, pageScroll: document.documentElement.scrollWidth,
+        };
+      });
+      check('the tag matrix fits or scrolls beside the editor (never clipped)', !!fit && ['auto', 'scroll'].includes(fit.overflowX)
+        && (fit.tableRight <= fit.wrapRight + 1 || fit.scrolls) && fit.wrapRight <= fit.page + 1, JSON.stringify(fit));
+    }
+    // The trailer line of seed 000 (its editor is beside the summary).
+    await quickOpen('000_dbfa3d816e84323d');
+    await page.waitForTimeout(800);
+    const tagLine = seedLine('000_', (l) => l.startsWith('Reviewed-by: Lance Yang'));
+    const tagScopes = await scopesAt(tagLine, 3);
+    check('a trailer is coloured as a trailer', /meta\.trailer\.reviewed-by/.test(tagScopes) && /text\.patch-mail/.test(tagScopes), `seed 000 line ${tagLine}: ${tagScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
 
     // The lock model, as a reviewer reads it.
     await palette('PatchLens: Show Lock Model');
@@ -446,6 +496,30 @@ async function uiSmoke(sb, ws) {
     check('Show Lock Model opens a readable view of helpers, flags and order', !!modelFrame
       && await modelFrame.evaluate(() => ['Locks', 'Lock order (outer before inner)', 'Helpers', 'Flags'].every((h) => [...document.querySelectorAll('h2')].some((e) => e.textContent === h))));
     await page.screenshot({ path: join(outDir, 'vscode-ui-lock-model.png') });
+
+    // Compose Review Reply with no git identity: it asks for the name and address, and keeps the tag.
+    rmSync(join(sb.env.HOME, '.gitconfig'), { force: true });
+    await quickOpen('single.mbox');
+    await page.waitForTimeout(1500);
+    const headerScopes = await scopesAt(3, 2);
+    check('a mail header is coloured as a header', /meta\.header\.subject\.patch-mail/.test(headerScopes), `single.mbox line 3: ${headerScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
+    await quickOpen(':1:1');
+    await page.waitForTimeout(300);
+    await palette('PatchLens: Compose Review Reply');
+    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await page.keyboard.type('Reviewed-by', { delay: 10 });
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Enter');
+    const asked = await page.waitForSelector('.quick-input-widget:has-text("your name and address")', { timeout: 10_000 }).catch(() => null);
+    check('without a git identity, Compose Review Reply asks for the name and address', !!asked);
+    if (asked) {
+      await page.keyboard.type('Jane Doe <jane@example.org>', { delay: 5 });
+      await page.keyboard.press('Enter');
+      const kept = await page.waitForFunction(() => [...document.querySelectorAll('.monaco-editor .view-lines')]
+        .some((e) => e.textContent.replace(/\u00a0/g, ' ').includes('Reviewed-by: Jane Doe <jane@example.org>')), null, { timeout: 15_000 }).then(() => true).catch(() => false);
+      check('the reply draft keeps the chosen tag with that name and address', kept);
+      await page.screenshot({ path: join(outDir, 'vscode-ui-reply-no-git-identity.png') });
+    }
 
     // 3. The hostile mail: everything from it must be inert text in the webview.
     await quickOpen('hostile.eml');

@@ -14,9 +14,9 @@ import type { Model } from './core/model/types.js';
 import { REQUESTS, type SeriesResult } from './lsp/protocol.js';
 import { LANGUAGE, PatchLensClient } from './vscode/client.js';
 import { registerCommands, revealLocation } from './vscode/commands.js';
-import { RULE_SCHEME, RuleDocProvider } from './vscode/ruleDocs.js';
+import { RULE_SCHEME, RuleDocProvider, renderRulePages } from './vscode/ruleDocs.js';
 import { SeriesTreeProvider } from './vscode/seriesTree.js';
-import { reviewOptions } from './vscode/settings.js';
+import { inputName, reviewOptions } from './vscode/settings.js';
 import { SummaryPanel } from './vscode/summaryPanel.js';
 
 export interface PatchLensApi {
@@ -55,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
   const follow = async (doc: vscode.TextDocument | undefined): Promise<void> => {
     if (doc?.languageId !== LANGUAGE || !c.started) return;
     try {
-      tree.show((await c.request<SeriesResult>(REQUESTS.series, { uri: doc.uri.toString() })).series);
+      tree.show((await c.request<SeriesResult>(REQUESTS.series, { uri: doc.uri.toString() })).series, inputName(doc.uri));
     } catch {
       // Closed before the server answered: the tree keeps what it shows.
     }
@@ -66,10 +66,12 @@ export function activate(context: vscode.ExtensionContext): PatchLensApi {
     c,
     vscode.window.registerTreeDataProvider('patchlens.series', tree),
     vscode.workspace.registerTextDocumentContentProvider(RULE_SCHEME, new RuleDocProvider()),
+    renderRulePages(),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('patchlens')) model = undefined;
     }),
     vscode.window.onDidChangeActiveTextEditor((ed) => void follow(ed?.document)),
+    vscode.workspace.onDidCloseTextDocument((d) => tree.closed(inputName(d.uri))),
     c.onDidAnalyze((p) => {
       if (vscode.window.activeTextEditor?.document.uri.toString() === p.uri) void follow(vscode.window.activeTextEditor.document);
     }),

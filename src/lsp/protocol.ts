@@ -97,6 +97,12 @@ export interface SeriesResult {
   findings: number;
 }
 
+export interface TrailersParams {
+  uri: string;
+  /** Addresses the reviewer chose for obfuscated tags (Use the recovered address): 1-based line, address. */
+  recovered?: { line: number; email: string }[];
+}
+
 export interface TrailersResult {
   /** The am-ready mbox of the latest version of each series; empty when the input has no patches. */
   text: string;

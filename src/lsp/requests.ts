@@ -9,6 +9,7 @@ import { summaryToWire, type WireSummary } from '../editor/summaryWire.js';
 import { writeAmMbox } from '../core/trailers/am.js';
 import { summarize } from '../vscode/summaryModel.js';
 import { composeReply } from '../vscode/reply.js';
+import { withRecovered, type RecoveredChoice } from '../vscode/quickFixes.js';
 import type { ComposeReplyParams, TrailersResult, WireSeries } from './protocol.js';
 import type { DocAnalysis } from './documents.js';
 
@@ -43,8 +44,8 @@ export function seriesOf(a: Analysis): WireSeries[] {
 }
 
 /** The am-ready mbox (b4's rules, the trailers engineer's writer) of every series with patches. */
-export function trailersOf(a: Analysis): TrailersResult {
-  const collected = a.collected;
+export function trailersOf(a: Analysis, recovered: readonly RecoveredChoice[] = []): TrailersResult {
+  const collected = a.collected && withRecovered(a.collected, recovered);
   const series = a.series.filter((s) => s.versions.some((v) => v.patches.length));
   if (!collected || !series.length) return { text: '', patches: 0 };
   const text = series.map((s) => writeAmMbox(collected, s)).join('');

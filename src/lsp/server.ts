@@ -23,7 +23,7 @@ import { DocumentAnalyzer, type DocAnalysis } from './documents.js';
 import { codeActions, codeLenses, documentSymbols, hoverAt } from './features.js';
 import {
   ANALYZED_NOTIFICATION, EDITOR_COMMANDS, REQUESTS, SERVER_COMMANDS,
-  type AddToReplyArgs, type AnalyzedParams, type ComposeReplyParams, type SeriesParams, type SeriesResult, type StatsResult, type UriParams,
+  type AddToReplyArgs, type AnalyzedParams, type ComposeReplyParams, type SeriesParams, type SeriesResult, type StatsResult, type TrailersParams, type UriParams,
 } from './protocol.js';
 import { replyLinesFor, replyOf, seriesOf, summaryOf, trailersOf } from './requests.js';
 import { readSettings, type Settings } from './settings.js';
@@ -232,7 +232,10 @@ export function startServer(connection: Connection): void {
     return { files: [a.file], series: seriesOf(a.analysis), findings: a.analysis.findings.length };
   });
 
-  connection.onRequest(REQUESTS.trailers, async (p: UriParams) => trailersOf((await need(p.uri)).analysis));
+  connection.onRequest(REQUESTS.trailers, async (p: TrailersParams) => {
+    const a = await need(p.uri);
+    return trailersOf(a.analysis, (p.recovered ?? []).map((r) => ({ file: a.file, line: r.line, email: r.email })));
+  });
 
   connection.onRequest(REQUESTS.composeReply, async (p: ComposeReplyParams) => ({ text: replyOf(await need(p.uri), p) }));
 

@@ -5,14 +5,18 @@
  * show it, write files and open editors.
  */
 import * as vscode from 'vscode';
-import { dirname, basename, join } from 'node:path';
+import { basename } from 'node:path';
 import type { Model } from '../core/model/types.js';
 import { summaryFromWire, type WireSummary } from '../editor/summaryWire.js';
-import { REQUESTS, type ComposeReplyParams, type SeriesResult, type TrailersResult } from '../lsp/protocol.js';
+import { REQUESTS, type ComposeReplyParams, type SeriesResult, type TrailersParams, type TrailersResult } from '../lsp/protocol.js';
+import { amPathFor, writeAmFile, type Overwrite } from './amFile.js';
 import { LANGUAGE, type PatchLensClient } from './client.js';
-import { gitIdentity } from './identity.js';
 import { lockModelMarkdown } from './lockModelText.js';
-import type { ReplyNote } from './reply.js';
+import {
+  addToReplyDraft, draftKey, isAddToReplyArgs, isRecoveredAddressArgs, isRuleId, messageAtLine, withRuleDisabled,
+} from './quickFixes.js';
+import { IDENTITY_PLACEHOLDER, type ReplyNote } from './reply.js';
+import { ReplyDrafts, reviewerIdentity } from './replyDrafts.js';
 import type { SeriesTreeProvider } from './seriesTree.js';
 import { uriOf } from './uri.js';
 import type { Summary } from './summaryModel.js';
@@ -78,7 +82,7 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
       deps.client.request<{ summary: WireSummary; file: string }>(REQUESTS.summary, { uri }),
       deps.client.request<SeriesResult>(REQUESTS.series, { uri }),
     ]);
-    deps.tree.show(series.series);
+    deps.tree.showDocument(series.series, wire.file);
     const summary = summaryFromWire(wire.summary);
     deps.panel.show(summary, basename(wire.file));
     return { ...(plainSummary(summary) as object), html: deps.panel.html };
@@ -100,11 +104,53 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
     return { helpers: deps.model().helpers.size, flags: deps.model().flags.size, text };
   });
 
-  reg('patchlens.collectTrailers', async (arg) => {
+  // Addresses the reviewer chose for obfuscated tags, per document (Use the recovered address).
+  const recovered = new Map<string, TrailersParams['recovered'] & object>();
+  const collect = async (doc: vscode.TextDocument, overwrite: Overwrite): Promise<unknown> => {
+    const params: TrailersParams = { uri: doc.uri.toString(), recovered: recovered.get(doc.uri.toString()) ?? [] };
+    const r = await deps.client.request<TrailersResult>(REQUESTS.trailers, params);
+    return writeAmMboxFor(ctx.workspaceState, doc, r, overwrite);
+  };
+  reg('patchlens.collectTrailers', async (arg, opts) => {
     const doc = await targetDocument(arg);
     if (!doc) return undefined;
-    const r = await deps.client.request<TrailersResult>(REQUESTS.trailers, { uri: doc.uri.toString() });
-    return writeAmMboxFor(doc, r);
+    const o = (opts ?? {}) as { overwrite?: Overwrite };
+    return collect(doc, o.overwrite ?? 'ask');
+  });
+
+  reg('patchlens.useRecoveredAddress', async (arg, opts) => {
+    if (!isRecoveredAddressArgs(arg)) return undefined;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+    const key = doc.uri.toString();
+    const list = (recovered.get(key) ?? []).filter((c) => c.line !== arg.line + 1);
+    recovered.set(key, [...list, { line: arg.line + 1, email: arg.recovered }]);
+    return collect(doc, ((opts ?? {}) as { overwrite?: Overwrite }).overwrite ?? 'ask');
+  });
+
+  reg('patchlens.disableRule', async (rule) => {
+    if (!isRuleId(rule)) return undefined;
+    const cfg = vscode.workspace.getConfiguration('patchlens');
+    const disabled = withRuleDisabled(cfg.get<unknown[]>('rules.disabled', []), rule);
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update('rules.disabled', disabled, target);
+    void vscode.window.showInformationMessage(`PatchLens: ${rule} is disabled in this workspace (patchlens.rules.disabled).`);
+    return { disabled };
+  });
+
+  const drafts = new ReplyDrafts();
+  ctx.subscriptions.push(drafts);
+  reg('patchlens.addToReply', async (arg) => {
+    if (!isAddToReplyArgs(arg)) return undefined;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+    // The draft is found by the message it answers, then written or added to.
+    const r = await addToReplyDraft(arg, { file: doc.uri.toString(), text: doc.getText() },
+      (key) => drafts.get(key)?.getText() ?? null, () => reviewerIdentity(doc, false));
+    if ('error' in r) {
+      void vscode.window.showWarningMessage(`PatchLens: ${r.error}.`);
+      return undefined;
+    }
+    const draft = await drafts.show(r.key, r.text);
+    return { text: draft.getText(), key: r.key, appended: r.appended, language: draft.languageId };
   });
 
   reg('patchlens.composeReply', async (arg, opts) => {
@@ -123,53 +169,77 @@ export function registerCommands(ctx: vscode.ExtensionContext, deps: CommandDeps
       const pick = await vscode.window.showQuickPick(['No tag', 'Reviewed-by', 'Acked-by'], { placeHolder: 'Add a tag to the reply?' });
       tag = pick && pick !== 'No tag' ? pick : null;
     }
-    const folder = vscode.workspace.getWorkspaceFolder(doc.uri) ?? vscode.workspace.workspaceFolders?.[0];
-    const identity = await gitIdentity(folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined);
+    // A chosen tag needs a person: asked for when neither the setting nor git config names one.
+    const identity = await reviewerIdentity(doc, !!tag && !opts);
+    if (tag && !identity) {
+      const fill = `replace "${IDENTITY_PLACEHOLDER}" in the draft, or set patchlens.reply.identity`;
+      void vscode.window.showWarningMessage(`PatchLens: no name and address known for ${tag}: ${fill}.`);
+    }
     const params: ComposeReplyParams = { uri: doc.uri.toString(), line, tag, notes, identity };
     const { text } = await deps.client.request<{ text: string | null }>(REQUESTS.composeReply, params);
     if (text === null) {
       void vscode.window.showWarningMessage('PatchLens: no mail message found at the cursor.');
       return undefined;
     }
-    const draft = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: text });
-    await vscode.window.showTextDocument(draft, { viewColumn: vscode.ViewColumn.Beside });
-    return { text, identity };
+    const message = await messageAtLine(doc.uri.toString(), doc.getText(), line);
+    const draft = await drafts.show(message ? draftKey(doc.uri.toString(), message) : `${doc.uri.toString()}#${line}`, text);
+    return { text, identity, language: draft.languageId };
   });
 
-  reg('patchlens.checkWorkspaceSeries', async () => {
-    const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000);
-    files.sort((x, y) => x.toString().localeCompare(y.toString()));
-    // The server reads the files (open editors' text where they are open) and groups them.
-    const r = await deps.client.request<SeriesResult>(REQUESTS.series, { uris: files.map((f) => f.toString()) });
-    deps.tree.show(r.series);
-    await vscode.commands.executeCommand('setContext', 'patchlens.activated', true);
-    return {
-      files: files.length,
-      series: r.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.filter((p) => !p.cover).map((p) => p.file)))] })),
-      findings: r.findings,
-      tree: deps.tree.plain(),
-    };
-  });
+  reg('patchlens.checkWorkspaceSeries', () => vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'PatchLens: checking the workspace series', cancellable: true },
+    (progress, token) => checkWorkspace(deps, progress, token),
+  ));
+}
+
+/**
+ * Lists every patch-mail file of the workspace and has the server read them
+ * as one input (open editors' text where they are open), so series spread
+ * over files come together.  Cancellable; a cancelled check leaves the view
+ * as it was.
+ */
+type Progress = vscode.Progress<{ message?: string; increment?: number }>;
+
+async function checkWorkspace(deps: CommandDeps, progress: Progress, token: vscode.CancellationToken): Promise<unknown> {
+  progress.report({ message: 'finding patch mail' });
+  const files = await vscode.workspace.findFiles('**/*.{patch,mbox,mbx,eml}', '**/{node_modules,.git,.e2e}/**', 2000, token);
+  files.sort((x, y) => x.toString().localeCompare(y.toString()));
+  if (token.isCancellationRequested) return { cancelled: true };
+  progress.report({ message: `analysing ${files.length} file(s)` });
+  const r = await deps.client.request<SeriesResult>(REQUESTS.series, { uris: files.map((f) => f.toString()) });
+  if (token.isCancellationRequested) return { cancelled: true };
+  deps.tree.showWorkspace(r.series);
+  await vscode.commands.executeCommand('setContext', 'patchlens.activated', true);
+  return {
+    files: files.length,
+    series: r.series.map((s) => ({ title: s.title, versions: s.versions.map((v) => v.version), files: [...new Set(s.versions.flatMap((v) => v.patches.filter((p) => !p.cover).map((p) => p.file)))] })),
+    findings: r.findings,
+    tree: deps.tree.plain(),
+  };
 }
 
 /**
  * Collect Trailers: the am-ready mbox (the trailers engineer's writer, b4's
  * rules) of the latest version of every series in the input, written next to
- * the input as NAME.am.mbox and opened.
+ * the input as NAME.am.mbox (asking before it overwrites a file PatchLens did
+ * not write), opened, and where it went said.
  */
-async function writeAmMboxFor(doc: vscode.TextDocument, r: TrailersResult): Promise<unknown> {
+async function writeAmMboxFor(state: vscode.Memento, doc: vscode.TextDocument, r: TrailersResult, overwrite: Overwrite): Promise<unknown> {
   if (!r.text) {
     void vscode.window.showWarningMessage('PatchLens: no patches in this input, so no trailers to collect.');
     return { written: null, patches: 0 };
   }
   const text = r.text;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
-  const base = doc.uri.scheme === 'file' ? doc.uri.fsPath : join(folder, basename(doc.uri.path) || 'untitled');
-  const out = join(dirname(base), basename(base).replace(/\.(patch|mbox|mbx|eml|txt)$/i, '') + '.am.mbox');
-  await vscode.workspace.fs.writeFile(vscode.Uri.file(out), new TextEncoder().encode(text));
+  const out = amPathFor(doc);
+  const w = await writeAmFile(state, out, text, overwrite);
+  if (!w.written) {
+    if (w.reason === 'exists') void vscode.window.showWarningMessage(`PatchLens: ${out} exists and was not written by PatchLens; left as it is.`);
+    return { written: null, reason: w.reason, path: out };
+  }
   const outDoc = await vscode.workspace.openTextDocument(vscode.Uri.file(out));
   await vscode.window.showTextDocument(outDoc, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-  return { written: out, bytes: text.length, patches: r.patches };
+  void vscode.window.showInformationMessage(`PatchLens: ${r.patches} patch(es) with their trailers written to ${out}`);
+  return { written: out, bytes: text.length, patches: r.patches, text };
 }
 
 const MODEL_SCHEME = 'patchlens-model';

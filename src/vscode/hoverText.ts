@@ -26,8 +26,30 @@ export function lockUse(u: LockUse): string {
   return `${u.lock} (${mode}${inst}${u.all ? ', every instance' : ''})`;
 }
 
+/** The fact sheet the model is written from, as the project ships it. */
+const FACT_SHEET = 'docs/vma-locking-facts.md';
+
+/**
+ * A source as a kernel person can follow it, in plain text: a kernel file
+ * and version, a fact-sheet section, or a mail.  A path inside the PatchLens
+ * repository (a test fixture, say) means nothing to a reader of the hover,
+ * so it is left out and only the note (who said it, where) stays.
+ */
+export function sourceText(s: SourceRef): { where: string | null; rest: string[] } {
+  const rest = [s.kernel, s.note].filter((x): x is string => !!x);
+  if (s.file === FACT_SHEET) return { where: null, rest: ['PatchLens VMA locking fact sheet', ...rest] };
+  if (isProjectPath(s.file)) return { where: null, rest: rest.length ? rest : ['PatchLens test material'] };
+  return { where: s.file, rest };
+}
+
+/** Paths of the PatchLens repository, not of a kernel tree. */
+function isProjectPath(file: string): boolean {
+  return /^(test|src|bench|out|dist|node_modules|\.e2e)\//.test(file) || /^\//.test(file) || /\.(txt|mbox|eml|ts|js|json)$/.test(file);
+}
+
 export function sourceLine(s: SourceRef): string {
-  return `${code(s.file)}${s.kernel ? ` — ${md(s.kernel)}` : ''}${s.note ? ` — ${md(s.note)}` : ''}`;
+  const t = sourceText(s);
+  return [...(t.where ? [code(t.where)] : []), ...t.rest.map(md)].join(' — ');
 }
 
 /** Where a lock class sits in the lock order: what must be taken before it, and what after. */
@@ -106,8 +128,13 @@ export function trailerHover(at: TrailerAt): string {
   return out.join('\n');
 }
 
+/**
+ * What a finding's hover adds to its diagnostic.  The editor already shows
+ * the diagnostic's message right above the hover, so the message is not
+ * repeated: the rule, why it may be wrong, the lock path, the rule's source.
+ */
 export function findingHover(f: Finding): string {
-  const out = [`**${md(f.rule)}** (${f.severity}) — ${md(f.message)}`];
+  const out = [`**${md(f.rule)}** (${f.severity})`];
   if (f.uncertain) out.push('', `Uncertain: ${md(f.uncertain)}`);
   const ctx = contextWords(f.context);
   if (ctx) out.push('', `Context: ${md(ctx)}`);
@@ -116,7 +143,7 @@ export function findingHover(f: Finding): string {
     out.push('', 'Path:');
     f.path.forEach((s, i) => out.push(`${i + 1}. line ${s.line}: ${md(s.what)}`));
   }
-  if (f.sources?.length) out.push('', 'Rule source: ' + f.sources.map(sourceLine).join('; '));
+  if (f.sources?.length) out.push('', 'Rule source: ' + [...new Set(f.sources.map(sourceLine))].join('; '));
   return out.join('\n');
 }
 

@@ -27,6 +27,20 @@ export interface ReplyRequest {
 /** Context lines quoted above a commented line, as reviewers trim them. */
 const CONTEXT = 6;
 
+/**
+ * The tag line's person when no identity is known: the tag the reviewer
+ * chose stays in the draft, and this asks to be filled in before sending.
+ */
+export const IDENTITY_PLACEHOLDER = 'Your Name <you@example.org>';
+
+/** `Jane Doe <jane@example.org>` (or a bare address) as a name and address; null when there is no address. */
+export function parseIdentity(text: string): { name: string; email: string } | null {
+  const t = text.trim().slice(0, 1000);
+  const angle = /^(.*?)\s*<([^<>\s]+@[^<>\s]+)>$/.exec(t);
+  if (angle) return { name: angle[1].replace(/^"(.*)"$/, '$1').trim(), email: angle[2] };
+  return /^[^\s<>@]+@[^\s<>@]+$/.test(t) ? { name: '', email: t } : null;
+}
+
 export function formatAddress(a: Address | { name: string; email: string }): string {
   if (!a.name) return a.email;
   const name = /[(),.:;<>@[\]"\\]/.test(a.name) ? `"${a.name.replace(/["\\]/g, '\\$&')}"` : a.name;
@@ -67,9 +81,10 @@ export function composeReply(r: ReplyRequest): string {
 
   // Comments per input line, findings first, then the reviewer's own notes.
   const comments = new Map<number, string[]>();
+  const places = kernelPlaces(r.lines, m);
   for (const f of r.findings) {
     if (f.line < m.startLine || f.line > m.endLine) continue;
-    addComment(comments, f.line, `${f.message} [${f.rule}]`);
+    addComment(comments, f.line, findingComment(f, places));
   }
   for (const n of r.notes) if (n.line >= m.startLine && n.line <= m.endLine && n.text.trim()) addComment(comments, n.line, n.text.trim());
 
@@ -90,17 +105,122 @@ export function composeReply(r: ReplyRequest): string {
   const bodyStart = m.bodyMap.length ? m.bodyMap.line(0) : first;
   for (const line of commented) {
     const from = Math.max(line - CONTEXT, quotedUpTo + 1, line >= bodyStart ? bodyStart : first);
-    // Quote the diff / hunk headers the commented line sits under.
-    const headers = line >= diffStart ? hunkHeaders(lines, diffStart, line, from) : [];
     if (from > quotedUpTo + 1 && quotedUpTo >= first) body.push('[...]', '');
-    for (const h of headers) body.push(quote(lines[h - 1]));
-    for (let l = from; l <= line; l++) body.push(quote(lines[l - 1] ?? ''));
-    body.push('');
+    body.push(...quotedBlock(lines, diffStart, line, from), '');
     for (const c of comments.get(line)!) body.push(...wrap(c, 72), '');
     quotedUpTo = line;
   }
-  if (r.tag && r.identity) body.push(`${r.tag}: ${formatAddress(r.identity)}`, '');
+  if (r.tag) body.push(`${r.tag}: ${r.identity ? formatAddress(r.identity) : IDENTITY_PLACEHOLDER}`, '');
   return head.join('\n') + '\n\n' + body.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}
+
+/** The quoted lines `from`..`line`, under the diff / hunk headers the line sits in. */
+function quotedBlock(lines: readonly string[], diffStart: number, line: number, from: number): string[] {
+  const headers = line >= diffStart ? hunkHeaders(lines, diffStart, line, from) : [];
+  const out = headers.map((h) => quote(lines[h - 1]));
+  for (let l = from; l <= line; l++) out.push(quote(lines[l - 1] ?? ''));
+  return out;
+}
+
+/**
+ * A finding as the reviewer's inline comment.  Its message counts lines of
+ * the input (an mbox line means nothing to the author): each `line N` that
+ * falls in the diff becomes the kernel file and line, `mm/madvise.c:1234`.
+ */
+export function findingComment(f: Pick<Finding, 'message' | 'rule'>, places: Map<number, string>): string {
+  const text = f.message.replace(/\b(?:at )?line (\d{1,9})\b/g, (all, n: string) => {
+    const place = places.get(Number(n));
+    return place ? `${all.startsWith('at ') ? 'at ' : ''}${place}` : all;
+  });
+  return `${text} [${f.rule}]`;
+}
+
+/**
+ * Input line -> `path:line` in the kernel tree, for the diff lines of a
+ * message: added and context lines by their line after the patch, removed
+ * lines by their line before it.  One pass over the message.
+ */
+export function kernelPlaces(lines: readonly string[], m: Pick<MailMessage, 'startLine' | 'endLine'>): Map<number, string> {
+  const out = new Map<number, string>();
+  let oldPath = '';
+  let newPath = '';
+  let oldLine = 0;
+  let newLine = 0;
+  let inHunk = false;
+  const last = Math.min(m.endLine, lines.length);
+  for (let l = m.startLine; l <= last; l++) {
+    const t = lines[l - 1] ?? '';
+    const hunk = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(t);
+    if (hunk) {
+      oldLine = Number(hunk[1]);
+      newLine = Number(hunk[2]);
+      inHunk = true;
+      continue;
+    }
+    if (t.startsWith('--- ') && (lines[l] ?? '').startsWith('+++ ')) {
+      oldPath = diffPath(t.slice(4));
+      newPath = diffPath((lines[l] ?? '').slice(4));
+      inHunk = false;
+      l++;
+      continue;
+    }
+    if (!inHunk) continue;
+    const c = t === '' ? ' ' : t[0];
+    if (c === ' ') {
+      if (newPath) out.set(l, `${newPath}:${newLine}`);
+      oldLine++;
+      newLine++;
+    } else if (c === '+') {
+      if (newPath) out.set(l, `${newPath}:${newLine}`);
+      newLine++;
+    } else if (c === '-') {
+      const path = oldPath || newPath;
+      if (path) out.set(l, `${path}:${oldLine} (before the patch)`);
+      oldLine++;
+    } else if (c !== '\\') inHunk = false;
+  }
+  return out;
+}
+
+/** `a/mm/madvise.c` -> `mm/madvise.c`; `/dev/null` -> ''. */
+function diffPath(p: string): string {
+  const path = p.split('\t')[0].trim();
+  if (path === '/dev/null') return '';
+  return path.replace(/^[ab]\//, '');
+}
+
+/**
+ * The text a quick fix adds to a reply draft: the finding's line quoted
+ * under its hunk header, with a few lines of context, and the finding as
+ * an inline comment.
+ */
+export function replyBlock(lines: readonly string[], m: MailMessage, f: Pick<Finding, 'line' | 'message' | 'rule'>): string[] {
+  const first = m.startLine;
+  const last = Math.min(m.endLine, lines.length);
+  const diffStart = findDiffStart(lines, first, last);
+  const bodyStart = m.bodyMap.length ? m.bodyMap.line(0) : first;
+  const from = Math.max(f.line - CONTEXT, f.line >= bodyStart ? bodyStart : first);
+  return [...quotedBlock(lines, diffStart, f.line, from), '', ...wrap(findingComment(f, kernelPlaces(lines, m)), 72)];
+}
+
+/**
+ * Appends a block to a reply draft: after what is there, before the
+ * closing tag line (`Reviewed-by: ...`) when the draft ends with one, with
+ * `[...]` marking the cut.  A block already in the draft is not added twice.
+ */
+export function appendToReply(draft: string, block: readonly string[]): string {
+  const text = block.join('\n');
+  if (draft.includes(text)) return draft;
+  const lines = draft.replace(/\s+$/, '').split('\n');
+  let at = lines.length;
+  if (/^[A-Z][A-Za-z-]*-by: /.test(lines[at - 1] ?? '')) {
+    at--;
+    while (at > 0 && lines[at - 1] === '') at--;
+  }
+  const head = lines.slice(0, at);
+  const tail = lines.slice(at).filter((l, i) => i > 0 || l !== '');
+  const out = [...head, '', '[...]', '', ...block, ...(tail.length ? ['', ...tail] : [])];
+  return out.join('\n') + '\n';
 }
 
 function addComment(map: Map<number, string[]>, line: number, text: string): void {

@@ -1,8 +1,9 @@
 /**
  * The "Patch Series" view in the explorer: series -> version -> patch ->
- * findings.  It shows the last "Check Workspace Series" result, or else the
- * series of the active patch-mail editor, as the language server lists them
- * (`patchlens/series`).
+ * findings.  It shows the series of the active patch-mail editor, as the
+ * language server lists them (`patchlens/series`), until "Check Workspace
+ * Series" runs; from then on it keeps that check's result (switching
+ * editors does not throw it away) until the next check.
  */
 import * as vscode from 'vscode';
 import type { WireFinding, WireSeries } from '../lsp/protocol.js';
@@ -28,10 +29,43 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly emitter = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private series: WireSeries[] = [];
+  /** The input the shown series came from, when they are one document's. */
+  private file: string | undefined;
+  /** The view holds a workspace check: editor switches leave it alone. */
+  private workspace = false;
 
-  show(series: WireSeries[]): void {
+  /** The series of the active editor's document; ignored while a workspace check is shown. */
+  show(series: WireSeries[], file?: string): void {
+    if (this.workspace) return;
     this.series = series;
+    this.file = file;
     this.emitter.fire(undefined);
+  }
+
+  /** A document's series asked for by name (Summarize Series): shown, and editor switches follow again. */
+  showDocument(series: WireSeries[], file: string): void {
+    this.workspace = false;
+    this.show(series, file);
+  }
+
+  /** The result of Check Workspace Series: kept until the next check or Summarize Series. */
+  showWorkspace(series: WireSeries[]): void {
+    this.workspace = true;
+    this.series = series;
+    this.file = undefined;
+    this.emitter.fire(undefined);
+  }
+
+  /** A document was closed: the view lets go of a document's series when that was all it showed. */
+  closed(file: string): void {
+    if (this.workspace || this.file === undefined || this.file !== file) return;
+    this.series = [];
+    this.file = undefined;
+    this.emitter.fire(undefined);
+  }
+
+  get holdsWorkspace(): boolean {
+    return this.workspace;
   }
 
   get current(): WireSeries[] {
@@ -98,7 +132,7 @@ export class SeriesTreeProvider implements vscode.TreeDataProvider<Node> {
 
 function plainItem(node: Node): PlainNode {
   switch (node.kind) {
-    case 'series': return { label: node.series.title || '(untitled series)', description: node.series.versions.map((v) => `v${v.version}`).join(', ') };
+    case 'series': return { label: node.series.title.trim() || '(no subject)', description: node.series.versions.map((v) => `v${v.version}`).join(', ') };
     case 'version': {
       const v = node.version;
       const present = v.patches.filter((p) => !p.cover).length;
@@ -107,7 +141,8 @@ function plainItem(node: Node): PlainNode {
     case 'patch': {
       const p = node.patch;
       const n = p.findings.length;
-      const label = `${p.index === null ? '' : `${p.index}/${p.total ?? node.version.total} `}${p.title || p.subject}`;
+      const title = (p.title || p.subject).trim() || '(no subject)';
+      const label = `${p.index === null ? '' : `${p.index}/${p.total ?? node.version.total} `}${title}`;
       return { label, description: n ? `${n} finding${n === 1 ? '' : 's'}` : undefined };
     }
     case 'missing': return { label: `${node.index}/${node.version.total} ${node.title}`.trim(), description: 'missing' };

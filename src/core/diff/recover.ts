@@ -9,6 +9,13 @@
  * quoted without their file header.  At each quote depth, the diff runs
  * from its first diff line to the end of the body and keeps only lines of
  * that depth: a reviewer's comments between quoted hunks drop out.
+ *
+ * A quoted hunk is rarely whole: reviewers cut it after the line they answer,
+ * and the quote often runs on into the patch's `-- ` signature.  That is how
+ * review mail is written, not damage, so joinQuoted sets each quoted hunk's
+ * `@@` counts to the lines the quote holds (recountQuoted) before the diff
+ * reader sees it; the reader's hunk-count problems stay for the patch's own,
+ * unquoted diff, where a short hunk is a real fault.
  */
 import type { LineMap } from '../types.js';
 
@@ -84,7 +91,72 @@ export function joinQuoted(pieces: FoundDiff[]): FoundDiff[] {
     if (list) list.push(p);
     else byDepth.set(p.depth, [p]);
   }
-  return [...byDepth.values()].map(joinPieces);
+  return [...byDepth.values()].map(joinPieces).map((d) => (d.depth > 0 ? { ...d, text: recountQuoted(d.text) } : d));
+}
+
+const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@/;
+/** A `git format-patch` signature's version line (`2.39.1`). */
+const VERSION_LINE = /^\d+\.\d+[\w.-]*$/;
+
+/**
+ * Sets every hunk's `@@ -a,b +c,d @@` counts to the lines that follow it in
+ * `text`, up to the next hunk or file header, the `-- ` signature, or the
+ * first line that is not a diff line.  Blank lines at the end of a hunk are
+ * the gap before the reviewer's answer, not context, and are not counted.
+ * The line count of the text does not change, so its LineMap still holds.
+ * One pass: each line is looked at once by the scan of its hunk.
+ */
+export function recountQuoted(text: string): string {
+  const lines = text.split('\n');
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const m = HUNK_HEADER.exec(lines[i]!);
+    if (!m) continue;
+    let oldCount = 0;
+    let newCount = 0;
+    let pendingBlank = 0;
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const l = lines[j]!;
+      if (l === '') {
+        pendingBlank++;
+        continue;
+      }
+      if (endsQuotedHunk(lines, j)) break;
+      const c = l[0];
+      if (c === ' ' || c === '-' || c === '+') {
+        // Blank lines inside a hunk are context lines whose space was lost to the quote.
+        oldCount += pendingBlank;
+        newCount += pendingBlank;
+        pendingBlank = 0;
+        if (c !== '+') oldCount++;
+        if (c !== '-') newCount++;
+      } else if (c !== '\\') break;
+    }
+    const header = `@@ -${m[1]},${oldCount} +${m[2]},${newCount} @@`;
+    if (lines[i]!.slice(0, m[0].length) !== header) {
+      lines[i] = header + lines[i]!.slice(m[0].length);
+      changed = true;
+    }
+    i = j - 1;
+  }
+  return changed ? lines.join('\n') : text;
+}
+
+/** The lines a quoted hunk cannot go past: another header, or the patch's signature. */
+function endsQuotedHunk(lines: string[], j: number): boolean {
+  const l = lines[j]!;
+  if (l.startsWith('@@ -') || l.startsWith('diff ')) return true;
+  if (l.startsWith('--- ') && (lines[j + 1] ?? '').startsWith('+++ ')) return true;
+  if (l.startsWith('+++ ')) return true;
+  if (l === '-- ' || l === '--') {
+    // A removed line reading `- ` goes on with more diff; the signature does not.
+    let k = j + 1;
+    while (k < lines.length && lines[k] === '') k++;
+    const next = lines[k];
+    return next === undefined || VERSION_LINE.test(next) || !/^[ +-]/.test(next);
+  }
+  return false;
 }
 
 function joinPieces(pieces: FoundDiff[]): FoundDiff {

@@ -58,7 +58,10 @@ test('patchlens lsp --stdio: initialize, diagnostics, hover, edit, malformed inp
     // The finding's own words, once the Markdown escapes are read back.
     const shown = hover.contents.value.replace(/\\(.)/g, '$1');
     assert.match(shown, /STALE-COMMENT-IDENT/);
-    assert.ok(shown.includes('__vma_exit_exclusive_locked() (renamed to __vma_end_exclude_readers() in this series)'), shown);
+    // The message itself is the diagnostic's (editors show it above the hover): the hover adds where and why.
+    assert.ok(!shown.includes('(renamed to __vma_end_exclude_readers() in this series)'), shown);
+    assert.match(shown, /In `include\/linux\/mm_types\.h` line \d+/);
+    assert.doesNotMatch(shown, /test\/fixtures/, 'no internal path');
     assert.deepEqual(hover.range.start, { line: 375, character: 0 }, 'a finding hover covers its line');
 
     // A malformed message: a body that is not JSON.  The server says nothing useful, but it must go on.

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { analyze, filterFindings } from '../../../src/editor/analyze.js';
 import { DocumentIndex } from '../../../src/editor/locate.js';
-import { codeLensTitle, findingHover, flagHover, helperHover, md, trailerHover } from '../../../src/vscode/hoverText.js';
+import { codeLensTitle, findingHover, flagHover, helperHover, md, sourceLine, trailerHover } from '../../../src/vscode/hoverText.js';
 import { lockModelMarkdown } from '../../../src/vscode/lockModelText.js';
 import { composeReply, parseGitIdentity } from '../../../src/vscode/reply.js';
 import { defaultModel } from '../../../src/core/model/index.js';
@@ -58,9 +58,33 @@ test('finding hover: rule, why, path', () => {
     path: [{ file: 'x', line: 4, column: 2, what: 'acquires mmap_lock (read)' }], uncertain: 'the function start is outside the hunk',
   };
   const h = unmd(findingHover(f));
-  assert.match(h, /^\*\*LOCK-REQUIRES\*\* \(warning\) — vm_flags_set\(\) needs the VMA write lock\./);
+  assert.match(h, /^\*\*LOCK-REQUIRES\*\* \(warning\)\n/);
+  // The editor shows the diagnostic's message above the hover: it is not said twice.
+  assert.ok(!h.includes(f.message), h);
   assert.match(h, /1\. line 4: acquires mmap_lock \(read\)/);
   assert.match(h, /Uncertain: the function start is outside the hunk/);
+});
+
+test('finding hover on the seeds: no message twice, no PatchLens-internal path in rule sources', async () => {
+  for (const file of ['test/fixtures/seeds/001_872d036f281e0629.txt', 'test/fixtures/seeds/003_6bc468803e1b8b4d.txt']) {
+    const a = await analyze([{ file, data: readFileSync(file) }]);
+    const stale = a.findings.filter((x) => x.rule === 'STALE-COMMENT-IDENT');
+    assert.ok(stale.length, `${file}: a STALE-COMMENT-IDENT finding`);
+    for (const f of a.findings) {
+      const h = unmd(findingHover(f));
+      assert.ok(!h.includes(f.message), `${f.rule}: message repeated`);
+      assert.doesNotMatch(h, /test\/fixtures|seeds\/|\.txt\b|\/work\//, `${f.rule}: internal path in ${h}`);
+      if (f.sources?.length) assert.match(h, /Rule source: \S/);
+    }
+    // What the rule cites survives: the review it came from.
+    assert.match(unmd(findingHover(stale[0])), /Vlastimil Babka/);
+  }
+});
+
+test('sources read as a kernel person follows them: kernel file and version, fact-sheet section', () => {
+  assert.equal(unmd(sourceLine({ file: 'include/linux/mm.h', kernel: 'v6.6', note: 'commit 60081bf19b0e' })), '`include/linux/mm.h` — v6.6 — commit 60081bf19b0e');
+  assert.equal(unmd(sourceLine({ file: 'docs/vma-locking-facts.md', note: 'section 3.6' })), 'PatchLens VMA locking fact sheet — section 3.6');
+  assert.equal(unmd(sourceLine({ file: 'test/fixtures/seeds/001_872d036f281e0629.txt', note: 'review nit' })), 'review nit');
 });
 
 test('settings: disabled rules go, severities change', () => {
