@@ -84,6 +84,8 @@ test('a miss gives the reason the analysis gave, else "no reason"', () => {
   assert.match(missReason([f('LOCK-ORDER', 101, 'info', 'the hunk does not show the function start')], bug), /LOCK-ORDER info 1 line away: the hunk does not show/);
   assert.match(missReason([f('LOCK-REQUIRES', 104, 'info', 'unknown callee')], bug), /LOCK-REQUIRES info: unknown callee/);
   assert.equal(missReason([f('LOCK-REQUIRES', 140, 'info', 'far')], bug), 'no reason');
+  assert.match(missReason([f('LOCK-ORDER', 140, 'info', 'far away')], bug), /^no reason here; nearest LOCK-ORDER info 40 lines away: far away$/);
+  assert.match(missReason([f('LOCK-ORDER', 105, 'info')], bug), /LOCK-ORDER info 5 lines away: no reason given/);
 });
 
 test('the with/without-contracts columns appear when ReviewOptions declares contracts?: boolean', () => {
