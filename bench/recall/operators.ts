@@ -111,7 +111,7 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Operations that need the mmap lock or a VMA for writing (fact sheet §1, §6). */
 const WRITE_SIDE =
-  /\b(vm_flags_(set|clear|mod|reset)|vma_start_write|vma_iter_store\w*|vma_link|mas_store\w*|vma_merge\w*|__split_vma|split_vma|vma_expand|vma_shrink|vma_complete|remove_vma|do_vmi_munmap|do_vmi_align_munmap|vma_set_page_prot|vma_replace_policy|mmap_region|do_brk_flags|vma_prepare)\s*\(|->(vm_start|vm_end|vm_pgoff|anon_vma|vm_file|vm_ops|vm_policy)\s*=[^=]/;
+  /\b(vm_flags_(set|clear|mod|reset)|vma_start_write|vma_iter_store\w*|vma_link|mas_store\w*|vma_merge\w*|__split_vma|split_vma|vma_expand|vma_shrink|vma_complete|remove_vma|do_vmi_munmap|do_vmi_align_munmap|vma_set_page_prot|vma_replace_policy|mmap_region|do_brk_flags|vma_prepare)\s*\(|->(vm_start|vm_end|vm_pgoff|vm_flags|anon_vma|vm_file|vm_ops|vm_policy|vm_lock_seq)\s*(=[^=]|\|=|&=)|ACCESS_PRIVATE\([^)]*__vm_flags\)\s*(=[^=]|\|=|&=)/;
 
 /**
  * Changes of VMA `v` that need it write-locked: a field written, or `v` given
