@@ -64,3 +64,8 @@ export function fragmentNote(fn: FunctionFacts): string | undefined {
 export function lower(sev: 'error' | 'warning' | 'info'): 'error' | 'warning' | 'info' {
   return sev === 'error' ? 'warning' : 'info';
 }
+
+/** `On the path where pte_offset_map_lock() succeeded, ` for a lock held only until its result is tested. */
+export function onSuccessPath(h: Held): string {
+  return h.step.what.endsWith('(on the path where it succeeded)') ? `On the path where ${h.helper}() succeeded, ` : '';
+}

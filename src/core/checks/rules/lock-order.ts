@@ -19,7 +19,7 @@ import { SRC, orderClosure, orderPath } from '../../model/index.js';
 import { normInstance } from '../flow.js';
 import { functionChanges } from '../removed.js';
 import type { Rule, SeriesContext } from '../types.js';
-import { lockName, sourcesOf, step } from './common.js';
+import { lockName, onSuccessPath, sourcesOf, step } from './common.js';
 
 export const rule: Rule = {
   id: 'LOCK-ORDER',
@@ -46,7 +46,7 @@ export const rule: Rule = {
           const sideEffect = e.spec.kind !== 'acquire' && taking.lock === 'vma_lock';
           const held = h.origin === 'acquired' ? `taken by ${h.helper}() at line ${h.step.line}` : `stated held by ${h.helper}() at line ${h.step.line}`;
           out.push(ctx.finding(rule, patch, e.call.pos,
-            `${e.call.name}() takes ${lockName(taking.lock, taking.mode === 'any' ? undefined : taking.mode)} while holding ${lockName(h.lock)} (${held}), but the lock order puts ${lockName(taking.lock)} outside it (${why.map((w) => w.why).join('; ')}).`,
+            `${onSuccessPath(h)}${e.call.name}() takes ${lockName(taking.lock, taking.mode === 'any' ? undefined : taking.mode)} while holding ${lockName(h.lock)} (${held}), but the lock order puts ${lockName(taking.lock)} outside it (${why.map((w) => w.why).join('; ')}).`,
             { path: [h.step, step(e.call.pos, `${e.call.name}() acquires ${taking.lock}`)], sources: sourcesOf(...why.map((w) => w.source), e.spec.source),
               ...(sideEffect ? { severity: 'info' as const, uncertain: `${e.call.name}() write-locks the VMA only if it is not write-locked yet; it may have been locked before ${h.helper}()` } : {}) }));
           break;

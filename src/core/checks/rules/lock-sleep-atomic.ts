@@ -20,7 +20,7 @@ import { SRC, orderClosure } from '../../model/index.js';
 import type { CallFact } from '../../c/facts.js';
 import { functionChanges } from '../removed.js';
 import type { Rule, SeriesContext } from '../types.js';
-import { lockName, sourcesOf, step } from './common.js';
+import { lockName, onSuccessPath, sourcesOf, step } from './common.js';
 
 const ATOMIC_GFP = /\b(GFP_ATOMIC|GFP_NOWAIT|GFP_NOWAIT_ACCOUNT)\b/;
 /** A name that says "the form that does not sleep" of `base`. */
@@ -114,7 +114,9 @@ export const rule: Rule = {
         const takes = (spec.acquires ?? []).map((u) => u.lock);
         if (takes.some((l) => closure.get(l)?.has(atomic.lock))) continue; // LOCK-ORDER's finding
         out.push(ctx.finding(rule, patch, e.call.pos,
-          `${e.call.name}() may sleep, but this path holds ${lockName(atomic.lock)} taken by ${atomic.helper}() at line ${atomic.step.line}.`,
+          onSuccessPath(atomic)
+            ? `${onSuccessPath(atomic)}${e.call.name}() may sleep while holding ${lockName(atomic.lock)} taken by ${atomic.helper}() at line ${atomic.step.line}.`
+            : `${e.call.name}() may sleep, but this path holds ${lockName(atomic.lock)} taken by ${atomic.helper}() at line ${atomic.step.line}.`,
           { path: [atomic.step, step(e.call.pos, `calls ${e.call.name}(), which may sleep`)],
             sources: sourcesOf(spec.source, ctx.model.locks.get(atomic.lock)?.source) }));
       }

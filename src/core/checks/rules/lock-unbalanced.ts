@@ -10,7 +10,10 @@
  * VMA write locks (released only by mmap_write_unlock) and RCU are not
  * balanced per function and are skipped.
  */
+import type { CallFact, FlowItem } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
+import { normInstance } from '../flow.js';
+import { functionChanges } from '../removed.js';
 import { SRC } from '../../model/index.js';
 import type { FlowEvent, Held } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
@@ -134,6 +137,50 @@ export const rule: Rule = {
         }
       }
     }
+    out.push(...droppedUnlocksBeforeReturn(ctx));
     return out;
   },
 };
+
+/**
+ * The patch removes the unlock that stood right before a `return` it keeps:
+ * that return now leaves with the lock held.  The pre-image is the witness
+ * that the lock is held there (it was released), even when the hunk does
+ * not show where it was taken.  A `goto` is not read this way: whether the
+ * label's body unlocks is what decides it, and the hunk rarely shows it.
+ */
+function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    const visit = (items: readonly FlowItem[]) => {
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i];
+        if (it.kind === 'if') { visit(it.then); if (it.else) visit(it.else); continue; }
+        if (it.kind === 'loop') { visit(it.body); continue; }
+        if (it.kind !== 'call' || it.call.change !== '-') continue;
+        const spec = ctx.model.helpers.get(it.call.name);
+        const use = spec?.releases?.find((u) => ctx.model.locks.get(u.lock)?.balanced && u.lock !== 'rcu');
+        if (!spec || !use || spec.anyOf) continue;
+        // The next statement that is not a plain call or assignment must be a kept return.
+        let j = i + 1;
+        while (j < items.length && (items[j].kind === 'assign' || (items[j].kind === 'call' && !ctx.model.helpers.get((items[j] as { call: CallFact }).call.name)?.releases))) j++;
+        const ret = items[j];
+        if (!ret || ret.kind !== 'return' || ctx.changeAt(patch, ret.pos) === '-') continue;
+        const again = post.calls.some((c) => c.change === '+' && c.name === it.call.name && c.pos.line <= ret.pos.line && c.pos.line >= it.call.pos.line - 3);
+        if (again) continue;
+        // The lock itself removed too: the section is gone, not left open (droppedCriticalSections' case).
+        const lockArg = typeof use.instance === 'number' ? normInstance(it.call.args[use.instance] ?? '') : null;
+        const untaken = pre.calls.some((c) => c.change === '-' && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) =>
+          u.lock === use.lock && (lockArg === null || typeof u.instance !== 'number' || normInstance(c.args[u.instance] ?? '') === lockArg)));
+        if (untaken) continue;
+        out.push(ctx.finding(rule, patch, ret.pos,
+          `This patch removes ${it.call.name}(${it.call.args.join(', ')}) at line ${it.call.pos.line}, so this return${ret.value ? ` ${ret.value}` : ''} now leaves with ${lockName(use.lock)} held.`,
+          { severity: 'warning', path: [step(it.call.pos, `${it.call.name}() removed`), step(ret.pos, 'returns with the lock held')],
+            sources: sourcesOf(spec.source, rule.source) }));
+      }
+    };
+    visit(pre.flow);
+  }
+  return out;
+}
