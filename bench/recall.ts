@@ -22,9 +22,9 @@ import { packageRoot } from '../src/cli/files.js';
 import type { Finding } from '../src/core/findings.js';
 import { checkMail, settings, type Setting } from './recall/check.js';
 import { expectations, reversedFixes } from './recall/fixes.js';
-import { CAP, SEED, mutants, type MutantSummary } from './recall/mutate.js';
+import { CAP, SEED, mutants, type MutantSummary, type Source } from './recall/mutate.js';
 import { OPERATORS } from './recall/operators.js';
-import { alarms, hitOf, missReason, WINDOW, type Bug } from './recall/score.js';
+import { alarms, findingKey, hitOf, missReason, newFindings, WINDOW, type Bug } from './recall/score.js';
 
 /** A bug the benchmark plants or re-introduces, and its group in the table (class or operator). */
 interface Case extends Bug {
@@ -33,6 +33,8 @@ interface Case extends Bug {
   file: string;
   text: string;
   what?: string;
+  /** For a mutant: the source it was made from (its findings are not the mutant's hits). */
+  source?: string;
 }
 
 interface Outcome {
@@ -52,10 +54,22 @@ interface Run {
 
 const pct = (n: number, d: number): string => (d ? `${Math.round((100 * n) / d)}%` : '-');
 
-async function runCase(c: Case, s: Setting): Promise<Outcome> {
-  const findings = await checkMail(c.file, c.text, s.options);
+async function runCase(c: Case, s: Setting, baseline?: ReadonlySet<string>): Promise<Outcome> {
+  let findings = await checkMail(c.file, c.text, s.options);
+  // A finding the unmodified source already had is not the planted bug's.
+  if (baseline) findings = newFindings(findings, c.text, baseline);
   const hit = hitOf(findings, c);
   return { case: c, hit, reason: hit ? '' : missReason(findings, c) };
+}
+
+/** Keys of the findings of each mutation source (as decoded, the text the mutants are made from). */
+async function baselines(sources: Source[], s: Setting): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  for (const src of sources) {
+    const lines = src.text.split('\n');
+    out.set(src.name, new Set((await checkMail(`${src.name}.patch`, src.text, s.options)).map((f) => findingKey(f, lines))));
+  }
+  return out;
 }
 
 /** The unmodified inputs: every real patch and every fix mail, as a user opens them. */
@@ -71,12 +85,13 @@ function cleanInputs(): { name: string; path: string }[] {
   return [...real, ...fixes];
 }
 
-async function run(s: Setting, fixCases: Case[], mutantCases: Case[]): Promise<Run> {
+async function run(s: Setting, fixCases: Case[], mutantCases: Case[], sources: Source[]): Promise<Run> {
   const t0 = performance.now();
   const fixes: Outcome[] = [];
   for (const c of fixCases) fixes.push(await runCase(c, s));
   const muts: Outcome[] = [];
-  for (const c of mutantCases) muts.push(await runCase(c, s));
+  const base = await baselines(sources, s);
+  for (const c of mutantCases) muts.push(await runCase(c, s, base.get(c.source!)));
   const clean: Run['clean'] = [];
   for (const input of cleanInputs()) {
     clean.push({ name: input.name, alarms: alarms(await checkMail(input.path, readFileSync(input.path), s.options)) });
@@ -218,9 +233,10 @@ export async function benchRecall(seed = SEED, cap = CAP): Promise<string> {
     lines: m.lines,
     rules: m.rules,
     what: m.what,
+    source: m.source,
   }));
   const runs: Run[] = [];
-  for (const s of settings()) runs.push(await run(s, fixCases, mutantCases));
+  for (const s of settings()) runs.push(await run(s, fixCases, mutantCases, generated.sources));
   const table = rows(runs, generated.summary);
   if (seed === SEED && cap === CAP) writeFileSync(join(packageRoot(), 'bench/RECALL.md'), markdown(runs, table, generated.summary));
   return textTable(runs, table);

@@ -98,7 +98,7 @@ export function candidates(op: Operator, sources: Source[], rand: () => number, 
   return out;
 }
 
-export async function mutants(seed = SEED, cap = CAP): Promise<{ mutants: Mutant[]; summary: MutantSummary }> {
+export async function mutants(seed = SEED, cap = CAP): Promise<{ mutants: Mutant[]; summary: MutantSummary; sources: Source[] }> {
   const sources = await mutationSources();
   const all: Mutant[] = [];
   const summary: MutantSummary = { seed, cap, rejected: 0, emptied: 0, sites: {} };
@@ -116,7 +116,7 @@ export async function mutants(seed = SEED, cap = CAP): Promise<{ mutants: Mutant
     }
   });
   saveGitCache();
-  return { mutants: all, summary };
+  return { mutants: all, summary, sources };
 }
 
 /** Whether hunk n of the text has a `+` or `-` line. */

@@ -65,3 +65,19 @@ export function missReason(findings: readonly Finding[], bug: Bug): string {
 export function alarms(findings: readonly Finding[]): Finding[] {
   return findings.filter(counts);
 }
+
+/**
+ * A finding as it would read in another version of the same text: its rule,
+ * the code on its line and its message with the numbers (line references)
+ * blanked.  A mutant's finding with the key of one its source already had is
+ * not the planted bug's.
+ */
+export function findingKey(f: Finding, textLines: readonly string[]): string {
+  return `${f.rule}\0${(textLines[f.line - 1] ?? '').trim()}\0${f.message.replace(/\d+/g, '#')}`;
+}
+
+/** The findings of `text` that its source (keys from findingKey) did not already have. */
+export function newFindings(findings: readonly Finding[], text: string, sourceKeys: ReadonlySet<string>): Finding[] {
+  const lines = text.split('\n');
+  return findings.filter((f) => !sourceKeys.has(findingKey(f, lines)));
+}

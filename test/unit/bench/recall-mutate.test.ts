@@ -10,7 +10,7 @@ import { candidates, mutants, mutationSources, seeded } from '../../../bench/rec
 import { OPERATORS } from '../../../bench/recall/operators.js';
 import { numstat } from '../../../bench/recall/gitapply.js';
 import { readPatchText } from '../../../bench/recall/patchlines.js';
-import { hitOf, missReason } from '../../../bench/recall/score.js';
+import { findingKey, hitOf, missReason, newFindings } from '../../../bench/recall/score.js';
 import { contractsOption } from '../../../bench/recall/check.js';
 import type { Finding } from '../../../src/core/findings.js';
 
@@ -92,4 +92,14 @@ test('the with/without-contracts columns appear when ReviewOptions declares cont
   const opts = (body: string) => `export interface ReviewOptions {\n${body}\n}\n\nexport interface ReviewResult {\n  contracts?: boolean;\n}`;
   assert.equal(contractsOption(opts('  modelFile?: string;\n  /** Built-in lock contracts (default true). */\n  contracts?: boolean;')), true);
   assert.equal(contractsOption(opts('  modelFile?: string;')), false, 'another interface declaring it does not count');
+});
+
+test('a finding the source already had (same rule, line code, message) is not the mutant\'s', () => {
+  const source = ['a', '\tspin_lock(ptl);', '\treturn 0;'].join('\n');
+  const mutant = ['a', '\tspin_lock(ptl);', '\tcond_resched();', '\treturn 0;'].join('\n');
+  const old = { ...f('LOCK-UNBALANCED', 3), message: 'returns holding ptl taken at line 2' };
+  const keys = new Set([findingKey(old, source.split('\n'))]);
+  const moved = { ...old, line: 4 };
+  const planted = { ...f('LOCK-SLEEP-ATOMIC', 3), message: 'cond_resched() may sleep under ptl' };
+  assert.deepEqual(newFindings([moved, planted], mutant, keys), [planted]);
 });
