@@ -211,7 +211,9 @@ function markdown(runs: Run[], table: Row[], mutantSummary: MutantSummary): stri
     if (!missed.length) md.push('None.');
     for (const o of missed) md.push(`- \`${o.case.name}\` (${o.case.group}; expects ${o.case.rules.join(' or ')}): ${esc(o.reason)}`);
     md.push('', `## Reversed fixes found${suffix}`, '');
-    for (const o of r.fixes.filter((x) => x.hit)) md.push(`- \`${o.case.name}\` (${o.case.group}): ${o.hit!.rule} at line ${o.hit!.line}`);
+    for (const o of r.fixes.filter((x) => x.hit)) {
+      md.push(`- \`${o.case.name}\` (${o.case.group}): ${o.hit!.rule} ${o.hit!.severity} at line ${o.hit!.line}: ${esc(o.hit!.message)}`);
+    }
     md.push('', `## Injected bugs missed${suffix}`, '');
     const mm = r.mutants.filter((o) => !o.hit);
     if (!mm.length) md.push(r.mutants.length ? 'None.' : 'No mutants.');
