@@ -22,6 +22,7 @@ import { packageRoot } from '../src/cli/files.js';
 import type { Finding } from '../src/core/findings.js';
 import { checkMail, settings, type Setting } from './recall/check.js';
 import { expectations, reversedFixes } from './recall/fixes.js';
+import { reverseFixMail } from './recall/reverse.js';
 import { CAP, SEED, mutants, type MutantSummary, type Source } from './recall/mutate.js';
 import { OPERATORS } from './recall/operators.js';
 import { alarms, findingKey, hitOf, missReason, newFindings, WINDOW, type Bug } from './recall/score.js';
@@ -49,6 +50,9 @@ interface Run {
   mutants: Outcome[];
   /** Unmodified patch -> its warnings and errors. */
   clean: { name: string; alarms: Finding[] }[];
+  /** Precision controls: new warnings on neutral mutants, warnings on reversed patches that fixed nothing. */
+  neutral: { case: Case; alarms: Finding[] }[];
+  reversedNonFixes: { name: string; alarms: Finding[] }[];
   seconds: number;
 }
 
@@ -72,6 +76,21 @@ async function baselines(sources: Source[], s: Setting): Promise<Map<string, Set
   return out;
 }
 
+/** The real patches that are not fixes (not in real-fixes.json), reversed. */
+async function reversedNonFixes(): Promise<Case[]> {
+  const root = packageRoot();
+  const fixFiles = new Set(expectations().flatMap((s) => s.entries.map((e) => e.file)));
+  const dir = join(root, 'test/fixtures/corpus/real');
+  const out: Case[] = [];
+  for (const f of readdirSync(dir).filter((x) => x.endsWith('.patch') && !fixFiles.has(x)).sort()) {
+    const rev = await reverseFixMail(f, readFileSync(join(dir, f)));
+    if (!rev) continue;
+    const name = `real/${f.split('-')[0]} reversed`;
+    out.push({ name, group: 'non-fix', file: `${name}.patch`, text: rev.text, lines: rev.changed, rules: [] });
+  }
+  return out;
+}
+
 /** The unmodified inputs: every real patch and every fix mail, as a user opens them. */
 function cleanInputs(): { name: string; path: string }[] {
   const root = packageRoot();
@@ -85,7 +104,7 @@ function cleanInputs(): { name: string; path: string }[] {
   return [...real, ...fixes];
 }
 
-async function run(s: Setting, fixCases: Case[], mutantCases: Case[], sources: Source[]): Promise<Run> {
+async function run(s: Setting, fixCases: Case[], mutantCases: Case[], neutralCases: Case[], nonFixes: Case[], sources: Source[]): Promise<Run> {
   const t0 = performance.now();
   const fixes: Outcome[] = [];
   for (const c of fixCases) fixes.push(await runCase(c, s));
@@ -96,7 +115,13 @@ async function run(s: Setting, fixCases: Case[], mutantCases: Case[], sources: S
   for (const input of cleanInputs()) {
     clean.push({ name: input.name, alarms: alarms(await checkMail(input.path, readFileSync(input.path), s.options)) });
   }
-  return { setting: s, fixes, mutants: muts, clean, seconds: (performance.now() - t0) / 1000 };
+  const neutral: Run['neutral'] = [];
+  for (const c of neutralCases) {
+    neutral.push({ case: c, alarms: alarms(newFindings(await checkMail(c.file, c.text, s.options), c.text, base.get(c.source!)!)) });
+  }
+  const reversedNonFixes: Run['reversedNonFixes'] = [];
+  for (const c of nonFixes) reversedNonFixes.push({ name: c.name, alarms: alarms(await checkMail(c.file, c.text, s.options)) });
+  return { setting: s, fixes, mutants: muts, clean, neutral, reversedNonFixes, seconds: (performance.now() - t0) / 1000 };
 }
 
 function byGroup(outcomes: Outcome[]): Map<string, { hits: number; total: number }> {
@@ -171,6 +196,21 @@ function rows(runs: Run[], mutantSummary: MutantSummary): Row[] {
     }),
     head: true,
   });
+  out.push({ label: 'Precision controls (no target; lower is better)', cells: runs.map(() => '') });
+  out.push({
+    label: '  neutral mutants with a new warning',
+    cells: runs.map((r) => {
+      const n = r.neutral.filter((x) => x.alarms.length).length;
+      return `${n}/${r.neutral.length} (${pct(n, r.neutral.length)})`;
+    }),
+  });
+  out.push({
+    label: '  reversed real patches that fixed nothing: warnings per 20',
+    cells: runs.map((r) => {
+      const n = r.reversedNonFixes.reduce((a, c) => a + c.alarms.length, 0);
+      return `${((20 * n) / Math.max(1, r.reversedNonFixes.length)).toFixed(1)} (${n} in ${r.reversedNonFixes.length})`;
+    }),
+  });
   out.push({ label: 'Run time', cells: runs.map((r) => `${r.seconds.toFixed(0)} s`) });
   return out;
 }
@@ -218,6 +258,15 @@ function markdown(runs: Run[], table: Row[], mutantSummary: MutantSummary): stri
     const mm = r.mutants.filter((o) => !o.hit);
     if (!mm.length) md.push(r.mutants.length ? 'None.' : 'No mutants.');
     for (const o of mm) md.push(`- \`${o.case.name}\` ${esc(o.case.what ?? '')} (expects ${o.case.rules.join(' or ')}): ${esc(o.reason)}`);
+    md.push('', `## New warnings on neutral mutants${suffix}`, '');
+    const nw = r.neutral.filter((x) => x.alarms.length);
+    if (!nw.length) md.push('None.');
+    for (const x of nw) for (const f of x.alarms) md.push(`- \`${x.case.name}\` ${esc(x.case.what ?? '')}: line ${f.line} ${f.rule} ${f.severity}: ${esc(f.message)}`);
+    md.push('', `## Warnings on reversed real patches that fixed nothing${suffix}`, '');
+    md.push('A reversal of a patch that was not a fix can still be a bug (it may remove a lock the code needs), so these are not all false; they show what the diff-aware rules say about removals in general.', '');
+    const rn = r.reversedNonFixes.filter((x) => x.alarms.length);
+    if (!rn.length) md.push('None.');
+    for (const x of rn) for (const f of x.alarms) md.push(`- \`${x.name}\` line ${f.line}: ${f.rule} ${f.severity}: ${esc(f.message)}`);
     md.push('', `## False alarms on unmodified patches${suffix}`, '');
     const fa = r.clean.filter((c) => c.alarms.length);
     if (!fa.length) md.push('None.');
@@ -245,8 +294,12 @@ export async function benchRecall(seed = SEED, cap = CAP): Promise<string> {
     what: m.what,
     source: m.source,
   }));
+  const neutralCases: Case[] = generated.neutral.map((m) => ({
+    name: m.name, group: m.operator, file: `${m.name}.patch`, text: m.text, lines: m.lines, rules: [], what: m.what, source: m.source,
+  }));
+  const nonFixes = await reversedNonFixes();
   const runs: Run[] = [];
-  for (const s of settings()) runs.push(await run(s, fixCases, mutantCases, generated.sources));
+  for (const s of settings()) runs.push(await run(s, fixCases, mutantCases, neutralCases, nonFixes, generated.sources));
   const table = rows(runs, generated.summary);
   if (seed === SEED && cap === CAP) writeFileSync(join(packageRoot(), 'bench/RECALL.md'), markdown(runs, table, generated.summary));
   return textTable(runs, table);

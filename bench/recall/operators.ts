@@ -502,3 +502,30 @@ export const OPERATORS: Operator[] = [
   vmaFieldUnlocked,
   assertWrongLock,
 ];
+
+/**
+ * The precision control: a statement that changes no lock state, added
+ * after a statement the patch adds inside a function.  Its mutants are
+ * not bugs; a new warning near them is a rule firing on the shape of a
+ * change rather than on a bug.
+ */
+const NEUTRAL_STATEMENTS = ['patchlens_seen++;', 'WRITE_ONCE(patchlens_flag, true);', 'patchlens_note(__LINE__);'];
+
+export const neutralStatement: Operator = {
+  id: 'neutral statement (no bug)',
+  rules: [],
+  description: 'a counter update or a call of an unknown function that takes no lock, added after an added statement inside a function',
+  sites(p, pick) {
+    const out: Site[] = [];
+    for (let i = 0; i < p.lines.length; i++) {
+      if (p.kind[i] !== '+') continue;
+      const c = code(p.lines[i]!);
+      if (!/^\t/.test(c) || !statement(c) || /^\s*(return|goto|break|continue)\b/.test(c) || bodyOfBracelessControl(p, i)) continue;
+      const next = after(p, i, 1)[0];
+      if (next !== undefined && /^\s*else\b/.test(code(p.lines[next]!))) continue;
+      const stmt = NEUTRAL_STATEMENTS[pick() % NEUTRAL_STATEMENTS.length]!;
+      out.push({ line: i, edit: new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + stmt])]]), witnesses: [], variant: stmt, what: `\`${stmt}\` after \`${c.trim()}\`` });
+    }
+    return out;
+  },
+};
