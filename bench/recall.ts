@@ -261,9 +261,15 @@ function markdown(runs: Run[], table: Row[], mutantSummary: MutantSummary): stri
     md.push('', `## New warnings on neutral mutants${suffix}`, '');
     const nw = r.neutral.filter((x) => x.alarms.length);
     if (!nw.length) md.push('None.');
-    for (const x of nw) for (const f of x.alarms) md.push(`- \`${x.case.name}\` ${esc(x.case.what ?? '')}: line ${f.line} ${f.rule} ${f.severity}: ${esc(f.message)}`);
+    for (const x of nw) {
+      for (const f of x.alarms) md.push(`- \`${x.case.name}\` ${esc(x.case.what ?? '')}: line ${f.line} ${f.rule} ${f.severity}: ${esc(f.message)}`);
+    }
     md.push('', `## Warnings on reversed real patches that fixed nothing${suffix}`, '');
-    md.push('A reversal of a patch that was not a fix can still be a bug (it may remove a lock the code needs), so these are not all false; they show what the diff-aware rules say about removals in general.', '');
+    md.push(
+      'A reversal of a patch that was not a fix can still be a bug (it may remove a lock the code needs), so these',
+      'are not all false; they show what the diff-aware rules say about removals in general.',
+      '',
+    );
     const rn = r.reversedNonFixes.filter((x) => x.alarms.length);
     if (!rn.length) md.push('None.');
     for (const x of rn) for (const f of x.alarms) md.push(`- \`${x.name}\` line ${f.line}: ${f.rule} ${f.severity}: ${esc(f.message)}`);
@@ -316,5 +322,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     process.exit(2);
   }
   console.log(await benchRecall(seed, cap));
-  console.log(seed === SEED && cap === CAP ? '\nwritten: bench/RECALL.md' : `\nseed ${seed}, cap ${cap}: bench/RECALL.md (seed ${SEED}, cap ${CAP}) left as it was`);
+  const recorded = seed === SEED && cap === CAP;
+  console.log(recorded ? '\nwritten: bench/RECALL.md' : `\nseed ${seed}, cap ${cap}: bench/RECALL.md (seed ${SEED}, cap ${CAP}) left as it was`);
 }

@@ -109,9 +109,36 @@ function statement(c: string): boolean {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Operations that need the mmap lock or a VMA for writing (fact sheet §1, §6). */
-const WRITE_SIDE =
-  /\b(vm_flags_(set|clear|mod|reset)|vma_start_write|vma_iter_store\w*|vma_link|mas_store\w*|vma_merge\w*|__split_vma|split_vma|vma_expand|vma_shrink|vma_complete|remove_vma|do_vmi_munmap|do_vmi_align_munmap|vma_set_page_prot|vma_replace_policy|mmap_region|do_brk_flags|vma_prepare)\s*\(|->(vm_start|vm_end|vm_pgoff|vm_flags|anon_vma|vm_file|vm_ops|vm_policy|vm_lock_seq)\s*(=[^=]|\|=|&=)|ACCESS_PRIVATE\([^)]*__vm_flags\)\s*(=[^=]|\|=|&=)/;
+/** A line's code, trimmed and in backquotes, for a mutant's description. */
+const quote = (p: PatchText, i: number): string => `\`${code(p.lines[i]!).trim()}\``;
+
+/** `name1|name2|...` as a regex alternation (names may hold `\\w*`). */
+const alt = (names: string[]): string => names.join('|');
+
+/** VMA fields that need the VMA write lock to change (fact sheet §1.4). */
+const VMA_FIELDS = ['vm_start', 'vm_end', 'vm_pgoff', 'vm_flags', 'anon_vma', 'vm_file', 'vm_ops', 'vm_policy'];
+/** An assignment, not a comparison. */
+const ASSIGN = '(=[^=]|\\|=|&=)';
+
+/** Helpers that need the mmap lock or a VMA held for writing (fact sheet §1, §6). */
+const WRITE_SIDE_CALLS = [
+  'vm_flags_(set|clear|mod|reset)', 'vma_start_write', 'vma_iter_store\\w*', 'vma_link', 'mas_store\\w*', 'vma_merge\\w*',
+  '__split_vma', 'split_vma', 'vma_expand', 'vma_shrink', 'vma_complete', 'remove_vma', 'do_vmi_munmap', 'do_vmi_align_munmap',
+  'vma_set_page_prot', 'vma_replace_policy', 'mmap_region', 'do_brk_flags', 'vma_prepare',
+];
+const WRITE_SIDE = new RegExp(
+  `\\b(${alt(WRITE_SIDE_CALLS)})\\s*\\(` +
+    `|->(${alt([...VMA_FIELDS, 'vm_lock_seq'])})\\s*${ASSIGN}` +
+    `|ACCESS_PRIVATE\\([^)]*__vm_flags\\)\\s*${ASSIGN}`,
+);
+
+/** Helpers that modify, merge, remove or store the VMA they are given (any argument). */
+const MODIFYING_CALLS = [
+  'vm_flags_(set|clear|mod|reset)', 'vma_set_range', 'vma_set_page_prot', 'vma_expand', 'vma_shrink', '__split_vma', 'split_vma',
+  'expand_upwards', 'expand_downwards', 'dup_anon_vma', 'anon_vma_clone', 'cleanup_vma_from_mm', 'vma_replace_policy',
+  'init_vma_prep', 'init_multi_vma_prep', 'vma_adjust_trans_huge', 'vma_iter_store\\w*', 'mas_store\\w*', 'vma_link',
+  'remove_vma', 'delete_vma\\w*', 'vma_complete', 'unlink_anon_vmas',
+];
 
 /**
  * Changes of VMA `v` that need it write-locked: a field written, or `v` given
@@ -121,8 +148,8 @@ const WRITE_SIDE =
 function modifiesVma(c: string, v: string): boolean {
   const V = esc(v);
   return new RegExp(
-    `\\b(vm_flags_(set|clear|mod|reset)|vma_set_range|vma_set_page_prot|vma_expand|vma_shrink|__split_vma|split_vma|expand_upwards|expand_downwards|dup_anon_vma|anon_vma_clone|cleanup_vma_from_mm|vma_replace_policy|init_vma_prep|init_multi_vma_prep|vma_adjust_trans_huge|vma_iter_store\\w*|mas_store\\w*|vma_link|remove_vma|delete_vma\\w*|vma_complete|unlink_anon_vmas)\\s*\\([^;]*\\b${V}\\s*[,)]` +
-      `|\\b${V}->(vm_start|vm_end|vm_pgoff|vm_flags|anon_vma|vm_file|vm_ops|vm_policy)\\s*(=[^=]|\\|=|&=)` +
+    `\\b(${alt(MODIFYING_CALLS)})\\s*\\([^;]*\\b${V}\\s*[,)]` +
+      `|\\b${V}->(${alt(VMA_FIELDS)})\\s*${ASSIGN}` +
       `|\\b(remove|remove2|adjust|vp\\.insert)\\s*=\\s*${V}\\s*;`,
   ).test(c);
 }
@@ -140,13 +167,18 @@ const WEAKEN: [RegExp, string, RegExp | null, string | null][] = [
   [/\bi_mmap_assert_write_locked\(/, 'i_mmap_assert_locked(', null, null],
 ];
 
-const I_MMAP_WRITE_SIDE = /\b(vma_interval_tree_(insert|remove)\w*|__vma_link_file|__remove_shared_vm_struct|flush_dcache_mmap_lock|vma_link_file|unlink_file_vma\w*)\s*\(/;
+const I_MMAP_WRITE_SIDE = new RegExp(`\\b(${alt([
+  'vma_interval_tree_(insert|remove)\\w*', '__vma_link_file', '__remove_shared_vm_struct', 'flush_dcache_mmap_lock',
+  'vma_link_file', 'unlink_file_vma\\w*',
+])})\\s*\\(`);
 const ANON_WRITE_SIDE = /\b(anon_vma_interval_tree_(insert|remove)|anon_vma_chain_link|unlink_anon_vmas)\s*\(|->anon_vma\s*=[^=]/;
 
 export const weakenLockMode: Operator = {
   id: 'weaken lock/assert mode (write -> read)',
   rules: ['LOCK-REQUIRES', 'LOCK-ASSERT-MISMATCH'],
-  description: 'mmap_write_lock -> mmap_read_lock (and its unlock), mmap_assert_write_locked -> mmap_assert_locked, vma/i_mmap/anon_vma likewise, before a write-side operation',
+  description:
+    'mmap_write_lock -> mmap_read_lock (and its unlock), mmap_assert_write_locked -> mmap_assert_locked, ' +
+    'vma/i_mmap/anon_vma likewise, before a write-side operation',
   sites(p) {
     const out: Site[] = [];
     for (let i = 0; i < p.lines.length; i++) {
@@ -167,7 +199,8 @@ export const weakenLockMode: Operator = {
             edit.set(j, replaceLine(p, j, code(p.lines[j]!).replace(unlock, weakUnlock!)));
           }
         }
-        out.push({ line: i, edit, witnesses: [witness], variant: weak, what: `${c.trim()} weakened to ${weak}) before \`${code(p.lines[witness]!).trim()}\`` });
+        const what = `${c.trim()} weakened to ${weak}) before ${quote(p, witness)}`;
+        out.push({ line: i, edit, witnesses: [witness], variant: weak, what });
         break;
       }
     }
@@ -201,8 +234,14 @@ export const dropVmaStartWrite: Operator = {
 };
 
 /** Acquisitions of a spinlock, a page-table lock or RCU, as a whole statement. */
-const ATOMIC_ACQUIRE =
-  /^\s*((\w+(->\w+)*\s*=\s*)?(pte_offset_map_lock|pmd_lock|pud_lock|huge_pte_lock|pte_offset_map)\s*\(|(spin_lock|spin_lock_irq|spin_lock_irqsave|spin_lock_bh|read_lock|write_lock|rcu_read_lock|raw_spin_lock|xa_lock|xa_lock_irq)\s*\()/;
+const SPINNING = [
+  'spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'read_lock', 'write_lock', 'rcu_read_lock', 'raw_spin_lock',
+  'xa_lock', 'xa_lock_irq',
+];
+const ATOMIC_ACQUIRE = new RegExp(
+  `^\\s*((\\w+(->\\w+)*\\s*=\\s*)?(${alt(['pte_offset_map_lock', 'pmd_lock', 'pud_lock', 'huge_pte_lock', 'pte_offset_map'])})\\s*\\(` +
+    `|(${alt(SPINNING)})\\s*\\()`,
+);
 
 const SLEEPERS: string[][] = [
   ['cond_resched();'],
@@ -253,7 +292,9 @@ function atomicAcquisitions(p: PatchText): number[] {
 export const sleepUnderSpinlock: Operator = {
   id: 'may-sleep call under a ptl/spinlock/RCU',
   rules: ['LOCK-SLEEP-ATOMIC'],
-  description: 'cond_resched(), might_sleep(), GFP_KERNEL allocation, mutex_lock, down_read, schedule() or copy_from_user() added right after a spinlock, ptl or RCU acquisition',
+  description:
+    'cond_resched(), might_sleep(), GFP_KERNEL allocation, mutex_lock, down_read, schedule() or copy_from_user() ' +
+    'added right after a spinlock, ptl or RCU acquisition',
   sites(p, pick) {
     return atomicAcquisitions(p).map((i) => {
       const at = pastFailureTest(p, i);
@@ -270,8 +311,13 @@ export const sleepUnderSpinlock: Operator = {
   },
 };
 
-const UNLOCK =
-  /^\s*(spin_unlock\w*|mmap_(read|write)_unlock|mutex_unlock|up_(read|write)|pte_unmap_unlock|i_mmap_unlock_(read|write)|anon_vma_unlock_(read|write)|rcu_read_unlock|vma_end_read|folio_unlock|read_unlock|write_unlock|raw_spin_unlock\w*|xa_unlock\w*)\s*\(.*\);\s*$/;
+/** Releases, as a whole statement. */
+const UNLOCK_CALLS = [
+  'spin_unlock\\w*', 'raw_spin_unlock\\w*', 'read_unlock', 'write_unlock', 'xa_unlock\\w*', 'mutex_unlock', 'up_(read|write)',
+  'mmap_(read|write)_unlock', 'pte_unmap_unlock', 'i_mmap_unlock_(read|write)', 'anon_vma_unlock_(read|write)', 'rcu_read_unlock',
+  'vma_end_read', 'folio_unlock',
+];
+const UNLOCK = new RegExp(`^\\s*(${alt(UNLOCK_CALLS)})\\s*\\(.*\\);\\s*$`);
 
 export const dropUnlockBeforeExit: Operator = {
   id: 'unlock dropped before return/goto',
@@ -285,7 +331,8 @@ export const dropUnlockBeforeExit: Operator = {
       if (next === undefined || !/^\s*(return\b|goto\s+\w+;)/.test(code(p.lines[next]!))) continue;
       // An unlock that is the whole body of an `if` would leave the if without one.
       if (/^\s*(if|else|for|while)\b.*[^;{]\s*$/.test(code(p.lines[i - 1] ?? ''))) continue;
-      out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], variant: /\w+/.exec(code(p.lines[i]!))![0], what: `\`${code(p.lines[i]!).trim()}\` dropped before \`${code(p.lines[next]!).trim()}\`` });
+      const variant = /\w+/.exec(code(p.lines[i]!))![0];
+      out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], variant, what: `${quote(p, i)} dropped before ${quote(p, next)}` });
     }
     return out;
   },
@@ -385,7 +432,10 @@ export const mmapLockInsidePtl: Operator = {
 };
 
 /** Bits the model gives one flag only (include/linux/mm.h, v6.12): a new flag there collides. */
-const TAKEN_BITS: [string, number][] = [['VM_WRITE', 1], ['VM_SHARED', 3], ['VM_MAYWRITE', 5], ['VM_PFNMAP', 10], ['VM_LOCKED', 13], ['VM_IO', 14], ['VM_DONTCOPY', 17], ['VM_ACCOUNT', 20], ['VM_HUGETLB', 22]];
+const TAKEN_BITS: [string, number][] = [
+  ['VM_WRITE', 1], ['VM_SHARED', 3], ['VM_MAYWRITE', 5], ['VM_PFNMAP', 10], ['VM_LOCKED', 13],
+  ['VM_IO', 14], ['VM_DONTCOPY', 17], ['VM_ACCOUNT', 20], ['VM_HUGETLB', 22],
+];
 const NEW_FLAGS = ['VM_PATCHLENS_PINNED', 'VM_PATCHLENS_NOMERGE', 'VM_PATCHLENS_SEALED', 'VM_PATCHLENS_GUARDED'];
 const FORMS = [(b: number) => `BIT(${b})`, (b: number) => `0x${(1 << b).toString(16).padStart(8, '0')}`, (b: number) => `(1UL << ${b})`];
 
@@ -417,8 +467,14 @@ export const flagBitCollision: Operator = {
 };
 
 /** A VMA that is attached to the tree: found by lookup or iteration. */
-const ATTACHED =
-  /^\s*(?:(?:struct vm_area_struct\s*\*\s*)?(\w+)\s*=\s*(?:find_vma|vma_lookup|vma_next|vma_prev|vma_find|find_vma_prev|find_vma_intersection|vma_iter_load|vma_iter_next_range|lock_vma_under_rcu)\s*\(.*\);|(?:for_each_vma|for_each_vma_range)\s*\(\s*\w+\s*,\s*(\w+)\b.*\{)\s*$/;
+const LOOKUPS = [
+  'find_vma', 'vma_lookup', 'vma_next', 'vma_prev', 'vma_find', 'find_vma_prev', 'find_vma_intersection', 'vma_iter_load',
+  'vma_iter_next_range', 'lock_vma_under_rcu',
+];
+const ATTACHED = new RegExp(
+  `^\\s*(?:(?:struct vm_area_struct\\s*\\*\\s*)?(\\w+)\\s*=\\s*(?:${alt(LOOKUPS)})\\s*\\(.*\\);` +
+    `|(?:for_each_vma|for_each_vma_range)\\s*\\(\\s*\\w+\\s*,\\s*(\\w+)\\b.*\\{)\\s*$`,
+);
 const FIELD_WRITES = [
   (v: string) => `${v}->vm_pgoff = 0;`,
   (v: string) => `${v}->vm_end = ${v}->vm_start + PAGE_SIZE;`,
@@ -433,7 +489,9 @@ const FIELD_WRITES = [
 export const vmaFieldUnlocked: Operator = {
   id: 'VMA field written without its lock',
   rules: ['LOCK-REQUIRES'],
-  description: 'vm_start/vm_end/vm_pgoff/vm_flags/anon_vma/vm_file/vm_ops/vm_policy of a looked-up or iterated VMA written, with no vma_start_write() before it in the hunk',
+  description:
+    'vm_start/vm_end/vm_pgoff/vm_flags/anon_vma/vm_file/vm_ops/vm_policy of a looked-up or iterated VMA written, ' +
+    'with no vma_start_write() before it in the hunk',
   sites(p, pick) {
     const out: Site[] = [];
     for (let i = 0; i < p.lines.length; i++) {
@@ -447,7 +505,8 @@ export const vmaFieldUnlocked: Operator = {
       const at = /\{\s*$/.test(code(p.lines[i]!)) ? i : pastFailureTest(p, i);
       const ind = at === i && /\{\s*$/.test(code(p.lines[i]!)) ? `${indentOf(p.lines[i]!)}\t` : indentOf(p.lines[i]!);
       const write = FIELD_WRITES[pick() % FIELD_WRITES.length]!(v);
-      out.push({ line: i, edit: new Map([[at, insertAfter(p, at, [ind + write])]]), witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` after \`${code(p.lines[i]!).trim()}\`` });
+      const edit: Edit = new Map([[at, insertAfter(p, at, [ind + write])]]);
+      out.push({ line: i, edit, witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` after ${quote(p, i)}` });
     }
     return out;
   },
@@ -482,7 +541,8 @@ export const assertWrongLock: Operator = {
         const m = re.exec(c);
         if (!m) continue;
         const assertion = make(m[m.length - 1]!);
-        out.push({ line: i, edit: new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + assertion])]]), witnesses: [], variant: /^\w+/.exec(assertion)![0], what: `\`${assertion}\` after \`${c}\`` });
+        const edit: Edit = new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + assertion])]]);
+        out.push({ line: i, edit, witnesses: [], variant: /^\w+/.exec(assertion)![0], what: `\`${assertion}\` after \`${c}\`` });
         break;
       }
     }
@@ -524,7 +584,8 @@ export const neutralStatement: Operator = {
       const next = after(p, i, 1)[0];
       if (next !== undefined && /^\s*else\b/.test(code(p.lines[next]!))) continue;
       const stmt = NEUTRAL_STATEMENTS[pick() % NEUTRAL_STATEMENTS.length]!;
-      out.push({ line: i, edit: new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + stmt])]]), witnesses: [], variant: stmt, what: `\`${stmt}\` after \`${c.trim()}\`` });
+      const edit: Edit = new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + stmt])]]);
+      out.push({ line: i, edit, witnesses: [], variant: stmt, what: `\`${stmt}\` after ${quote(p, i)}` });
     }
     return out;
   },
