@@ -562,10 +562,11 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     if (states.length <= 1) return states;
     const seen = new Map<string, LockState>();
     for (const s0 of states) {
-      // Decided conditions matter only to a path that holds, dropped or awaits a lock: forget them
-      // elsewhere, so that lock-free paths merge.
-      const s = s0.known.length > 0 && s0.gone.length === 0 && s0.pending.length === 0 && !s0.held.some((h) => h.origin === 'acquired')
-        ? { ...s0, known: [] } : s0;
+      // Decided conditions matter only to a path that holds, dropped or awaits a lock, or that
+      // decided a lock's guard (`if (merge_prev) vma_start_write(prev);` then `if (merge_prev && ...)`):
+      // forget the others, so that lock-free paths merge.
+      const lockFree = s0.known.length > 0 && s0.gone.length === 0 && s0.pending.length === 0 && !s0.held.some((h) => h.origin === 'acquired');
+      const s = lockFree ? { ...s0, known: s0.known.filter((k) => lockGuards.has(k)) } : s0;
       const k = stateKey(s);
       if (!seen.has(k)) seen.set(k, s);
     }
@@ -577,6 +578,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     return out;
   };
 
+  /** Conditions under which this function takes or drops a lock (kept on lock-free paths too). */
+  const lockGuards = new Set<string>();
   const gotos = new Map<string, LockState[]>();
   const labelsSeen = new Set<string>();
   let budget = 200_000; // bounded work whatever the facts look like
@@ -698,8 +701,11 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     const lockBranch = pure && touchesLockBelow(item);
     for (const s0 of input) {
       let s = s0;
-      const goesThen = !pure || !s.known.includes(notCond);
-      const goesElse = !pure || !s.known.includes(cond);
+      // `a && b` cannot hold where `!a` was decided; `a || b` cannot fail where `a` was.
+      // A term without a call reads the same whatever the condition's calls do.
+      const plainTerm = (t: string) => !/\w\s*\(/.test(t);
+      const goesThen = !((pure && s.known.includes(notCond)) || (op === '&&' && terms.some((t) => plainTerm(t) && s.known.includes(negate(t)))));
+      const goesElse = !((pure && s.known.includes(cond)) || (op === '||' && terms.some((t) => plainTerm(t) && s.known.includes(t))));
       for (const c of item.conditionCalls) s = applyCall(s, c, true);
       let t = s;
       let e = s;
@@ -726,6 +732,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       if (pure && (lockBranch || inPlay)) {
         t = { ...t, known: learn(t.known, thenLearns) };
         e = { ...e, known: learn(e.known, elseLearns) };
+        if (lockBranch) for (const k of [...thenLearns, ...elseLearns]) lockGuards.add(k);
       }
       // A failed acquisition whose branch is empty (`if (!pte)` with nothing under it) lost its
       // goto or return to a hunk cut or a parse gap: such a path does not go on.

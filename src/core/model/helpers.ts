@@ -207,6 +207,7 @@ const TREE: HelperSpec[] = [
   h({ name: 'vma_mas_store', kind: 'tree-store', storesVma: 0, source: [{ file: 'mm/mmap.c', kernel: 'v6.1' }] }),
   h({ name: 'vma_prepare', kind: 'acquire', requires: [MMAP_WRITE], acquires: [use('i_mmap', 'write'), use('anon_vma', 'write')],
     note: 'callers vma_start_write() every VMA involved first (c9d6e982c3f8)', source: [SRC.MM_VMA] }),
+  h({ name: 'init_vma_prep', kind: 'other', note: 'fills a struct vma_prepare for vma_prepare(); takes no lock', source: [SRC.MM_VMA] }),
   h({ name: 'vma_complete', kind: 'release', releases: [use('anon_vma', 'write'), use('i_mmap', 'write')], source: [SRC.MM_VMA] }),
   ...['commit_merge', 'vma_expand', 'vma_shrink', '__split_vma', 'split_vma', 'vms_gather_munmap_vmas', 'mm_take_all_locks'].map((name) =>
     h({ name, kind: 'other', requires: [MMAP_WRITE], maySleep: true, source: [SRC.MM_VMA] })),

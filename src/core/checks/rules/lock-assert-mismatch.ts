@@ -15,9 +15,9 @@ import type { CallFact, FunctionFacts } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import type { HelperSpec } from '../../model/index.js';
 import { SRC } from '../../model/index.js';
-import { modeSatisfies, normInstance } from '../flow.js';
+import { modeSatisfies, normInstance, type LockState } from '../flow.js';
 import { argOf, functionChanges } from '../removed.js';
-import type { Rule, SeriesContext } from '../types.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
 
 export const rule: Rule = {
@@ -33,6 +33,11 @@ export const rule: Rule = {
         if (e.kind !== 'call' || !e.spec) continue;
         const spec = e.spec;
         const call = e.call;
+        if (call.name.startsWith('lockdep_assert_held')) {
+          const f = lockdepAssert(ctx, patch, e.before, call);
+          if (f) out.push(f);
+          continue;
+        }
         if (spec.kind === 'assert' && !spec.anyOf) {
           for (const use of spec.asserts ?? []) {
             const inst = typeof use.instance === 'number' ? normInstance(call.args[use.instance] ?? '') || null : null;
@@ -137,4 +142,30 @@ function droppedAssertions(ctx: SeriesContext): Finding[] {
     }
   }
   return out;
+}
+
+/**
+ * lockdep_assert_held(x) names its lock by argument, so it matches whatever
+ * this path did to that same lock: released it (spin_unlock(x) above it), or
+ * holds it only for read where `_write` is asserted.
+ */
+function lockdepAssert(ctx: SeriesContext, patch: PatchInput, state: LockState, call: CallFact): Finding | null {
+  const lock = argOf(call, 0);
+  if (!lock) return null;
+  const held = state.held.filter((h) => h.instance === lock);
+  if (held.some((h) => h.uncertain)) return null;
+  if (call.name === 'lockdep_assert_held_write') {
+    const read = held.find((h) => h.mode === 'read' && certainAcquired(h));
+    if (read && (call.change === '+' || read.change === '+')) {
+      return ctx.finding(rule, patch, call.pos,
+        `${call.name}(${lock}) asserts the write lock, but this function took ${lock} only for read with ${read.helper}() at line ${read.step.line}.`,
+        { path: [read.step, step(call.pos, `asserts with ${call.name}()`)], sources: sourcesOf(ctx.model.helpers.get(call.name)?.source) });
+    }
+  }
+  if (held.length > 0) return null;
+  const gone = [...state.gone].reverse().find((g) => g.instance === lock && g.how === 'released');
+  if (!gone || (call.change !== '+' && gone.change !== '+')) return null;
+  return ctx.finding(rule, patch, call.pos,
+    `${call.name}(${lock}) asserts ${lock} is held, but ${gone.helper}() released it at line ${gone.step.line} on this path.`,
+    { path: [gone.step, step(call.pos, `asserts with ${call.name}()`)], sources: sourcesOf(ctx.model.helpers.get(call.name)?.source, ctx.model.locks.get(gone.lock)?.source) });
 }

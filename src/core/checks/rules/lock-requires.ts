@@ -11,7 +11,7 @@ import type { CallFact } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import type { HelperSpec, LockUse } from '../../model/index.js';
 import type { SourcePos } from '../../types.js';
-import { modeSatisfies, normInstance, type FunctionAnalysis, type LockState } from '../flow.js';
+import { analyzeFunction, modeSatisfies, normInstance, type FunctionAnalysis, type LockState } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
@@ -57,10 +57,34 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx));
     return out;
   },
 };
+
+const contractCache = new WeakMap<SeriesContext, Set<string>>();
+/**
+ * Functions whose locking contract the series changes: their body gains a
+ * lock assertion, or loses a lock it used to take for its callers.
+ */
+function contractChanged(ctx: SeriesContext): Set<string> {
+  let out = contractCache.get(ctx);
+  if (!out) {
+    out = new Set<string>();
+    for (const patch of ctx.patches) {
+      for (const fn of patch.facts.functions) {
+        if (fn.nameUncertain) continue;
+        for (const c of fn.calls) {
+          const spec = ctx.model.helpers.get(c.name);
+          if (fn.image === 'post' && c.change === '+' && spec?.kind === 'assert' && !spec.anyOf) out.add(fn.name);
+          if (fn.image === 'pre' && c.change === '-' && spec?.acquires && (spec.success ?? 'always') === 'always') out.add(fn.name);
+        }
+      }
+    }
+    contractCache.set(ctx, out);
+  }
+  return out;
+}
 
 interface FieldWrite { pos: SourcePos; what: string; instance: string; sources: HelperSpec['source']; field: string }
 
@@ -81,7 +105,9 @@ function checkNeed(
   const mine = state.held.filter((h) => h.lock === need.lock && sameInstance(h.lock, h.instance, instance));
   if (mine.some((h) => modeSatisfies(h.mode, need.mode) || h.uncertain)) return null;
   if (mine.some((h) => h.origin === 'asserted')) return null; // LOCK-ASSERT-MISMATCH speaks about weak asserts
-  const callAdded = call ? call.change === '+' : true;
+  // A call the patch did not add still counts when the series changed what the callee asks
+  // of its callers (dup_anon_vma() now asserts the VMA write lock instead of taking it).
+  const callAdded = call ? call.change === '+' || contractChanged(ctx).has(call.name) : true;
   // Built only when a finding is made: this runs for every helper call on every path.
   const sourcesFor = () => sourcesOf(spec?.source, write?.sources, ctx.model.locks.get(need.lock)?.source);
   const weaker = mine.find((h) => certainAcquired(h));
@@ -103,6 +129,13 @@ function checkNeed(
   if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
     const mmap = state.held.find((h) => h.lock === 'mmap_lock' && h.mode === 'write' && certainAcquired(h));
     // A VMA this function found by lookup or iteration is attached: nobody locked it for us.
+    // The series moved the lock out of the callee: its callers take it now, or nobody does.
+    if (call && call.change !== '+' && contractChanged(ctx).has(call.name) && !mmap) {
+      if (passedToUnknown(ctx, a, instance, a.fn.pos.line, pos.line)) return null;
+      return ctx.finding(rule, patch, pos,
+        `${what} needs the VMA write lock of ${instance}, and this series changes ${call.name}() to expect it from its callers, but this path never calls vma_start_write(${instance}).`,
+        { severity: 'warning', path: [step(pos, `calls ${what}`)], sources: sourcesOf(sourcesFor(), [SRC.SHEET_6]) });
+    }
     const found = a.attachedVmas.get(instance) ?? (VMA_VAR.test(instance) && instance !== 'new' && instance !== 'tmp' ? a.treeChange : undefined);
     if ((!mmap && !found) || !callAdded) return null;
     if (passedToUnknown(ctx, a, instance, (mmap?.step ?? found!).line, pos.line)) return null;
@@ -123,6 +156,8 @@ function passedToUnknown(ctx: SeriesContext, a: FunctionAnalysis, instance: stri
   for (const c of a.fn.calls) {
     if (c.pos.line < from || c.pos.line > to) continue;
     if (ctx.model.helpers.has(c.name)) continue;
+    // A hook called through a pointer (vma->vm_ops->open(vma)) is the driver's, not a locking helper.
+    if (!/^\w+$/.test(c.name)) continue;
     if (c.args.some((x) => normInstance(x) === instance)) return true;
   }
   return false;
@@ -267,6 +302,50 @@ export function droppedCriticalSections(ctx: SeriesContext): Finding[] {
         `This patch removes ${acq.name}(${lock}) and its ${rel.name}() at line ${rel.pos.line}, but keeps the code between them (${kept[0].name}() at line ${kept[0].pos.line}): it ran under ${lockName(use.lock)} before and now runs without it.`,
         { severity: 'warning', path: [step(acq.pos, `${acq.name}() removed`), step(kept[0].pos, `${kept[0].name}() now unlocked`), step(rel.pos, `${rel.name}() removed`)],
           sources: sourcesOf(spec.source, ctx.model.locks.get(use.lock)?.source) }));
+    }
+  }
+  return out;
+}
+
+/** `init_vma_prep(&vp, vma)` and `vp.insert = new`: the VMAs a vma_prepare() call will change. */
+const PREP_INIT = 'init_vma_prep';
+const PREP_FIELD = /^(\w+)\s*(?:\.|->)\s*(vma|adj_next|insert|remove|remove2)$/;
+
+/**
+ * vma_prepare() expects every VMA put in its `struct vma_prepare` already
+ * write-locked: since c9d6e982c3f8 ("mm: move vma locking out of
+ * vma_prepare and dup_anon_vma") it only asserts it.  A VMA handed to it
+ * unlocked is changed under page faults holding its read lock.
+ */
+export function unlockedPreparedVmas(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { fn, patch } of ctx.functions()) {
+    if (!fn.calls.some((c) => c.name === 'vma_prepare')) continue;
+    let a = ctx.analysis(fn);
+    // Skipped as untouched by the patch; but the series changed vma_prepare() under it.
+    if (a.events.length === 0) a = analyzeFunction(fn, { model: ctx.model, summaries: new Map() });
+    const given: { vma: string; pos: SourcePos; what: string; change: string }[] = [];
+    for (const c of fn.calls) {
+      if (c.name === PREP_INIT && c.args.length >= 2) given.push({ vma: argOf(c, 1), pos: c.pos, what: `${PREP_INIT}()`, change: c.change });
+    }
+    for (const x of fn.assigns) {
+      const m = PREP_FIELD.exec(x.target.replace(/\s+/g, ''));
+      const v = normInstance(x.value);
+      if (m && /^\w+$/.test(v) && v !== 'NULL') given.push({ vma: v, pos: x.pos, what: `${m[1]}.${m[2]} = ${v}`, change: x.change });
+    }
+    for (const e of a.events) {
+      if (e.kind !== 'call' || e.call.name !== 'vma_prepare') continue;
+      for (const g of given) {
+        if (g.pos.line > e.call.pos.line || a.freshVmas.has(g.vma)) continue;
+        if (g.change !== '+' && e.call.change !== '+' && !contractChanged(ctx).has('vma_prepare')) continue;
+        if (e.before.held.some((h) => h.lock === 'vma_lock' && h.mode === 'write' && (h.instance === g.vma || h.instance === null || h.uncertain))) continue;
+        if (passedToUnknown(ctx, a, g.vma, fn.pos.line, e.call.pos.line)) continue;
+        out.push(ctx.finding(rule, patch, g.pos,
+          `${g.vma} goes to vma_prepare() at line ${e.call.pos.line} (${g.what}), which expects it write-locked, but this path never calls vma_start_write(${g.vma}).`,
+          { severity: 'warning', path: [step(g.pos, `${g.what}`), step(e.call.pos, 'vma_prepare() changes it')],
+            sources: sourcesOf(ctx.model.helpers.get('vma_prepare')?.source, [SRC.SHEET_6]) }));
+        break;
+      }
     }
   }
   return out;
