@@ -91,7 +91,13 @@ function insertBefore(p: PatchText, i: number, codes: string[]): OutLine[] {
 /** The post-image line before i is a brace-less `if`/`else`/`for`/`while`: line i is its whole body. */
 function bodyOfBracelessControl(p: PatchText, i: number): boolean {
   const prev = before(p, i, 1)[0];
-  return prev !== undefined && /^\s*(\}\s*)?(if|else|for|while)\b.*[^;{]\s*$/.test(code(p.lines[prev]!)) && !/[;{]\s*$/.test(code(p.lines[prev]!));
+  return prev !== undefined && bracelessControl(code(p.lines[prev]!));
+}
+
+/** `if (...)`, `else`, `for (...)` or `while (...)` whose body is the next statement (no `{`, a trailing comment aside). */
+function bracelessControl(c: string): boolean {
+  const bare = c.replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '').trimEnd();
+  return /^\s*(\}\s*)?(if|else|for|while)\b/.test(bare) && !/[;{]$/.test(bare);
 }
 
 /** A whole statement on one line (parentheses balanced, ends with `;`). */
@@ -330,7 +336,7 @@ export const dropUnlockBeforeExit: Operator = {
       const next = after(p, i, 3).find((j) => code(p.lines[j]!).trim() !== '');
       if (next === undefined || !/^\s*(return\b|goto\s+\w+;)/.test(code(p.lines[next]!))) continue;
       // An unlock that is the whole body of an `if` would leave the if without one.
-      if (/^\s*(if|else|for|while)\b.*[^;{]\s*$/.test(code(p.lines[i - 1] ?? ''))) continue;
+      if (bodyOfBracelessControl(p, i)) continue;
       const variant = /\w+/.exec(code(p.lines[i]!))![0];
       out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], variant, what: `${quote(p, i)} dropped before ${quote(p, next)}` });
     }

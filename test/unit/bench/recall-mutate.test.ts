@@ -7,9 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { candidates, mutants, mutationSources, seeded } from '../../../bench/recall/mutate.js';
-import { OPERATORS, neutralStatement } from '../../../bench/recall/operators.js';
+import { OPERATORS, invertIMmapOrder, neutralStatement } from '../../../bench/recall/operators.js';
 import { numstat } from '../../../bench/recall/gitapply.js';
-import { readPatchText } from '../../../bench/recall/patchlines.js';
+import { applyEdit, readPatchText } from '../../../bench/recall/patchlines.js';
 import { findingKey, hitOf, missReason, newFindings } from '../../../bench/recall/score.js';
 import { contractsOption } from '../../../bench/recall/check.js';
 import type { Finding } from '../../../src/core/findings.js';
@@ -103,4 +103,39 @@ test('a finding the source already had (same rule, line code, message) is not th
   const moved = { ...old, line: 4 };
   const planted = { ...f('LOCK-SLEEP-ATOMIC', 3), message: 'cond_resched() may sleep under ptl' };
   assert.deepEqual(newFindings([moved, planted], mutant, keys), [planted]);
+});
+
+test('a lock wrapped around vma_start_write() stays inside a braced else with a comment, and takes a brace-less if along', () => {
+  const patch = [
+    'diff --git a/mm/mmap.c b/mm/mmap.c',
+    '--- a/mm/mmap.c',
+    '+++ b/mm/mmap.c',
+    '@@ -10,4 +10,7 @@ int f(void)',
+    ' \t} else { /* merge_next */',
+    '+\t\tvma_start_write(next);',
+    ' \t\tres = next;',
+    '+\tif (prev)',
+    '+\t\tvma_start_write(prev);',
+    ' \treturn 0;',
+    ' }',
+    '',
+  ].join('\n');
+  const p = readPatchText(patch);
+  const sites = invertIMmapOrder.sites(p, () => 0);
+  assert.equal(sites.length, 2);
+  const texts = sites.map((s) => applyEdit(p, s.edit).text.split('\n'));
+  assert.deepEqual(texts[0]!.slice(4, 8), [
+    ' \t} else { /* merge_next */',
+    '+\t\ti_mmap_lock_write(next->vm_file->f_mapping);',
+    '+\t\tvma_start_write(next);',
+    '+\t\ti_mmap_unlock_write(next->vm_file->f_mapping);',
+  ]);
+  assert.deepEqual(texts[1]!.slice(7, 11), [
+    '+\ti_mmap_lock_write(prev->vm_file->f_mapping);',
+    '+\tif (prev)',
+    '+\t\tvma_start_write(prev);',
+    '+\ti_mmap_unlock_write(prev->vm_file->f_mapping);',
+  ]);
+  for (const t of texts) assert.ok(numstat(t.join('\n')), 'git reads it');
+  assert.equal(texts[0]![3], '@@ -10,4 +10,9 @@ int f(void)', 'the hunk recounted');
 });
