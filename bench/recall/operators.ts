@@ -100,6 +100,11 @@ function bracelessControl(c: string): boolean {
   return /^\s*(\}\s*)?(if|else|for|while)\b/.test(bare) && !/[;{]$/.test(bare);
 }
 
+/** A local declaration (`struct x *p;`, `int err = 0;`, `spinlock_t *ptl;`), as far as one line shows. */
+function declaration(c: string): boolean {
+  return /^\s*((struct|union|enum|const|static|unsigned|signed|int|long|short|char|bool|void|\w+_t)\b[\w\s*,\[\]]*(=.*)?;|[\w\s*]+\s\**\w+;)\s*$/.test(c);
+}
+
 /** A whole statement on one line (parentheses balanced, ends with `;`). */
 function statement(c: string): boolean {
   const t = c.trim();
@@ -587,8 +592,9 @@ export const neutralStatement: Operator = {
       if (p.kind[i] !== '+') continue;
       const c = code(p.lines[i]!);
       if (!/^\t/.test(c) || !statement(c) || /^\s*(return|goto|break|continue)\b/.test(c) || bodyOfBracelessControl(p, i)) continue;
+      // Not among declarations: kernel C declares first, then does.
       const next = after(p, i, 1)[0];
-      if (next !== undefined && /^\s*else\b/.test(code(p.lines[next]!))) continue;
+      if (declaration(c) || (next !== undefined && (declaration(code(p.lines[next]!)) || /^\s*else\b/.test(code(p.lines[next]!))))) continue;
       const stmt = NEUTRAL_STATEMENTS[pick() % NEUTRAL_STATEMENTS.length]!;
       const edit: Edit = new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + stmt])]]);
       out.push({ line: i, edit, witnesses: [], variant: stmt, what: `\`${stmt}\` after ${quote(p, i)}` });
