@@ -94,9 +94,12 @@ function bodyOfBracelessControl(p: PatchText, i: number): boolean {
   return prev !== undefined && bracelessControl(code(p.lines[prev]!));
 }
 
+/** A line's code without a trailing comment. */
+const withoutComment = (c: string): string => c.replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '').trimEnd();
+
 /** `if (...)`, `else`, `for (...)` or `while (...)` whose body is the next statement (no `{`, a trailing comment aside). */
 function bracelessControl(c: string): boolean {
-  const bare = c.replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '').trimEnd();
+  const bare = withoutComment(c);
   return /^\s*(\}\s*)?(if|else|for|while)\b/.test(bare) && !/[;{]$/.test(bare);
 }
 
@@ -275,7 +278,7 @@ function pastFailureTest(p: PatchText, i: number): number {
   const next = after(p, i, 12).filter((j) => code(p.lines[j]!).trim() !== '');
   const test = next[0];
   if (test === undefined) return i;
-  const t = code(p.lines[test]!);
+  const t = withoutComment(code(p.lines[test]!));
   if (!new RegExp(`^\\s*if \\((unlikely\\()?!${esc(lhs[1]!)}\\b`).test(t)) return i;
   if (/\)\s*$/.test(t) && next[1] !== undefined && statement(code(p.lines[next[1]]!))) return next[1];
   if (/\{\s*$/.test(t)) {
@@ -305,22 +308,50 @@ export const sleepUnderSpinlock: Operator = {
   rules: ['LOCK-SLEEP-ATOMIC'],
   description:
     'cond_resched(), might_sleep(), GFP_KERNEL allocation, mutex_lock, down_read, schedule() or copy_from_user() ' +
-    'added right after a spinlock, ptl or RCU acquisition',
+    'added right after a spinlock, ptl or RCU acquisition, or right before an added release of one the hunk shows taken',
   sites(p, pick) {
-    return atomicAcquisitions(p).map((i) => {
-      const at = pastFailureTest(p, i);
-      // At the acquisition's indentation, also when inserted past its failure test.
-      const base = indentOf(p.lines[i]!);
+    const sleeperAt = (i: number, anchor: number, where: 'after' | 'before'): Site => {
       const sleeper = SLEEPERS[pick() % SLEEPERS.length]!;
+      const lines = sleeper.map((s) => indentOf(p.lines[anchor]!) + s);
+      const kind = /^\w+/.exec(sleeper[0]!)![0];
       return {
         line: i,
-        edit: new Map([[at, insertAfter(p, at, sleeper.map((s) => base + s))]]),
+        edit: new Map([[i, where === 'after' ? insertAfter(p, i, lines) : insertBefore(p, i, lines)]]),
         witnesses: [],
-        variant: /^\w+/.exec(sleeper[0]!)![0], what: `\`${sleeper[0]}\` after \`${code(p.lines[i]!).trim()}\``,
+        variant: `${kind} ${where}`,
+        what: `\`${sleeper[0]}\` ${where} ${quote(p, anchor)}`,
       };
-    });
+    };
+    // Right after the acquisition (past its failure test: on the path where it succeeded) ...
+    const afterAcquire = atomicAcquisitions(p).map((i) => sleeperAt(pastFailureTest(p, i), i, 'after'));
+    // ... and at the end of the critical section, right before an added release whose acquisition the hunk shows.
+    const beforeRelease = atomicReleases(p).map((i) => sleeperAt(i, i, 'before'));
+    return [...afterAcquire, ...beforeRelease];
   },
 };
+
+/** Releases of a spinlock, ptl or RCU. */
+const ATOMIC_RELEASE = new RegExp(
+  `^\\s*(${alt(['spin_unlock\\w*', 'raw_spin_unlock\\w*', 'read_unlock', 'write_unlock', 'xa_unlock\\w*', 'pte_unmap_unlock', 'pte_unmap', 'rcu_read_unlock'])})\\s*\\(`,
+);
+
+/**
+ * Added release statements whose lock the hunk shows taken: going back from
+ * the release, an acquisition comes before any other release.
+ */
+function atomicReleases(p: PatchText): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < p.lines.length; i++) {
+    const c = code(p.lines[i]!);
+    if (p.kind[i] !== '+' || !ATOMIC_RELEASE.test(c) || !statement(c) || bodyOfBracelessControl(p, i)) continue;
+    for (const j of before(p, i)) {
+      const b = code(p.lines[j]!);
+      if (ATOMIC_RELEASE.test(b)) break;
+      if (ATOMIC_ACQUIRE.test(b)) { out.push(i); break; }
+    }
+  }
+  return out;
+}
 
 /** Releases, as a whole statement. */
 const UNLOCK_CALLS = [
