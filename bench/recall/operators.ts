@@ -455,21 +455,27 @@ function mmOf(p: PatchText, i: number): string {
 export const mmapLockInsidePtl: Operator = {
   id: 'lock order: mmap_lock taken inside a ptl',
   rules: ['LOCK-ORDER', 'LOCK-SLEEP-ATOMIC'],
-  description: 'mmap_read_lock()/mmap_read_unlock() added right after a page-table lock or spinlock is taken',
+  description:
+    'mmap_read_lock()/mmap_read_unlock() added right after a page-table lock or spinlock is taken, or right before ' +
+    'an added release of one the hunk shows taken',
   sites(p) {
-    return atomicAcquisitions(p)
-      .filter((i) => !/rcu_read_lock|pte_offset_map\(/.test(code(p.lines[i]!)))
-      .map((i) => {
-        const at = pastFailureTest(p, i);
-        const ind = indentOf(p.lines[i]!);
-        const mm = mmOf(p, i);
-        return {
-          line: i,
-          edit: new Map([[at, insertAfter(p, at, [`${ind}mmap_read_lock(${mm});`, `${ind}mmap_read_unlock(${mm});`])]]),
-          witnesses: [],
-          variant: /(\w+)\s*\(/.exec(code(p.lines[i]!))![1], what: `mmap_read_lock(${mm}) after \`${code(p.lines[i]!).trim()}\``,
-        };
-      });
+    const rcuOnly = (i: number) => /rcu_read_(un)?lock|pte_offset_map\(|pte_unmap\(/.test(code(p.lines[i]!));
+    const pair = (i: number, anchor: number, where: 'after' | 'before'): Site => {
+      const ind = indentOf(p.lines[anchor]!);
+      const mm = mmOf(p, anchor);
+      const lines = [`${ind}mmap_read_lock(${mm});`, `${ind}mmap_read_unlock(${mm});`];
+      return {
+        line: i,
+        edit: new Map([[i, where === 'after' ? insertAfter(p, i, lines) : insertBefore(p, i, lines)]]),
+        witnesses: [],
+        variant: `${/(\w+)\s*\(/.exec(code(p.lines[anchor]!))![1]} ${where}`,
+        what: `mmap_read_lock(${mm}) ${where} ${quote(p, anchor)}`,
+      };
+    };
+    return [
+      ...atomicAcquisitions(p).filter((i) => !rcuOnly(i)).map((i) => pair(pastFailureTest(p, i), i, 'after')),
+      ...atomicReleases(p).filter((i) => !rcuOnly(i)).map((i) => pair(i, i, 'before')),
+    ];
   },
 };
 
