@@ -538,27 +538,69 @@ export const vmaFieldUnlocked: Operator = {
   id: 'VMA field written without its lock',
   rules: ['LOCK-REQUIRES'],
   description:
-    'vm_start/vm_end/vm_pgoff/vm_flags/anon_vma/vm_file/vm_ops/vm_policy of a looked-up or iterated VMA written, ' +
-    'with no vma_start_write() before it in the hunk',
+    'vm_start/vm_end/vm_pgoff/vm_flags/anon_vma/vm_file/vm_ops/vm_policy written, with no vma_start_write() before ' +
+    'it in the hunk, of a looked-up or iterated VMA or of a VMA parameter of a function that changes the tree',
   sites(p, pick) {
     const out: Site[] = [];
+    // Not write-locked on the way to line i (line i included).
+    const unlockedBefore = (i: number, v: string) => {
+      // A killable lock whose test comes later counts as taken: a write before the test is a subtler bug.
+      // vm_flags_set/clear/mod() write-lock the VMA and vm_flags_reset() asserts it (include/linux/mm.h, v6.12).
+      const locked = new RegExp(
+        `\\b(vma_start_write|vma_start_write_killable|vma_assert_write_locked|vm_flags_(set|clear|mod|reset))\\(${esc(v)}\\b`,
+      );
+      return ![i, ...before(p, i)].some((j) => locked.test(code(p.lines[j]!)));
+    };
+    const writeAfter = (i: number, at: number, ind: string, v: string, why: string): Site => {
+      const write = FIELD_WRITES[pick() % FIELD_WRITES.length]!(v);
+      const edit: Edit = new Map([[at, insertAfter(p, at, [ind + write])]]);
+      return { line: i, edit, witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` ${why}` };
+    };
+    // A VMA found by lookup or iteration: written right after it is found (past its NULL test).
     for (let i = 0; i < p.lines.length; i++) {
       if (!(p.kind[i] === '+' || p.kind[i] === ' ')) continue;
       const m = ATTACHED.exec(code(p.lines[i]!));
       if (!m) continue;
       const v = (m[1] ?? m[2])!;
       if (p.kind[i] !== '+' && p.kind[i + 1] !== '+') continue;
-      const locked = new RegExp(`\\b(vma_start_write|vma_assert_write_locked)\\(${esc(v)}\\)`);
-      if (before(p, i).some((j) => locked.test(code(p.lines[j]!)))) continue;
-      const at = /\{\s*$/.test(code(p.lines[i]!)) ? i : pastFailureTest(p, i);
-      const ind = at === i && /\{\s*$/.test(code(p.lines[i]!)) ? `${indentOf(p.lines[i]!)}\t` : indentOf(p.lines[i]!);
-      const write = FIELD_WRITES[pick() % FIELD_WRITES.length]!(v);
-      const edit: Edit = new Map([[at, insertAfter(p, at, [ind + write])]]);
-      out.push({ line: i, edit, witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` after ${quote(p, i)}` });
+      if (!unlockedBefore(i, v)) continue;
+      const loop = /\{\s*$/.test(code(p.lines[i]!));
+      const at = loop ? i : pastFailureTest(p, i);
+      const ind = loop ? `${indentOf(p.lines[i]!)}\t` : indentOf(p.lines[i]!);
+      out.push(writeAfter(i, at, ind, v, `after ${quote(p, i)}`));
+    }
+    // A VMA parameter of a function that changes the tree: written after the hunk's first added statement of the body.
+    for (const h of p.hunks) {
+      const fn = new RegExp(`\\b(${alt(TREE_MODIFIERS)})\\s*\\(`).exec(h.tail);
+      // A parameter, not the function's own name (`struct vm_area_struct *vma_merge(...)`).
+      const param = /struct vm_area_struct \*(\w+)\s*(,|\)|$)/.exec(h.tail);
+      if (!fn || !param) continue;
+      // A VMA the function allocates, or a parameter it reassigns, is not the caller's attached one.
+      const v = param[1]!;
+      const body = p.lines.slice(h.header + 1, h.end + 1).map(code).join('\n');
+      if (new RegExp(`\\b(vm_flags_init|vma_init)\\(${esc(v)}\\b|\\b${esc(v)}\\s*=[^=]|vm_area_(alloc|dup)\\(`).test(body)) continue;
+      for (let i = h.header + 1; i <= h.end; i++) {
+        const c = code(p.lines[i]!);
+        // The header names the function only up to the first function boundary in the hunk.
+        if (/^[{}]/.test(c)) break;
+        // A helper that changes the tree may write-lock the VMA itself (vma_expand() does): stop there.
+        if (new RegExp(`\\b(${alt([...MODIFYING_CALLS, ...TREE_MODIFIERS])})\\s*\\(`).test(c)) break;
+        if (p.kind[i] !== '+' || !/^\t\S/.test(c) || !statement(c) || declaration(c) || /^\s*(return|goto)\b/.test(c)) continue;
+        if (bodyOfBracelessControl(p, i) || !unlockedBefore(i, v)) break;
+        out.push(writeAfter(i, i, '\t', v, `in ${fn[1]}() after ${quote(p, i)}`));
+        break;
+      }
     }
     return out;
   },
 };
+
+/** Functions that change the VMA tree or a VMA in it: their VMA parameters are attached (fact sheet §6). */
+const TREE_MODIFIERS = [
+  'vma_merge\\w*', 'vma_modify\\w*', 'do_brk_flags', 'expand_downwards', 'expand_upwards', 'vma_shrink', 'vma_expand',
+  '__split_vma', 'split_vma', 'mlock_fixup', 'mprotect_fixup', 'madvise_update_vma', 'relocate_vma_down', 'move_vma',
+  'dup_anon_vma', 'vma_replace_policy',
+];
 
 /** Unlock -> the assertion that the lock is held (now it is not). */
 const ASSERT_OF: [RegExp, (arg: string) => string][] = [
