@@ -28,7 +28,7 @@ export interface Setting {
  */
 export function contractsOption(src = readFileSync(join(packageRoot(), 'src/core/review.ts'), 'utf8')): boolean {
   const decl = /export interface ReviewOptions \{([\s\S]*?)\n\}/.exec(src);
-  return !!decl && /\bcontracts\?\s*:\s*boolean/.test(decl[1]!);
+  return !!decl && /\bcontracts\?\s*:[^;]*\bboolean\b/.test(decl[1]!);
 }
 
 /** The settings to run: with and without built-in contracts when review() knows them. */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/files.js';
 import { decodedMail } from './reverse.js';
 import { applyEdit, readPatchText } from './patchlines.js';
-import { OPERATORS, type Operator } from './operators.js';
+import { OPERATORS, neutralStatement, type Operator } from './operators.js';
 import { gitAccepts, saveGitCache } from './gitapply.js';
 
 export const SEED = 20261205;
@@ -98,25 +98,35 @@ export function candidates(op: Operator, sources: Source[], rand: () => number, 
   return out;
 }
 
-export async function mutants(seed = SEED, cap = CAP): Promise<{ mutants: Mutant[]; summary: MutantSummary }> {
+export interface Generated {
+  mutants: Mutant[];
+  /** Mutants that plant no bug (operators.ts neutralStatement): the precision control. */
+  neutral: Mutant[];
+  summary: MutantSummary;
+  sources: Source[];
+}
+
+export async function mutants(seed = SEED, cap = CAP): Promise<Generated> {
   const sources = await mutationSources();
-  const all: Mutant[] = [];
   const summary: MutantSummary = { seed, cap, rejected: 0, emptied: 0, sites: {} };
-  OPERATORS.forEach((op, n) => {
-    const rand = seeded(seed + n);
-    const cands = candidates(op, sources, rand, summary);
-    summary.sites[op.id] = cands.length;
-    const order = interleaved(cands, rand);
-    let taken = 0;
-    for (const c of order) {
-      if (taken >= cap) break;
-      if (!gitAccepts(c.text)) { summary.rejected++; continue; }
-      all.push(c);
-      taken++;
-    }
-  });
+  const all = OPERATORS.flatMap((op, n) => sample(op, sources, seed + n, cap, summary));
+  const neutral = sample(neutralStatement, sources, seed + OPERATORS.length, cap, summary);
   saveGitCache();
-  return { mutants: all, summary };
+  return { mutants: all, neutral, summary, sources };
+}
+
+/** Up to `cap` mutants of one operator that git accepts, in seeded order. */
+function sample(op: Operator, sources: Source[], seed: number, cap: number, summary: MutantSummary): Mutant[] {
+  const rand = seeded(seed);
+  const cands = candidates(op, sources, rand, summary);
+  summary.sites[op.id] = cands.length;
+  const out: Mutant[] = [];
+  for (const c of interleaved(cands, rand)) {
+    if (out.length >= cap) break;
+    if (!gitAccepts(c.text)) { summary.rejected++; continue; }
+    out.push(c);
+  }
+  return out;
 }
 
 /** Whether hunk n of the text has a `+` or `-` line. */

@@ -91,7 +91,21 @@ function insertBefore(p: PatchText, i: number, codes: string[]): OutLine[] {
 /** The post-image line before i is a brace-less `if`/`else`/`for`/`while`: line i is its whole body. */
 function bodyOfBracelessControl(p: PatchText, i: number): boolean {
   const prev = before(p, i, 1)[0];
-  return prev !== undefined && /^\s*(\}\s*)?(if|else|for|while)\b.*[^;{]\s*$/.test(code(p.lines[prev]!)) && !/[;{]\s*$/.test(code(p.lines[prev]!));
+  return prev !== undefined && bracelessControl(code(p.lines[prev]!));
+}
+
+/** A line's code without a trailing comment. */
+const withoutComment = (c: string): string => c.replace(/\/\*.*?\*\/\s*$|\/\/.*$/, '').trimEnd();
+
+/** `if (...)`, `else`, `for (...)` or `while (...)` whose body is the next statement (no `{`, a trailing comment aside). */
+function bracelessControl(c: string): boolean {
+  const bare = withoutComment(c);
+  return /^\s*(\}\s*)?(if|else|for|while)\b/.test(bare) && !/[;{]$/.test(bare);
+}
+
+/** A local declaration (`struct x *p;`, `int err = 0;`, `spinlock_t *ptl;`), as far as one line shows. */
+function declaration(c: string): boolean {
+  return /^\s*((struct|union|enum|const|static|unsigned|signed|int|long|short|char|bool|void|\w+_t)\b[\w\s*,\[\]]*(=.*)?;|[\w\s*]+\s\**\w+;)\s*$/.test(c);
 }
 
 /** A whole statement on one line (parentheses balanced, ends with `;`). */
@@ -109,9 +123,36 @@ function statement(c: string): boolean {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Operations that need the mmap lock or a VMA for writing (fact sheet §1, §6). */
-const WRITE_SIDE =
-  /\b(vm_flags_(set|clear|mod|reset)|vma_start_write|vma_iter_store\w*|vma_link|mas_store\w*|vma_merge\w*|__split_vma|split_vma|vma_expand|vma_shrink|vma_complete|remove_vma|do_vmi_munmap|do_vmi_align_munmap|vma_set_page_prot|vma_replace_policy|mmap_region|do_brk_flags|vma_prepare)\s*\(|->(vm_start|vm_end|vm_pgoff|anon_vma|vm_file|vm_ops|vm_policy)\s*=[^=]/;
+/** A line's code, trimmed and in backquotes, for a mutant's description. */
+const quote = (p: PatchText, i: number): string => `\`${code(p.lines[i]!).trim()}\``;
+
+/** `name1|name2|...` as a regex alternation (names may hold `\\w*`). */
+const alt = (names: string[]): string => names.join('|');
+
+/** VMA fields that need the VMA write lock to change (fact sheet §1.4). */
+const VMA_FIELDS = ['vm_start', 'vm_end', 'vm_pgoff', 'vm_flags', 'anon_vma', 'vm_file', 'vm_ops', 'vm_policy'];
+/** An assignment, not a comparison. */
+const ASSIGN = '(=[^=]|\\|=|&=)';
+
+/** Helpers that need the mmap lock or a VMA held for writing (fact sheet §1, §6). */
+const WRITE_SIDE_CALLS = [
+  'vm_flags_(set|clear|mod|reset)', 'vma_start_write', 'vma_iter_store\\w*', 'vma_link', 'mas_store\\w*', 'vma_merge\\w*',
+  '__split_vma', 'split_vma', 'vma_expand', 'vma_shrink', 'vma_complete', 'remove_vma', 'do_vmi_munmap', 'do_vmi_align_munmap',
+  'vma_set_page_prot', 'vma_replace_policy', 'mmap_region', 'do_brk_flags', 'vma_prepare',
+];
+const WRITE_SIDE = new RegExp(
+  `\\b(${alt(WRITE_SIDE_CALLS)})\\s*\\(` +
+    `|->(${alt([...VMA_FIELDS, 'vm_lock_seq'])})\\s*${ASSIGN}` +
+    `|ACCESS_PRIVATE\\([^)]*__vm_flags\\)\\s*${ASSIGN}`,
+);
+
+/** Helpers that modify, merge, remove or store the VMA they are given (any argument). */
+const MODIFYING_CALLS = [
+  'vm_flags_(set|clear|mod|reset)', 'vma_set_range', 'vma_set_page_prot', 'vma_expand', 'vma_shrink', '__split_vma', 'split_vma',
+  'expand_upwards', 'expand_downwards', 'dup_anon_vma', 'anon_vma_clone', 'cleanup_vma_from_mm', 'vma_replace_policy',
+  'init_vma_prep', 'init_multi_vma_prep', 'vma_adjust_trans_huge', 'vma_iter_store\\w*', 'mas_store\\w*', 'vma_link',
+  'remove_vma', 'delete_vma\\w*', 'vma_complete', 'unlink_anon_vmas',
+];
 
 /**
  * Changes of VMA `v` that need it write-locked: a field written, or `v` given
@@ -121,8 +162,8 @@ const WRITE_SIDE =
 function modifiesVma(c: string, v: string): boolean {
   const V = esc(v);
   return new RegExp(
-    `\\b(vm_flags_(set|clear|mod|reset)|vma_set_range|vma_set_page_prot|vma_expand|vma_shrink|__split_vma|split_vma|expand_upwards|expand_downwards|dup_anon_vma|anon_vma_clone|cleanup_vma_from_mm|vma_replace_policy|init_vma_prep|init_multi_vma_prep|vma_adjust_trans_huge|vma_iter_store\\w*|mas_store\\w*|vma_link|remove_vma|delete_vma\\w*|vma_complete|unlink_anon_vmas)\\s*\\([^;]*\\b${V}\\s*[,)]` +
-      `|\\b${V}->(vm_start|vm_end|vm_pgoff|vm_flags|anon_vma|vm_file|vm_ops|vm_policy)\\s*(=[^=]|\\|=|&=)` +
+    `\\b(${alt(MODIFYING_CALLS)})\\s*\\([^;]*\\b${V}\\s*[,)]` +
+      `|\\b${V}->(${alt(VMA_FIELDS)})\\s*${ASSIGN}` +
       `|\\b(remove|remove2|adjust|vp\\.insert)\\s*=\\s*${V}\\s*;`,
   ).test(c);
 }
@@ -140,13 +181,18 @@ const WEAKEN: [RegExp, string, RegExp | null, string | null][] = [
   [/\bi_mmap_assert_write_locked\(/, 'i_mmap_assert_locked(', null, null],
 ];
 
-const I_MMAP_WRITE_SIDE = /\b(vma_interval_tree_(insert|remove)\w*|__vma_link_file|__remove_shared_vm_struct|flush_dcache_mmap_lock|vma_link_file|unlink_file_vma\w*)\s*\(/;
+const I_MMAP_WRITE_SIDE = new RegExp(`\\b(${alt([
+  'vma_interval_tree_(insert|remove)\\w*', '__vma_link_file', '__remove_shared_vm_struct', 'flush_dcache_mmap_lock',
+  'vma_link_file', 'unlink_file_vma\\w*',
+])})\\s*\\(`);
 const ANON_WRITE_SIDE = /\b(anon_vma_interval_tree_(insert|remove)|anon_vma_chain_link|unlink_anon_vmas)\s*\(|->anon_vma\s*=[^=]/;
 
 export const weakenLockMode: Operator = {
   id: 'weaken lock/assert mode (write -> read)',
   rules: ['LOCK-REQUIRES', 'LOCK-ASSERT-MISMATCH'],
-  description: 'mmap_write_lock -> mmap_read_lock (and its unlock), mmap_assert_write_locked -> mmap_assert_locked, vma/i_mmap/anon_vma likewise, before a write-side operation',
+  description:
+    'mmap_write_lock -> mmap_read_lock (and its unlock), mmap_assert_write_locked -> mmap_assert_locked, ' +
+    'vma/i_mmap/anon_vma likewise, before a write-side operation',
   sites(p) {
     const out: Site[] = [];
     for (let i = 0; i < p.lines.length; i++) {
@@ -167,7 +213,8 @@ export const weakenLockMode: Operator = {
             edit.set(j, replaceLine(p, j, code(p.lines[j]!).replace(unlock, weakUnlock!)));
           }
         }
-        out.push({ line: i, edit, witnesses: [witness], variant: weak, what: `${c.trim()} weakened to ${weak}) before \`${code(p.lines[witness]!).trim()}\`` });
+        const what = `${c.trim()} weakened to ${weak}) before ${quote(p, witness)}`;
+        out.push({ line: i, edit, witnesses: [witness], variant: weak, what });
         break;
       }
     }
@@ -201,8 +248,14 @@ export const dropVmaStartWrite: Operator = {
 };
 
 /** Acquisitions of a spinlock, a page-table lock or RCU, as a whole statement. */
-const ATOMIC_ACQUIRE =
-  /^\s*((\w+(->\w+)*\s*=\s*)?(pte_offset_map_lock|pmd_lock|pud_lock|huge_pte_lock|pte_offset_map)\s*\(|(spin_lock|spin_lock_irq|spin_lock_irqsave|spin_lock_bh|read_lock|write_lock|rcu_read_lock|raw_spin_lock|xa_lock|xa_lock_irq)\s*\()/;
+const SPINNING = [
+  'spin_lock', 'spin_lock_irq', 'spin_lock_irqsave', 'spin_lock_bh', 'read_lock', 'write_lock', 'rcu_read_lock', 'raw_spin_lock',
+  'xa_lock', 'xa_lock_irq',
+];
+const ATOMIC_ACQUIRE = new RegExp(
+  `^\\s*((\\w+(->\\w+)*\\s*=\\s*)?(${alt(['pte_offset_map_lock', 'pmd_lock', 'pud_lock', 'huge_pte_lock', 'pte_offset_map'])})\\s*\\(` +
+    `|(${alt(SPINNING)})\\s*\\()`,
+);
 
 const SLEEPERS: string[][] = [
   ['cond_resched();'],
@@ -225,7 +278,7 @@ function pastFailureTest(p: PatchText, i: number): number {
   const next = after(p, i, 12).filter((j) => code(p.lines[j]!).trim() !== '');
   const test = next[0];
   if (test === undefined) return i;
-  const t = code(p.lines[test]!);
+  const t = withoutComment(code(p.lines[test]!));
   if (!new RegExp(`^\\s*if \\((unlikely\\()?!${esc(lhs[1]!)}\\b`).test(t)) return i;
   if (/\)\s*$/.test(t) && next[1] !== undefined && statement(code(p.lines[next[1]]!))) return next[1];
   if (/\{\s*$/.test(t)) {
@@ -253,25 +306,60 @@ function atomicAcquisitions(p: PatchText): number[] {
 export const sleepUnderSpinlock: Operator = {
   id: 'may-sleep call under a ptl/spinlock/RCU',
   rules: ['LOCK-SLEEP-ATOMIC'],
-  description: 'cond_resched(), might_sleep(), GFP_KERNEL allocation, mutex_lock, down_read, schedule() or copy_from_user() added right after a spinlock, ptl or RCU acquisition',
+  description:
+    'cond_resched(), might_sleep(), GFP_KERNEL allocation, mutex_lock, down_read, schedule() or copy_from_user() ' +
+    'added right after a spinlock, ptl or RCU acquisition, or right before an added release of one the hunk shows taken',
   sites(p, pick) {
-    return atomicAcquisitions(p).map((i) => {
-      const at = pastFailureTest(p, i);
-      // At the acquisition's indentation, also when inserted past its failure test.
-      const base = indentOf(p.lines[i]!);
+    const sleeperAt = (i: number, anchor: number, where: 'after' | 'before'): Site => {
       const sleeper = SLEEPERS[pick() % SLEEPERS.length]!;
+      const lines = sleeper.map((s) => indentOf(p.lines[anchor]!) + s);
+      const kind = /^\w+/.exec(sleeper[0]!)![0];
       return {
         line: i,
-        edit: new Map([[at, insertAfter(p, at, sleeper.map((s) => base + s))]]),
+        edit: new Map([[i, where === 'after' ? insertAfter(p, i, lines) : insertBefore(p, i, lines)]]),
         witnesses: [],
-        variant: /^\w+/.exec(sleeper[0]!)![0], what: `\`${sleeper[0]}\` after \`${code(p.lines[i]!).trim()}\``,
+        variant: `${kind} ${where}`,
+        what: `\`${sleeper[0]}\` ${where} ${quote(p, anchor)}`,
       };
-    });
+    };
+    // Right after the acquisition (past its failure test: on the path where it succeeded) ...
+    const afterAcquire = atomicAcquisitions(p).map((i) => sleeperAt(pastFailureTest(p, i), i, 'after'));
+    // ... and at the end of the critical section, right before an added release whose acquisition the hunk shows.
+    const beforeRelease = atomicReleases(p).map((i) => sleeperAt(i, i, 'before'));
+    return [...afterAcquire, ...beforeRelease];
   },
 };
 
-const UNLOCK =
-  /^\s*(spin_unlock\w*|mmap_(read|write)_unlock|mutex_unlock|up_(read|write)|pte_unmap_unlock|i_mmap_unlock_(read|write)|anon_vma_unlock_(read|write)|rcu_read_unlock|vma_end_read|folio_unlock|read_unlock|write_unlock|raw_spin_unlock\w*|xa_unlock\w*)\s*\(.*\);\s*$/;
+/** Releases of a spinlock, ptl or RCU. */
+const ATOMIC_RELEASE = new RegExp(
+  `^\\s*(${alt(['spin_unlock\\w*', 'raw_spin_unlock\\w*', 'read_unlock', 'write_unlock', 'xa_unlock\\w*', 'pte_unmap_unlock', 'pte_unmap', 'rcu_read_unlock'])})\\s*\\(`,
+);
+
+/**
+ * Added release statements whose lock the hunk shows taken: going back from
+ * the release, an acquisition comes before any other release.
+ */
+function atomicReleases(p: PatchText): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < p.lines.length; i++) {
+    const c = code(p.lines[i]!);
+    if (p.kind[i] !== '+' || !ATOMIC_RELEASE.test(c) || !statement(c) || bodyOfBracelessControl(p, i)) continue;
+    for (const j of before(p, i)) {
+      const b = code(p.lines[j]!);
+      if (ATOMIC_RELEASE.test(b)) break;
+      if (ATOMIC_ACQUIRE.test(b)) { out.push(i); break; }
+    }
+  }
+  return out;
+}
+
+/** Releases, as a whole statement. */
+const UNLOCK_CALLS = [
+  'spin_unlock\\w*', 'raw_spin_unlock\\w*', 'read_unlock', 'write_unlock', 'xa_unlock\\w*', 'mutex_unlock', 'up_(read|write)',
+  'mmap_(read|write)_unlock', 'pte_unmap_unlock', 'i_mmap_unlock_(read|write)', 'anon_vma_unlock_(read|write)', 'rcu_read_unlock',
+  'vma_end_read', 'folio_unlock',
+];
+const UNLOCK = new RegExp(`^\\s*(${alt(UNLOCK_CALLS)})\\s*\\(.*\\);\\s*$`);
 
 export const dropUnlockBeforeExit: Operator = {
   id: 'unlock dropped before return/goto',
@@ -284,8 +372,9 @@ export const dropUnlockBeforeExit: Operator = {
       const next = after(p, i, 3).find((j) => code(p.lines[j]!).trim() !== '');
       if (next === undefined || !/^\s*(return\b|goto\s+\w+;)/.test(code(p.lines[next]!))) continue;
       // An unlock that is the whole body of an `if` would leave the if without one.
-      if (/^\s*(if|else|for|while)\b.*[^;{]\s*$/.test(code(p.lines[i - 1] ?? ''))) continue;
-      out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], variant: /\w+/.exec(code(p.lines[i]!))![0], what: `\`${code(p.lines[i]!).trim()}\` dropped before \`${code(p.lines[next]!).trim()}\`` });
+      if (bodyOfBracelessControl(p, i)) continue;
+      const variant = /\w+/.exec(code(p.lines[i]!))![0];
+      out.push({ line: i, edit: new Map([[i, []]]), witnesses: [next], variant, what: `${quote(p, i)} dropped before ${quote(p, next)}` });
     }
     return out;
   },
@@ -366,26 +455,35 @@ function mmOf(p: PatchText, i: number): string {
 export const mmapLockInsidePtl: Operator = {
   id: 'lock order: mmap_lock taken inside a ptl',
   rules: ['LOCK-ORDER', 'LOCK-SLEEP-ATOMIC'],
-  description: 'mmap_read_lock()/mmap_read_unlock() added right after a page-table lock or spinlock is taken',
+  description:
+    'mmap_read_lock()/mmap_read_unlock() added right after a page-table lock or spinlock is taken, or right before ' +
+    'an added release of one the hunk shows taken',
   sites(p) {
-    return atomicAcquisitions(p)
-      .filter((i) => !/rcu_read_lock|pte_offset_map\(/.test(code(p.lines[i]!)))
-      .map((i) => {
-        const at = pastFailureTest(p, i);
-        const ind = indentOf(p.lines[i]!);
-        const mm = mmOf(p, i);
-        return {
-          line: i,
-          edit: new Map([[at, insertAfter(p, at, [`${ind}mmap_read_lock(${mm});`, `${ind}mmap_read_unlock(${mm});`])]]),
-          witnesses: [],
-          variant: /(\w+)\s*\(/.exec(code(p.lines[i]!))![1], what: `mmap_read_lock(${mm}) after \`${code(p.lines[i]!).trim()}\``,
-        };
-      });
+    const rcuOnly = (i: number) => /rcu_read_(un)?lock|pte_offset_map\(|pte_unmap\(/.test(code(p.lines[i]!));
+    const pair = (i: number, anchor: number, where: 'after' | 'before'): Site => {
+      const ind = indentOf(p.lines[anchor]!);
+      const mm = mmOf(p, anchor);
+      const lines = [`${ind}mmap_read_lock(${mm});`, `${ind}mmap_read_unlock(${mm});`];
+      return {
+        line: i,
+        edit: new Map([[i, where === 'after' ? insertAfter(p, i, lines) : insertBefore(p, i, lines)]]),
+        witnesses: [],
+        variant: `${/(\w+)\s*\(/.exec(code(p.lines[anchor]!))![1]} ${where}`,
+        what: `mmap_read_lock(${mm}) ${where} ${quote(p, anchor)}`,
+      };
+    };
+    return [
+      ...atomicAcquisitions(p).filter((i) => !rcuOnly(i)).map((i) => pair(pastFailureTest(p, i), i, 'after')),
+      ...atomicReleases(p).filter((i) => !rcuOnly(i)).map((i) => pair(i, i, 'before')),
+    ];
   },
 };
 
 /** Bits the model gives one flag only (include/linux/mm.h, v6.12): a new flag there collides. */
-const TAKEN_BITS: [string, number][] = [['VM_WRITE', 1], ['VM_SHARED', 3], ['VM_MAYWRITE', 5], ['VM_PFNMAP', 10], ['VM_LOCKED', 13], ['VM_IO', 14], ['VM_DONTCOPY', 17], ['VM_ACCOUNT', 20], ['VM_HUGETLB', 22]];
+const TAKEN_BITS: [string, number][] = [
+  ['VM_WRITE', 1], ['VM_SHARED', 3], ['VM_MAYWRITE', 5], ['VM_PFNMAP', 10], ['VM_LOCKED', 13],
+  ['VM_IO', 14], ['VM_DONTCOPY', 17], ['VM_ACCOUNT', 20], ['VM_HUGETLB', 22],
+];
 const NEW_FLAGS = ['VM_PATCHLENS_PINNED', 'VM_PATCHLENS_NOMERGE', 'VM_PATCHLENS_SEALED', 'VM_PATCHLENS_GUARDED'];
 const FORMS = [(b: number) => `BIT(${b})`, (b: number) => `0x${(1 << b).toString(16).padStart(8, '0')}`, (b: number) => `(1UL << ${b})`];
 
@@ -417,8 +515,14 @@ export const flagBitCollision: Operator = {
 };
 
 /** A VMA that is attached to the tree: found by lookup or iteration. */
-const ATTACHED =
-  /^\s*(?:(?:struct vm_area_struct\s*\*\s*)?(\w+)\s*=\s*(?:find_vma|vma_lookup|vma_next|vma_prev|vma_find|find_vma_prev|find_vma_intersection|vma_iter_load|vma_iter_next_range|lock_vma_under_rcu)\s*\(.*\);|(?:for_each_vma|for_each_vma_range)\s*\(\s*\w+\s*,\s*(\w+)\b.*\{)\s*$/;
+const LOOKUPS = [
+  'find_vma', 'vma_lookup', 'vma_next', 'vma_prev', 'vma_find', 'find_vma_prev', 'find_vma_intersection', 'vma_iter_load',
+  'vma_iter_next_range', 'lock_vma_under_rcu',
+];
+const ATTACHED = new RegExp(
+  `^\\s*(?:(?:struct vm_area_struct\\s*\\*\\s*)?(\\w+)\\s*=\\s*(?:${alt(LOOKUPS)})\\s*\\(.*\\);` +
+    `|(?:for_each_vma|for_each_vma_range)\\s*\\(\\s*\\w+\\s*,\\s*(\\w+)\\b.*\\{)\\s*$`,
+);
 const FIELD_WRITES = [
   (v: string) => `${v}->vm_pgoff = 0;`,
   (v: string) => `${v}->vm_end = ${v}->vm_start + PAGE_SIZE;`,
@@ -433,25 +537,70 @@ const FIELD_WRITES = [
 export const vmaFieldUnlocked: Operator = {
   id: 'VMA field written without its lock',
   rules: ['LOCK-REQUIRES'],
-  description: 'vm_start/vm_end/vm_pgoff/vm_flags/anon_vma/vm_file/vm_ops/vm_policy of a looked-up or iterated VMA written, with no vma_start_write() before it in the hunk',
+  description:
+    'vm_start/vm_end/vm_pgoff/vm_flags/anon_vma/vm_file/vm_ops/vm_policy written, with no vma_start_write() before ' +
+    'it in the hunk, of a looked-up or iterated VMA or of a VMA parameter of a function that changes the tree',
   sites(p, pick) {
     const out: Site[] = [];
+    // Not write-locked on the way to line i (line i included).
+    const unlockedBefore = (i: number, v: string) => {
+      // A killable lock whose test comes later counts as taken: a write before the test is a subtler bug.
+      // vm_flags_set/clear/mod() write-lock the VMA and vm_flags_reset() asserts it (include/linux/mm.h, v6.12).
+      const locked = new RegExp(
+        `\\b(vma_start_write|vma_start_write_killable|vma_assert_write_locked|vm_flags_(set|clear|mod|reset))\\(${esc(v)}\\b`,
+      );
+      return ![i, ...before(p, i)].some((j) => locked.test(code(p.lines[j]!)));
+    };
+    const writeAfter = (i: number, at: number, ind: string, v: string, why: string): Site => {
+      const write = FIELD_WRITES[pick() % FIELD_WRITES.length]!(v);
+      const edit: Edit = new Map([[at, insertAfter(p, at, [ind + write])]]);
+      return { line: i, edit, witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` ${why}` };
+    };
+    // A VMA found by lookup or iteration: written right after it is found (past its NULL test).
     for (let i = 0; i < p.lines.length; i++) {
       if (!(p.kind[i] === '+' || p.kind[i] === ' ')) continue;
       const m = ATTACHED.exec(code(p.lines[i]!));
       if (!m) continue;
       const v = (m[1] ?? m[2])!;
       if (p.kind[i] !== '+' && p.kind[i + 1] !== '+') continue;
-      const locked = new RegExp(`\\b(vma_start_write|vma_assert_write_locked)\\(${esc(v)}\\)`);
-      if (before(p, i).some((j) => locked.test(code(p.lines[j]!)))) continue;
-      const at = /\{\s*$/.test(code(p.lines[i]!)) ? i : pastFailureTest(p, i);
-      const ind = at === i && /\{\s*$/.test(code(p.lines[i]!)) ? `${indentOf(p.lines[i]!)}\t` : indentOf(p.lines[i]!);
-      const write = FIELD_WRITES[pick() % FIELD_WRITES.length]!(v);
-      out.push({ line: i, edit: new Map([[at, insertAfter(p, at, [ind + write])]]), witnesses: [], variant: /->(\w+)/.exec(write)![1], what: `\`${write}\` after \`${code(p.lines[i]!).trim()}\`` });
+      if (!unlockedBefore(i, v)) continue;
+      const loop = /\{\s*$/.test(code(p.lines[i]!));
+      const at = loop ? i : pastFailureTest(p, i);
+      const ind = loop ? `${indentOf(p.lines[i]!)}\t` : indentOf(p.lines[i]!);
+      out.push(writeAfter(i, at, ind, v, `after ${quote(p, i)}`));
+    }
+    // A VMA parameter of a function that changes the tree: written after the hunk's first added statement of the body.
+    for (const h of p.hunks) {
+      const fn = new RegExp(`\\b(${alt(TREE_MODIFIERS)})\\s*\\(`).exec(h.tail);
+      // A parameter, not the function's own name (`struct vm_area_struct *vma_merge(...)`).
+      const param = /struct vm_area_struct \*(\w+)\s*(,|\)|$)/.exec(h.tail);
+      if (!fn || !param) continue;
+      // A VMA the function allocates, or a parameter it reassigns, is not the caller's attached one.
+      const v = param[1]!;
+      const body = p.lines.slice(h.header + 1, h.end + 1).map(code).join('\n');
+      if (new RegExp(`\\b(vm_flags_init|vma_init)\\(${esc(v)}\\b|\\b${esc(v)}\\s*=[^=]|vm_area_(alloc|dup)\\(`).test(body)) continue;
+      for (let i = h.header + 1; i <= h.end; i++) {
+        const c = code(p.lines[i]!);
+        // The header names the function only up to the first function boundary in the hunk.
+        if (/^[{}]/.test(c)) break;
+        // A helper that changes the tree may write-lock the VMA itself (vma_expand() does): stop there.
+        if (new RegExp(`\\b(${alt([...MODIFYING_CALLS, ...TREE_MODIFIERS])})\\s*\\(`).test(c)) break;
+        if (p.kind[i] !== '+' || !/^\t\S/.test(c) || !statement(c) || declaration(c) || /^\s*(return|goto)\b/.test(c)) continue;
+        if (bodyOfBracelessControl(p, i) || !unlockedBefore(i, v)) break;
+        out.push(writeAfter(i, i, '\t', v, `in ${fn[1]}() after ${quote(p, i)}`));
+        break;
+      }
     }
     return out;
   },
 };
+
+/** Functions that change the VMA tree or a VMA in it: their VMA parameters are attached (fact sheet §6). */
+const TREE_MODIFIERS = [
+  'vma_merge\\w*', 'vma_modify\\w*', 'do_brk_flags', 'expand_downwards', 'expand_upwards', 'vma_shrink', 'vma_expand',
+  '__split_vma', 'split_vma', 'mlock_fixup', 'mprotect_fixup', 'madvise_update_vma', 'relocate_vma_down', 'move_vma',
+  'dup_anon_vma', 'vma_replace_policy',
+];
 
 /** Unlock -> the assertion that the lock is held (now it is not). */
 const ASSERT_OF: [RegExp, (arg: string) => string][] = [
@@ -482,7 +631,8 @@ export const assertWrongLock: Operator = {
         const m = re.exec(c);
         if (!m) continue;
         const assertion = make(m[m.length - 1]!);
-        out.push({ line: i, edit: new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + assertion])]]), witnesses: [], variant: /^\w+/.exec(assertion)![0], what: `\`${assertion}\` after \`${c}\`` });
+        const edit: Edit = new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + assertion])]]);
+        out.push({ line: i, edit, witnesses: [], variant: /^\w+/.exec(assertion)![0], what: `\`${assertion}\` after \`${c}\`` });
         break;
       }
     }
@@ -502,3 +652,32 @@ export const OPERATORS: Operator[] = [
   vmaFieldUnlocked,
   assertWrongLock,
 ];
+
+/**
+ * The precision control: a statement that changes no lock state, added
+ * after a statement the patch adds inside a function.  Its mutants are
+ * not bugs; a new warning near them is a rule firing on the shape of a
+ * change rather than on a bug.
+ */
+const NEUTRAL_STATEMENTS = ['patchlens_seen++;', 'WRITE_ONCE(patchlens_flag, true);', 'patchlens_note(__LINE__);'];
+
+export const neutralStatement: Operator = {
+  id: 'neutral statement (no bug)',
+  rules: [],
+  description: 'a counter update or a call of an unknown function that takes no lock, added after an added statement inside a function',
+  sites(p, pick) {
+    const out: Site[] = [];
+    for (let i = 0; i < p.lines.length; i++) {
+      if (p.kind[i] !== '+') continue;
+      const c = code(p.lines[i]!);
+      if (!/^\t/.test(c) || !statement(c) || /^\s*(return|goto|break|continue)\b/.test(c) || bodyOfBracelessControl(p, i)) continue;
+      // Not among declarations: kernel C declares first, then does.
+      const next = after(p, i, 1)[0];
+      if (declaration(c) || (next !== undefined && (declaration(code(p.lines[next]!)) || /^\s*else\b/.test(code(p.lines[next]!))))) continue;
+      const stmt = NEUTRAL_STATEMENTS[pick() % NEUTRAL_STATEMENTS.length]!;
+      const edit: Edit = new Map([[i, insertAfter(p, i, [indentOf(p.lines[i]!) + stmt])]]);
+      out.push({ line: i, edit, witnesses: [], variant: stmt, what: `\`${stmt}\` after ${quote(p, i)}` });
+    }
+    return out;
+  },
+};

@@ -37,32 +37,47 @@ export function hitOf(findings: readonly Finding[], bug: Bug): Finding | null {
 }
 
 /**
- * Why a missed bug was missed, as the analysis said it: the `uncertain`
- * note of the nearest finding of an expected rule (any severity, any
- * distance), else of any finding within the window, else "no reason".
- * The nearest finding's rule and severity are named too, so a finding that
- * fired at info level or a line too far away is told apart from silence.
+ * Why a missed bug was missed, as the analysis said it: the `uncertain` note
+ * of the nearest finding of an expected rule within the window (any
+ * severity), else of any finding within the window, else of the nearest
+ * finding of an expected rule further away (named as such), else
+ * "no reason".  The finding's rule, severity and distance are named too, so a
+ * finding that fired at info level or a few lines too far is told apart
+ * from silence.
  */
 export function missReason(findings: readonly Finding[], bug: Bug): string {
-  const nearest = (pool: Finding[]): Finding | undefined =>
-    [...pool].sort((a, b) => distance(a, bug.lines) - distance(b, bug.lines))[0];
-  const expected = nearest(findings.filter((f) => bug.rules.includes(f.rule)));
-  if (expected) {
-    const d = distance(expected, bug.lines);
-    const where = `${expected.rule} ${expected.severity} ${d} line${d === 1 ? '' : 's'} away`;
-    if (expected.uncertain) return `${where}: ${expected.uncertain}`;
-    if (d <= WINDOW) return `${where} (no reason given for the severity)`;
-  }
-  const close = nearest(findings.filter((f) => distance(f, bug.lines) <= WINDOW && f.uncertain));
+  const byDistance = (pool: Finding[]) => [...pool].sort((a, b) => distance(a, bug.lines) - distance(b, bug.lines));
+  const away = (f: Finding) => {
+    const d = distance(f, bug.lines);
+    return `${f.rule} ${f.severity} ${d} line${d === 1 ? '' : 's'} away`;
+  };
+  const expected = byDistance(findings.filter((f) => bug.rules.includes(f.rule)));
+  const near = expected[0] && distance(expected[0], bug.lines) <= WINDOW ? expected[0] : undefined;
+  if (near) return `${away(near)}: ${near.uncertain ?? 'no reason given'}`;
+  const close = byDistance(findings.filter((f) => distance(f, bug.lines) <= WINDOW && f.uncertain))[0];
   if (close) return `${close.rule} ${close.severity}: ${close.uncertain}`;
-  if (expected) {
-    const d = distance(expected, bug.lines);
-    return `no reason (nearest ${expected.rule} is ${d} lines away)`;
-  }
+  const far = expected.find((f) => f.uncertain);
+  if (far) return `no reason here; nearest ${away(far)}: ${far.uncertain}`;
   return 'no reason';
 }
 
 /** Warnings and errors, the findings a user sees by default. */
 export function alarms(findings: readonly Finding[]): Finding[] {
   return findings.filter(counts);
+}
+
+/**
+ * A finding as it would read in another version of the same text: its rule,
+ * the code on its line and its message with the numbers (line references)
+ * blanked.  A mutant's finding with the key of one its source already had is
+ * not the planted bug's.
+ */
+export function findingKey(f: Finding, textLines: readonly string[]): string {
+  return `${f.rule}\0${(textLines[f.line - 1] ?? '').trim()}\0${f.message.replace(/\d+/g, '#')}`;
+}
+
+/** The findings of `text` that its source (keys from findingKey) did not already have. */
+export function newFindings(findings: readonly Finding[], text: string, sourceKeys: ReadonlySet<string>): Finding[] {
+  const lines = text.split('\n');
+  return findings.filter((f) => !sourceKeys.has(findingKey(f, lines)));
 }

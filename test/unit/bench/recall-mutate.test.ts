@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { candidates, mutants, mutationSources, seeded } from '../../../bench/recall/mutate.js';
-import { OPERATORS } from '../../../bench/recall/operators.js';
+import { OPERATORS, invertIMmapOrder, neutralStatement } from '../../../bench/recall/operators.js';
 import { numstat } from '../../../bench/recall/gitapply.js';
-import { readPatchText } from '../../../bench/recall/patchlines.js';
-import { hitOf, missReason } from '../../../bench/recall/score.js';
+import { applyEdit, readPatchText } from '../../../bench/recall/patchlines.js';
+import { findingKey, hitOf, missReason, newFindings } from '../../../bench/recall/score.js';
 import { contractsOption } from '../../../bench/recall/check.js';
 import type { Finding } from '../../../src/core/findings.js';
 
@@ -28,7 +28,7 @@ function changedWindow(source: string, mutant: string): [number, number] {
 
 const sources = await mutationSources();
 
-for (const op of OPERATORS) {
+for (const op of [...OPERATORS, neutralStatement]) {
   test(`operator "${op.id}": git reads each mutant, which differs from its source where it says`, () => {
     const found = candidates(op, sources, seeded(7));
     assert.ok(found.length >= 3, `${op.id}: sites in the real corpus (found ${found.length})`);
@@ -49,7 +49,8 @@ for (const op of OPERATORS) {
       const lines = m.text.split('\n');
       const p = readPatchText(m.text);
       assert.ok(m.touched.some((t) => p.kind[t - 1] === '+' || p.kind[t - 1] === ' ' || p.kind[t - 1] === '-'), 'touched lines are hunk lines');
-      assert.ok(m.rules.length > 0 && lines.length > 0);
+      assert.equal(m.rules.length > 0, op !== neutralStatement, 'a bug names the rules it expects; the neutral control none');
+      assert.ok(lines.length > 0);
     }
   });
 }
@@ -84,10 +85,57 @@ test('a miss gives the reason the analysis gave, else "no reason"', () => {
   assert.match(missReason([f('LOCK-ORDER', 101, 'info', 'the hunk does not show the function start')], bug), /LOCK-ORDER info 1 line away: the hunk does not show/);
   assert.match(missReason([f('LOCK-REQUIRES', 104, 'info', 'unknown callee')], bug), /LOCK-REQUIRES info: unknown callee/);
   assert.equal(missReason([f('LOCK-REQUIRES', 140, 'info', 'far')], bug), 'no reason');
+  assert.match(missReason([f('LOCK-ORDER', 140, 'info', 'far away')], bug), /^no reason here; nearest LOCK-ORDER info 40 lines away: far away$/);
+  assert.match(missReason([f('LOCK-ORDER', 105, 'info')], bug), /LOCK-ORDER info 5 lines away: no reason given/);
 });
 
 test('the with/without-contracts columns appear when ReviewOptions declares contracts?: boolean', () => {
   const opts = (body: string) => `export interface ReviewOptions {\n${body}\n}\n\nexport interface ReviewResult {\n  contracts?: boolean;\n}`;
   assert.equal(contractsOption(opts('  modelFile?: string;\n  /** Built-in lock contracts (default true). */\n  contracts?: boolean;')), true);
   assert.equal(contractsOption(opts('  modelFile?: string;')), false, 'another interface declaring it does not count');
+});
+
+test('a finding the source already had (same rule, line code, message) is not the mutant\'s', () => {
+  const source = ['a', '\tspin_lock(ptl);', '\treturn 0;'].join('\n');
+  const mutant = ['a', '\tspin_lock(ptl);', '\tcond_resched();', '\treturn 0;'].join('\n');
+  const old = { ...f('LOCK-UNBALANCED', 3), message: 'returns holding ptl taken at line 2' };
+  const keys = new Set([findingKey(old, source.split('\n'))]);
+  const moved = { ...old, line: 4 };
+  const planted = { ...f('LOCK-SLEEP-ATOMIC', 3), message: 'cond_resched() may sleep under ptl' };
+  assert.deepEqual(newFindings([moved, planted], mutant, keys), [planted]);
+});
+
+test('a lock wrapped around vma_start_write() stays inside a braced else with a comment, and takes a brace-less if along', () => {
+  const patch = [
+    'diff --git a/mm/mmap.c b/mm/mmap.c',
+    '--- a/mm/mmap.c',
+    '+++ b/mm/mmap.c',
+    '@@ -10,4 +10,7 @@ int f(void)',
+    ' \t} else { /* merge_next */',
+    '+\t\tvma_start_write(next);',
+    ' \t\tres = next;',
+    '+\tif (prev)',
+    '+\t\tvma_start_write(prev);',
+    ' \treturn 0;',
+    ' }',
+    '',
+  ].join('\n');
+  const p = readPatchText(patch);
+  const sites = invertIMmapOrder.sites(p, () => 0);
+  assert.equal(sites.length, 2);
+  const texts = sites.map((s) => applyEdit(p, s.edit).text.split('\n'));
+  assert.deepEqual(texts[0]!.slice(4, 8), [
+    ' \t} else { /* merge_next */',
+    '+\t\ti_mmap_lock_write(next->vm_file->f_mapping);',
+    '+\t\tvma_start_write(next);',
+    '+\t\ti_mmap_unlock_write(next->vm_file->f_mapping);',
+  ]);
+  assert.deepEqual(texts[1]!.slice(7, 11), [
+    '+\ti_mmap_lock_write(prev->vm_file->f_mapping);',
+    '+\tif (prev)',
+    '+\t\tvma_start_write(prev);',
+    '+\ti_mmap_unlock_write(prev->vm_file->f_mapping);',
+  ]);
+  for (const t of texts) assert.ok(numstat(t.join('\n')), 'git reads it');
+  assert.equal(texts[0]![3], '@@ -10,4 +10,9 @@ int f(void)', 'the hunk recounted');
 });
