@@ -485,9 +485,11 @@ export function extract(input: ExtractInput): ExtractOutput {
         expr(right, flow, f, inCondition, false, false);
         const op = src.slice(left.end, right.start).trim();
         const field = left.type === 'field_expression' ? left.kids.filter((k) => k.type === 'field_identifier').pop() : undefined;
+        // ACCESS_PRIVATE(vma, __vm_flags) |= flags is vma->__vm_flags |= flags (include/linux/compiler_types.h).
+        const priv = field ? null : /^ACCESS_PRIVATE\(\s*([\w>.-]+)\s*,\s*(\w+)\s*\)$/.exec(flat(left));
         const assign: AssignFact = {
-          target: flat(left),
-          field: field ? text(field) : null,
+          target: priv ? `${priv[1]}->${priv[2]}` : flat(left),
+          field: field ? text(field) : priv ? priv[2] : null,
           op,
           value: flat(right),
           pos: posOf(left.start),

@@ -108,6 +108,10 @@ const RMAP: HelperSpec[] = [
     h({ name: `i_mmap_unlock_${mode}`, kind: 'release', releases: [use('i_mmap', mode, 0)], source: [SRC.L612_FSH] }),
   ]),
   h({ name: 'folio_lock_anon_vma_read', kind: 'acquire', acquires: [use('anon_vma', 'read', 'return')], success: 'nonnull', source: [SRC.L612_RMAPH] }),
+  ...['vma_interval_tree_insert', 'vma_interval_tree_remove', 'vma_interval_tree_insert_after', '__vma_link_file', '__remove_shared_vm_struct'].map((name) =>
+    h({ name, kind: 'other', requires: [use('i_mmap', 'write')], note: 'changes the file rmap tree (mapping->i_mmap): i_mmap_lock_write()', source: [SRC.MM_RMAP, SRC.MM_DOC] })),
+  ...['anon_vma_interval_tree_insert', 'anon_vma_interval_tree_remove'].map((name) =>
+    h({ name, kind: 'other', requires: [use('anon_vma', 'write')], note: 'changes the anon rmap tree: anon_vma_lock_write()', source: [SRC.MM_RMAP, SRC.MM_DOC] })),
   h({ name: 'i_mmap_assert_locked', kind: 'assert', asserts: [use('i_mmap', 'any', 0)], note: 'lockdep only', source: [SRC.L612_FSH] }),
   h({ name: 'i_mmap_assert_write_locked', kind: 'assert', asserts: [use('i_mmap', 'write', 0)], note: 'lockdep only', source: [SRC.L612_FSH] }),
   h({ name: 'filemap_invalidate_lock', kind: 'acquire', acquires: [use('invalidate_lock', 'write', 0)], maySleep: true, source: [SRC.MM_FILEMAP] }),

@@ -11,7 +11,7 @@
  *     `!irqs_disabled()` warning in its place proves nothing on PREEMPT_RT,
  *     where spinlocks leave interrupts on: 8a3828acc0bf in mm/workingset.c).
  */
-import type { CallFact, FunctionFacts } from '../../c/facts.js';
+import type { AssignFact, CallFact, FunctionFacts } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import type { HelperSpec } from '../../model/index.js';
 import { SRC } from '../../model/index.js';
@@ -30,6 +30,11 @@ export const rule: Rule = {
     for (const { fn, patch } of ctx.functions()) {
       const a = ctx.analysis(fn);
       for (const e of a.events) {
+        if (e.kind === 'assign') {
+          const f = weakAssertBeforeWrite(ctx, patch, e.state, e.assign);
+          if (f) out.push(f);
+          continue;
+        }
         if (e.kind !== 'call' || !e.spec) continue;
         const spec = e.spec;
         const call = e.call;
@@ -168,4 +173,20 @@ function lockdepAssert(ctx: SeriesContext, patch: PatchInput, state: LockState, 
   return ctx.finding(rule, patch, call.pos,
     `${call.name}(${lock}) asserts ${lock} is held, but ${gone.helper}() released it at line ${gone.step.line} on this path.`,
     { path: [gone.step, step(call.pos, `asserts with ${call.name}()`)], sources: sourcesOf(ctx.model.helpers.get(call.name)?.source, ctx.model.locks.get(gone.lock)?.source) });
+}
+
+/** A field write that needs a lock in write mode, where this function only asserted a weaker mode of it. */
+function weakAssertBeforeWrite(ctx: SeriesContext, patch: PatchInput, state: LockState, assign: AssignFact): Finding | null {
+  const spec = assign.field ? ctx.model.fields.get(assign.field) : undefined;
+  for (const need of spec?.writeRequires ?? []) {
+    if (need.mode !== 'write') continue;
+    const held = state.held.filter((h) => h.lock === need.lock);
+    if (held.some((h) => modeSatisfies(h.mode, need.mode) || h.origin === 'acquired' || h.uncertain)) continue;
+    const weak = held.find((h) => h.origin === 'asserted');
+    if (!weak || (assign.change !== '+' && weak.change !== '+')) continue;
+    return ctx.finding(rule, patch, weak.step,
+      `${weak.helper}() accepts ${need.lock === 'mmap_lock' ? 'a read lock' : lockName(weak.lock, weak.mode)}, but writing ${assign.target} at line ${assign.pos.line} needs ${lockName(need.lock, 'write')}: the assertion is weaker than what the function does.`,
+      { path: [weak.step, step(assign.pos, `writes ${assign.target}`)], sources: sourcesOf(spec!.source, ctx.model.helpers.get(weak.helper)?.source) });
+  }
+  return null;
 }
