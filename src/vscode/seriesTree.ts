@@ -141,7 +141,8 @@ function plainItem(node: Node): PlainNode {
     case 'patch': {
       const p = node.patch;
       const n = p.findings.length;
-      const title = (p.title || p.subject).trim() || '(no subject)';
+      // A cover letter's empty subject is said, not shown as its bare prefix.
+      const title = p.title.trim() || (p.cover ? '' : p.subject.trim()) || '(no subject)';
       const label = `${p.index === null ? '' : `${p.index}/${p.total ?? node.version.total} `}${title}`;
       return { label, description: n ? `${n} finding${n === 1 ? '' : 's'}` : undefined };
     }

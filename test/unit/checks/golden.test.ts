@@ -107,6 +107,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-REQUIRES', file: `${F}requires-ok-f01-iterated-vma-locked.patch`, why: 'vma_start_write(mpnt) comes first' },
   { rule: 'LOCK-UNBALANCED', file: 'test/fixtures/corpus/fixes/f29-mm-damon-dbgfs-fix-missed-use-of-damon-dbgfs-lock.patch', why: 'the fix adds the unlock before the return' },
   { rule: 'LOCK-SLEEP-ATOMIC', file: real('027'), why: 'the allocation-free original tests the result at once' },
+  { rule: 'LOCK-ASSERT-MISMATCH', file: 'test/fixtures/seeds/003_6bc468803e1b8b4d.txt', why: 'the assertion moves into __vma_raw_mm_seqnum(), which the function calls' },
   { rule: 'LOCK-ORDER', file: real('081'), why: 'the fix: vma_start_write() before i_mmap_lock_write()' },
   { rule: 'LOCK-UNBALANCED', file: real('039'), why: 'the error path goes through pte_unlock:' },
   { rule: 'LOCK-SLEEP-ATOMIC', file: real('039'), why: '__copy_from_user_inatomic() does not sleep' },
