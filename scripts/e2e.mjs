@@ -506,7 +506,8 @@ async function uiSmoke(sb, ws) {
     await quickOpen(':1:1');
     await page.waitForTimeout(300);
     await palette('PatchLens: Compose Review Reply');
-    await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    // The tag picker, not the palette still closing: typing earlier lands in the editor.
+    await page.waitForSelector('.quick-input-widget input[placeholder="Add a tag to the reply?"]', { state: 'visible', timeout: 15_000 }).catch(() => null);
     await page.keyboard.type('Reviewed-by', { delay: 10 });
     await page.waitForTimeout(400);
     await page.keyboard.press('Enter');
