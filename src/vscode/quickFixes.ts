@@ -12,24 +12,11 @@
 import { readInput } from '../core/mail/index.js';
 import type { MailMessage } from '../core/types.js';
 import type { CollectedTag, CollectedTrailers, PatchTrailers } from '../core/trailers/collect.js';
+import type { AddToReplyArgs, RecoveredAddressArgs } from '../lsp/protocol.js';
 import { appendToReply, composeReply, replyBlock } from './reply.js';
 
-/** `patchlens.addToReply`'s argument. */
-export interface AddToReplyArgs {
-  uri: string;
-  /** 0-based line of the document. */
-  line: number;
-  rule: string;
-  message: string;
-}
-
-/** `patchlens.useRecoveredAddress`'s argument. */
-export interface RecoveredAddressArgs {
-  uri: string;
-  /** 0-based line of the tag in the document. */
-  line: number;
-  recovered: string;
-}
+// The arguments the language server's quick fixes carry (one definition, in the protocol).
+export type { AddToReplyArgs, RecoveredAddressArgs } from '../lsp/protocol.js';
 
 const RULE_ID = /^[A-Za-z][A-Za-z0-9-]{0,63}$/;
 
