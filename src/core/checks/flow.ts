@@ -59,6 +59,8 @@ export interface LockState {
    * locks under `if (!pml)` and unlocks under the same test.
    */
   known: readonly string[];
+  /** The `goto` this path last took (to say where a lock left by it was carried off). */
+  via?: SourcePos;
 }
 
 export type FlowEvent =
@@ -392,7 +394,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       const v = resultVar(call);
       if (v) known = learn(forget(known, v), [v]);
     }
-    return { held, gone, pending: s.pending, known };
+    return { held, gone, pending: s.pending, known, via: s.via };
   };
 
   const fail = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
@@ -402,7 +404,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       pushGone(gone, { lock: refine(use.lock, instance), instance, how: 'failed', helper: spec.name, change: call.change,
         step: stepOf(call.pos, `${spec.name}() failed: nothing is held`) });
     }
-    return { held: s.held, gone, pending: s.pending, known: s.known };
+    return { held: s.held, gone, pending: s.pending, known: s.known, via: s.via };
   };
 
   const release = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
@@ -441,7 +443,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           step: stepOf(call.pos, `${spec.name}() releases ${lock}`) });
       }
     }
-    return { held, gone, pending, known: s.known };
+    return { held, gone, pending, known: s.known, via: s.via };
   };
 
   const assertState = (s: LockState, spec: HelperSpec, call: CallFact): LockState => {
@@ -459,7 +461,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           step: stepOf(call.pos, `${spec.name}() implies mmap_lock (write)`) });
       }
     }
-    return { held, gone: s.gone, pending: s.pending, known: s.known };
+    return { held, gone: s.gone, pending: s.pending, known: s.known, via: s.via };
   };
 
   /** A helper that takes a lock and drops it again (stop_machine()): a recursive acquisition if held. */
@@ -489,7 +491,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
       }
       return x;
     });
-    return changed ? { held, gone: s.gone, pending: s.pending, known: s.known } : s;
+    return changed ? { held, gone: s.gone, pending: s.pending, known: s.known, via: s.via } : s;
   };
 
   /**
@@ -672,7 +674,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         }
         case 'goto': {
           for (const st of states) events.push({ kind: 'goto', pos: item.pos, label: item.label, state: st });
-          if (!labelsSeen.has(item.label)) gotos.set(item.label, [...(gotos.get(item.label) ?? []), ...states]);
+          if (!labelsSeen.has(item.label)) gotos.set(item.label, [...(gotos.get(item.label) ?? []), ...states.map((st) => ({ ...st, via: item.pos }))]);
           states = [];
           break;
         }

@@ -92,6 +92,8 @@ const FIRING: Firing[] = [
     says: /removes mutex_unlock\(&damon_dbgfs_lock\) at line \d+, so this return -EINVAL now leaves with mutex held/ },
   { rule: 'LOCK-SLEEP-ATOMIC', file: `${F}sleep-027-alloc-before-ptep-test.patch`, at: '+\tfw->page = kmalloc(', severity: 'error',
     says: /^On the path where pte_offset_map_lock\(\) succeeded, kmalloc\(\) may sleep while holding the PTE ptl/ },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-011-goto-inval-holding-vma.patch`, at: '+\t\tgoto inval;', nth: 4, severity: 'warning',
+    says: /jumps with the VMA lock \(read\) still held \(taken by vma_start_read\(\) at line \d+\) and returns NULL/, pathAt: '+\treturn NULL;' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -108,6 +110,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-UNBALANCED', file: 'test/fixtures/corpus/fixes/f29-mm-damon-dbgfs-fix-missed-use-of-damon-dbgfs-lock.patch', why: 'the fix adds the unlock before the return' },
   { rule: 'LOCK-SLEEP-ATOMIC', file: real('027'), why: 'the allocation-free original tests the result at once' },
   { rule: 'LOCK-ASSERT-MISMATCH', file: 'test/fixtures/seeds/003_6bc468803e1b8b4d.txt', why: 'the assertion moves into __vma_raw_mm_seqnum(), which the function calls' },
+  { rule: 'LOCK-UNBALANCED', file: real('011'), why: 'vma_end_read() before goto inval' },
   { rule: 'LOCK-ORDER', file: real('081'), why: 'the fix: vma_start_write() before i_mmap_lock_write()' },
   { rule: 'LOCK-UNBALANCED', file: real('039'), why: 'the error path goes through pte_unlock:' },
   { rule: 'LOCK-SLEEP-ATOMIC', file: real('039'), why: '__copy_from_user_inatomic() does not sleep' },

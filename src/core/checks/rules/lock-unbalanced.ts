@@ -100,9 +100,13 @@ export const rule: Rule = {
             const f = errnoHolding(ex, h, value);
             if (f && !reported.has(`${ex.pos.line}:${h.lock}:${h.instance}`) && (added(ctx, patch, ex.pos) || h.change === '+')) {
               reported.add(`${ex.pos.line}:${h.lock}:${h.instance}`);
-              out.push(ctx.finding(rule, patch, ex.pos,
-                `This path returns ${value} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}): a failed call should leave nothing held, and its callers' error paths will not unlock it.`,
-                { severity: 'warning', path: [h.step, step(ex.pos, `returns ${value} with the lock held`)],
+              // Carried there by a goto: the jump is where the unlock is missing.
+              const via = ex.state.via && ex.state.via.line > h.step.line && ex.state.via.line < ex.pos.line ? ex.state.via : undefined;
+              out.push(ctx.finding(rule, patch, via ?? ex.pos,
+                via
+                  ? `This path jumps with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}) and returns ${value} at line ${ex.pos.line} holding it: a failed call should leave nothing held.`
+                  : `This path returns ${value} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}): a failed call should leave nothing held, and its callers' error paths will not unlock it.`,
+                { severity: 'warning', path: [h.step, ...(via ? [step(via, 'jumps with the lock held')] : []), step(ex.pos, `returns ${value} with the lock held`)],
                   sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
             }
             continue;
