@@ -41,6 +41,7 @@ const real = (n: string) => {
     '015': '015-mm-khugepaged-use-vma-start-write-killable-in-collapse-huge.patch',
     '027': '027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch',
     '039': '039-mm-fix-double-page-fault-on-arm64-if-pte-af-is-cleared.patch',
+    '043': '043-mm-prevent-userfaults-to-be-handled-under-per-vma-lock.patch',
     '063': '063-mm-handle-userfaults-under-vma-lock.patch',
     '081': '081-mm-lock-newly-mapped-vma-with-corrected-ordering.patch',
   };
@@ -94,6 +95,8 @@ const FIRING: Firing[] = [
     says: /^On the path where pte_offset_map_lock\(\) succeeded, kmalloc\(\) may sleep while holding the PTE ptl/ },
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-011-goto-inval-holding-vma.patch`, at: '+\t\tgoto inval;', nth: 4, severity: 'warning',
     says: /jumps with the VMA lock \(read\) still held \(taken by vma_start_read\(\) at line \d+\) and returns NULL/, pathAt: '+\treturn NULL;' },
+  { rule: 'LOCK-REQUIRES', file: `${F}requires-043-uffd-test-above-vma-lock.patch`, at: '+\tif (userfaultfd_armed(vma))', severity: 'warning',
+    says: /moves the test \(userfaultfd_armed\(vma\)\) above vma_start_read\(\)/, pathAt: ' \tif (!vma_start_read(vma))' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -111,6 +114,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-SLEEP-ATOMIC', file: real('027'), why: 'the allocation-free original tests the result at once' },
   { rule: 'LOCK-ASSERT-MISMATCH', file: 'test/fixtures/seeds/003_6bc468803e1b8b4d.txt', why: 'the assertion moves into __vma_raw_mm_seqnum(), which the function calls' },
   { rule: 'LOCK-UNBALANCED', file: real('011'), why: 'vma_end_read() before goto inval' },
+  { rule: 'LOCK-REQUIRES', file: real('043'), why: 'the userfaultfd_armed() test comes after vma_start_read()' },
   { rule: 'LOCK-ORDER', file: real('081'), why: 'the fix: vma_start_write() before i_mmap_lock_write()' },
   { rule: 'LOCK-UNBALANCED', file: real('039'), why: 'the error path goes through pte_unlock:' },
   { rule: 'LOCK-SLEEP-ATOMIC', file: real('039'), why: '__copy_from_user_inatomic() does not sleep' },

@@ -7,7 +7,7 @@
  * hold that VMA lock for it).  A lock the caller may hold is never assumed
  * missing.
  */
-import type { CallFact } from '../../c/facts.js';
+import type { CallFact, FlowItem, FunctionFacts } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import type { HelperSpec, LockUse } from '../../model/index.js';
 import type { SourcePos } from '../../types.js';
@@ -57,7 +57,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx));
     return out;
   },
 };
@@ -346,6 +346,49 @@ export function unlockedPreparedVmas(ctx: SeriesContext): Finding[] {
             sources: sourcesOf(ctx.model.helpers.get('vma_prepare')?.source, [SRC.SHEET_6]) }));
         break;
       }
+    }
+  }
+  return out;
+}
+
+/** Every `if` of a function, with its condition written without spaces (bounded walk). */
+function ifsOf(fn: FunctionFacts): { pos: SourcePos; cond: string }[] {
+  const out: { pos: SourcePos; cond: string }[] = [];
+  const stack: FlowItem[] = [...fn.flow];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const it = stack.pop()!;
+    if (it.kind === 'if') {
+      out.push({ pos: it.pos, cond: it.condition.replace(/\s+/g, '') });
+      stack.push(...it.then, ...(it.else ?? []));
+    } else if (it.kind === 'loop') stack.push(...it.body);
+  }
+  return out;
+}
+
+/**
+ * The patch moves a test from below a lock acquisition to above it: what
+ * the test reads is then checked before the lock that protects it is taken
+ * (fact sheet section 6 #6, 657b5146955e: lock_vma_under_rcu() must check
+ * vma->anon_vma under the VMA lock).
+ */
+export function checksMovedAboveLock(ctx: SeriesContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { patch, pre, post } of functionChanges(ctx.patches)) {
+    if (!post) continue;
+    const before = ifsOf(pre).filter((x) => ctx.changeAt(patch, x.pos) === '-');
+    if (before.length === 0) continue;
+    const after = ifsOf(post).filter((x) => ctx.changeAt(patch, x.pos) === '+');
+    for (const moved of after) {
+      const was = before.find((b) => b.cond === moved.cond && b.pos.line > moved.pos.line);
+      if (!was) continue;
+      // A lock taken in both images between the new place and the old one.
+      const lock = post.calls.find((c) => c.change === ' ' && c.pos.line > moved.pos.line && c.pos.line < was.pos.line &&
+        (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock !== 'rcu'));
+      if (!lock) continue;
+      out.push(ctx.finding(rule, patch, moved.pos,
+        `This patch moves the test (${moved.cond}) above ${lock.name}() at line ${lock.pos.line}: what it reads is then checked before the lock that protects it is taken, and may change before the lock is held.`,
+        { severity: 'warning', path: [step(moved.pos, 'tested here now'), step(lock.pos, `${lock.name}() takes the lock`), step(was.pos, 'tested here before this patch')],
+          sources: sourcesOf(ctx.model.helpers.get(lock.name)?.source, [SRC.SHEET_6]) }));
     }
   }
   return out;
