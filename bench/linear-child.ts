@@ -5,17 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { main } from '../src/cli/main.js';
+import { memoryIO } from '../src/cli/io.js';
 
 const file = process.argv[2]!;
-let out = '';
+const io = memoryIO((p) => readFileSync(p));
 const start = performance.now();
-await main(['check', '--format', 'json', file], {
-  out: (t) => void (out += t),
-  err: () => {},
-  readFile: (p) => readFileSync(p),
-  writeFile: () => {},
-  readStdin: () => new Uint8Array(),
-  stdinIsTTY: true,
-});
+await main(['check', '--format', 'json', file], io);
+const out = io.stdout;
 const ms = performance.now() - start;
 process.stdout.write(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, out: out.slice(0, 2000) }));

@@ -18,3 +18,23 @@ export const EXIT_USAGE = 2;
 
 /** A command: argv after the command name; resolves to the exit status. */
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+/** A CliIO that runs a command in process: output collected, every file read as `read(path)`, no stdin. */
+export interface MemoryIO extends CliIO {
+  stdout: string;
+  stderr: string;
+}
+
+export function memoryIO(read: (path: string) => Uint8Array = () => new Uint8Array()): MemoryIO {
+  const io: MemoryIO = {
+    stdout: '',
+    stderr: '',
+    out(text) { io.stdout += text; },
+    err(text) { io.stderr += text; },
+    readFile: read,
+    writeFile: () => {},
+    readStdin: () => new Uint8Array(),
+    stdinIsTTY: true,
+  };
+  return io;
+}

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import type { CliIO } from '../../src/cli/io.js';
+import { memoryIO } from '../../src/cli/io.js';
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 
@@ -144,17 +144,10 @@ function reportedLines(value: unknown, out: { file?: string; line: number }[] = 
 export async function runCase(seeds: readonly Buffer[], c: FuzzCase): Promise<void> {
   const data = mutate(seeds[c.seed]!, c.mutations);
   const argv = [...COMMANDS[c.command]!, 'fuzz.mbox'];
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    readFile: () => data,
-    writeFile: () => {},
-    readStdin: () => new Uint8Array(),
-    stdinIsTTY: true,
-  };
+  const io = memoryIO(() => data);
   const code = await main(argv, io);
+  const out = io.stdout;
+  const err = io.stderr;
   if (code !== 0 && code !== 1 && code !== 2) throw new Error(`exit ${code}`);
   if (/internal error|mail reader failed|TypeError|RangeError/.test(err + out)) throw new Error(`internal failure: ${(err + out).slice(0, 500)}`);
   if (!out) {

@@ -2,21 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../src/cli/main.js';
-import type { CliIO } from '../../../src/cli/io.js';
-
-function fakeIO(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(t: string) { io.stdout += t; },
-    err(t: string) { io.stderr += t; },
-    readFile: () => new Uint8Array(),
-    writeFile: () => {},
-    readStdin: () => new Uint8Array(),
-    stdinIsTTY: true,
-  };
-  return io;
-}
+import { memoryIO as fakeIO } from '../../../src/cli/io.js';
 
 test('patchlens --version prints the version and the tree-sitter binding in use', async () => {
   const io = fakeIO();

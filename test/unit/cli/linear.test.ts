@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main } from '../../../src/cli/main.js';
-import type { CliIO } from '../../../src/cli/io.js';
+import { memoryIO } from '../../../src/cli/io.js';
 import { LINEAR_CASES, bigHunk, deepBraces } from '../../../bench/linear-inputs.js';
 
 /** 100k characters: 20-60 s per case before the fix. */
@@ -17,18 +17,9 @@ const GUARD = { timeout: 20_000 };
 
 async function run(argv: string[], text: string): Promise<{ code: number; out: string; err: string }> {
   const data = Buffer.from(text);
-  let out = '';
-  let err = '';
-  const io: CliIO = {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
-    readFile: () => data,
-    writeFile: () => {},
-    readStdin: () => new Uint8Array(),
-    stdinIsTTY: true,
-  };
+  const io = memoryIO(() => data);
   const code = await main([...argv, 'hostile.mbox'], io);
-  return { code, out, err };
+  return { code, out: io.stdout, err: io.stderr };
 }
 
 for (const c of LINEAR_CASES) {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePerson } from '../../../src/core/trailers/person.js';
 import { main } from '../../../src/cli/main.js';
+import { memoryIO } from '../../../src/cli/io.js';
 
 test('a quoted name with markup keeps its address: "<b>evil</b>" <evil@example.org>', () => {
   assert.deepEqual(parsePerson('"<b>evil</b>" <evil@example.org>'), { name: '<b>evil</b>', email: 'evil@example.org', obfuscated: false });
@@ -52,15 +53,9 @@ diff --git a/mm/x.c b/mm/x.c
 `;
 
 test('trailers --json on a mail with markup in names: the right addresses, no false SOB-MISSING-AUTHOR', async () => {
-  let out = '';
-  const code = await main(['trailers', '--json', 'markup.mbox'], {
-    out: (t) => void (out += t),
-    err: () => {},
-    readFile: () => Buffer.from(mail),
-    writeFile: () => {},
-    readStdin: () => new Uint8Array(),
-    stdinIsTTY: true,
-  });
+  const io = memoryIO(() => Buffer.from(mail));
+  const code = await main(['trailers', '--json', 'markup.mbox'], io);
+  const out = io.stdout;
   assert.equal(code, 0);
   const json = JSON.parse(out) as { series: { versions: { patches: { tags: { key: string; name: string; email: string }[] }[] }[] }[]; findings: { rule: string }[] };
   const tags = json.series[0]!.versions[0]!.patches[0]!.tags.map((t) => [t.key, t.name, t.email]);
