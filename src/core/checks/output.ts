@@ -4,7 +4,6 @@
  *   formatText   `FILE:LINE:COL: SEVERITY RULE-ID message` (compilers, editors, grep)
  *   toJson       { findings: [...], problems: [...] }
  *   toSarif      SARIF 2.1.0 (code-scanning UIs); problems become tool notifications
- *   toB4         [{ tool, status, summary, details }] for `b4 prep --check`
  *
  * Pure functions of their input: no file system.
  */
@@ -173,35 +172,4 @@ export function toSarif(
       results,
     }],
   };
-}
-
-export interface B4Check {
-  tool: 'patchlens';
-  status: 'pass' | 'warn' | 'fail';
-  summary: string;
-  details: string;
-}
-
-/**
- * One entry for b4's check hook.  fail: an error finding, or a diff that
- * could not be read (a clean result would be a lie); warn: warnings;
- * pass otherwise.
- */
-export function toB4(findings: readonly Finding[], problems: readonly Problem[]): B4Check[] {
-  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
-  const errors = count('error');
-  const warnings = count('warning');
-  const unreadable = problems.filter((p) => /diff/.test(p.kind)).length;
-  const status: B4Check['status'] = errors > 0 || unreadable > 0 ? 'fail' : warnings > 0 ? 'warn' : 'pass';
-  const parts: string[] = [];
-  if (errors) parts.push(`${errors} error${errors > 1 ? 's' : ''}`);
-  if (warnings) parts.push(`${warnings} warning${warnings > 1 ? 's' : ''}`);
-  if (unreadable) parts.push(`${unreadable} unreadable diff${unreadable > 1 ? 's' : ''}`);
-  const summary = parts.length ? `VMA locking: ${parts.join(', ')}` : 'VMA locking: no findings';
-  const details = findings
-    .filter((f) => f.severity !== 'info')
-    .map((f) => `${f.patchFile ?? f.file}:${f.patchLine ?? f.line}: ${f.severity} ${f.rule}: ${f.message}`)
-    .concat(problems.map((p) => `${p.file}:${p.line}: problem ${p.kind}: ${p.message}`))
-    .join('\n');
-  return [{ tool: 'patchlens', status, summary, details }];
 }
