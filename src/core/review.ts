@@ -54,6 +54,19 @@ export interface ReviewOptions {
    * everything found so far, with the rule options applied.
    */
   onProgress?: (progress: ReviewProgress) => void;
+  /**
+   * With onProgress: each patch of a version of several patches is also
+   * checked on its own as soon as its C facts are ready, and those findings
+   * are reported at once (`provisional`), so an editor shows the first
+   * patches' findings while the later ones are parsed.  When the whole
+   * version has been checked, its findings replace the provisional ones:
+   * rules that look across patches (a flag defined in another patch, a
+   * callee whose lock contract another patch changes) decide there.  It
+   * costs one more run of the checks on the patches parsed now (facts from
+   * the cache are ready at once), so editors ask for it on a document's
+   * first analysis only.
+   */
+  progressPerPatch?: boolean;
 }
 
 export interface ReviewProgress {
@@ -62,6 +75,11 @@ export interface ReviewProgress {
   /** Series versions checked so far, and in all. */
   versionsDone: number;
   versions: number;
+  /**
+   * How many of `findings` come from checking a patch on its own
+   * (progressPerPatch), not yet from its whole version.
+   */
+  provisional: number;
 }
 
 export interface ReviewResult {
@@ -128,9 +146,19 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
   const analysed: AnalysedDiff[] = [];
   const versions = read.series.reduce((n, s) => n + s.versions.length, 0);
   let versionsDone = 0;
+  /** Findings of patches checked on their own, until their version is checked whole. */
+  let provisional: Finding[] = [];
   const progress = (): void => {
-    options.onProgress?.({ findings: applyRuleOptions(dedupe(findings), options), problems: [...problems], versionsDone, versions });
+    if (!options.onProgress) return;
+    const shown = provisional.length ? dedupe([...findings, ...provisional]) : dedupe(findings);
+    options.onProgress({ findings: applyRuleOptions(shown, options), problems: [...problems], versionsDone, versions, provisional: provisional.length });
   };
+  const checkOptions = (complete: boolean) => ({
+    disabledRules: options.disabledRules,
+    severity: options.severity,
+    seriesComplete: complete,
+    ...(options.contracts === false ? { contracts: false as const } : {}),
+  });
   progress();
   for (const series of read.series) {
     for (const version of series.versions) {
@@ -139,7 +167,11 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
       for (const d of diffsOf(version)) {
         if (!withinBound(d, problems)) continue;
         if (options.signal) await stillWanted(options.signal);
-        const make = () => extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+        let parsedNow = false;
+        const make = () => {
+          parsedNow = true;
+          return extractPatchFacts({ file: d.file, diff: d.diff, map: d.map }, options.kernelTree ? { tree: options.kernelTree } : {});
+        };
         const cached = cache ? cache.factsOf(d.file, d.diff, d.map, factsKey, make) : { facts: make(), place: null };
         const facts = cached.facts;
         // The label (version, index) is part of what the checks see.
@@ -165,16 +197,19 @@ export async function review(inputs: readonly ReviewInput[], options: ReviewOpti
             message: `${skipped.path} in ${d.label} was not checked: ${skipped.reason}`,
           });
         }
-        inputsOfVersion.push({ facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) });
+        const input: PatchInput = { facts, label: d.label, lines: indexDiff(d.file, d.diff, d.map) };
+        inputsOfVersion.push(input);
+        // Only a patch parsed now is worth showing early: facts from the cache come at once.
+        if (options.progressPerPatch && options.onProgress && parsedNow && version.patches.length > 1) {
+          // Checked as if the series stopped here: a rule that needs the rest says nothing yet.
+          provisional.push(...runChecks([input], lockModel, checkOptions(false)));
+          progress();
+        }
       }
       versionsDone++;
+      provisional = [];
       if (!inputsOfVersion.length) continue;
-      const check = () => runChecks(inputsOfVersion, lockModel, {
-        disabledRules: options.disabledRules,
-        severity: options.severity,
-        seriesComplete: version.missing.length === 0,
-        ...(options.contracts === false ? { contracts: false as const } : {}),
-      });
+      const check = () => runChecks(inputsOfVersion, lockModel, checkOptions(version.missing.length === 0));
       findings.push(...(cache ? cache.findingsOf(places, `${checksKey}\0${version.missing.length === 0}\0${options.contracts !== false}`, check) : check()));
       progress();
     }

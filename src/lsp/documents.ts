@@ -10,7 +10,8 @@
  *    patches it touched, and a patch open in two files is parsed once
  *    (src/core/reviewCache.ts);
  *  - on the first analysis of a document, diagnostics are published as each
- *    stage is ready (trailers first, then each series version's checks);
+ *    stage is ready: trailers first, then each patch's own findings as it
+ *    is parsed, then each series version's checks, which replace them;
  *    later analyses publish once at the end, so an edit never makes the
  *    findings of untouched patches blink out.
  */
@@ -152,6 +153,8 @@ export class DocumentAnalyzer {
         ...settings.options,
         cache: this.cache,
         signal: controller.signal,
+        // First open: each patch's own findings show as soon as it is parsed.
+        progressPerPatch: first,
         onProgress: first
           ? (p) => {
             if (controller.signal.aborted) return;

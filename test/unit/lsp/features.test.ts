@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { review } from '../../../src/core/review.js';
 import { LspClient, ROOT } from './client.js';
+// @ts-expect-error: a plain .mjs script without types; benchSeries(lines) returns the series text.
+import { benchSeries } from '../../../scripts/e2e.mjs';
 
 const SEED = (n: string) => join(ROOT, 'test/fixtures/seeds', n);
 const SEED_000 = SEED('000_dbfa3d816e84323d.txt');
@@ -118,5 +120,37 @@ test('quick fixes, outline, lens, requests and commands over stdio', { timeout: 
     assert.equal(await c.shutdown(), 0);
   } finally {
     c.kill();
+  }
+});
+
+test('the first open of a series publishes diagnostics per patch as each is parsed, then the whole version\'s', { timeout: 180_000 }, async () => {
+  const c = new LspClient();
+  try {
+    c.onServerRequest = (method, params) => (method === 'workspace/configuration' ? params.items.map(() => ({ analysis: { debounceMs: 0 } })) : null);
+    await c.initialize(pathToFileURL(ROOT).href);
+    const text: string = benchSeries(4_000);
+    const uri = pathToFileURL(join(ROOT, '.lsp-test', 'series.mbox')).href;
+    const from = c.notifications.length;
+    c.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'patch-mail', version: 1, text } });
+    const { diagnostics } = await c.analyzed(uri, 1, from);
+    const published = c.notifications.slice(from).filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
+    // Trailers first, then patches as they come, then the version: several publications, growing.
+    assert.ok(published.length >= 3, `publications: ${published.length}`);
+    const counts = published.map((m) => m.params.diagnostics.length);
+    assert.ok(counts[0]! < counts[counts.length - 1]!, `counts ${counts.join(',')}`);
+    const lock = (m: any) => m.params.diagnostics.some((d: any) => /^(LOCK-|STALE-|VMA-|FLAG-)/.test(String(d.code)));
+    const firstLock = published.findIndex(lock);
+    assert.ok(firstLock >= 0 && firstLock < published.length - 1, `a check's finding is published before the last publication (${firstLock} of ${published.length})`);
+    assert.deepEqual(published[published.length - 1]!.params.diagnostics, diagnostics);
+
+    // An edit publishes once, at the end: the findings of untouched patches never blink out.
+    const at = text.split('\n').findIndex((l) => /^\+\s+\S.*;$/.test(l));
+    const from2 = c.notifications.length;
+    c.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: at, character: 1 }, end: { line: at, character: 1 } }, text: ' ' }] });
+    await c.analyzed(uri, 2, from2);
+    const published2 = c.notifications.slice(from2).filter((m) => m.method === 'textDocument/publishDiagnostics' && m.params.uri === uri);
+    assert.equal(published2.length, 1);
+  } finally {
+    await c.shutdown().catch(() => c.kill());
   }
 });

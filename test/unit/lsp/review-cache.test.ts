@@ -12,6 +12,8 @@ import { review } from '../../../src/core/review.js';
 import { ReviewCache } from '../../../src/core/reviewCache.js';
 import type { Finding } from '../../../src/core/findings.js';
 import { ROOT } from './client.js';
+// @ts-expect-error: a plain .mjs script without types; benchSeries(lines) returns the series text.
+import { benchSeries } from '../../../scripts/e2e.mjs';
 
 const FILE = '/review-cache/series.mbox';
 
@@ -86,4 +88,29 @@ test('review stops when its AbortSignal fires, and reports progress per version'
   });
   await assert.rejects(run, /stale/);
   assert.ok(seen.length >= 2 && seen[0] === 0, `progress: ${seen.join(',')}`);
+});
+
+test('with progressPerPatch, each patch\'s own findings are reported as it is parsed, and the whole version\'s replace them', { timeout: 120_000 }, async () => {
+  // Real patches of the corpus as one numbered series (the benchmark's generator): one version, many patches.
+  const text: string = benchSeries(4_000);
+  const events: { provisional: number; versionsDone: number; findings: Finding[] }[] = [];
+  const r = await review([{ file: FILE, data: text }], { progressPerPatch: true, onProgress: (p) => events.push(p) });
+  const plainRun = await review([{ file: FILE, data: text }]);
+  same(r.findings, plainRun.findings);
+  const early = events.filter((e) => e.provisional > 0 && e.versionsDone === 0);
+  assert.ok(early.length > 1, `progress while patches are parsed: ${early.length} events`);
+  // Lock findings show before the version is done: the first patch's with a finding is not held back.
+  const firstLock = early.findIndex((e) => e.findings.some((f) => f.rule.startsWith('LOCK-') || f.rule.startsWith('STALE-')));
+  assert.ok(firstLock >= 0 && firstLock < early.length - 1, `a lock finding reported early (event ${firstLock} of ${early.length})`);
+  // Provisional findings grow as patches are parsed, and the last event carries the version's findings, none provisional.
+  const last = events[events.length - 1]!;
+  assert.equal(last.provisional, 0);
+  same(last.findings, r.findings);
+  // Nothing reported early disappears at the end on this series (no finding blinks out).
+  const finalKeys = new Set(r.findings.map(plain));
+  for (const e of early) for (const f of e.findings) assert.ok(finalKeys.has(plain(f)), `${f.rule} at ${f.line} reported early is in the final findings`);
+  // Without the option, no provisional progress.
+  const events2: number[] = [];
+  await review([{ file: FILE, data: text }], { onProgress: (p) => events2.push(p.provisional) });
+  assert.ok(events2.every((n) => n === 0));
 });
