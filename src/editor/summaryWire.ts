@@ -1,9 +1,9 @@
 /**
- * The summary model (src/vscode/summaryModel.ts) as JSON, for the trip from
+ * The summary model (src/editor/summaryModel.ts) as JSON, for the trip from
  * the language server to the extension's webview: its only non-JSON part,
  * each patch row's tag map, travels as a list of entries.
  */
-import type { PatchRow, SeriesSummary, Summary, TagCell } from '../vscode/summaryModel.js';
+import type { PatchRow, SeriesSummary, Summary, TagCell } from './summaryModel.js';
 
 export type WirePatchRow = Omit<PatchRow, 'tags'> & { tags: [string, TagCell[]][] };
 export type WireSummary = Omit<Summary, 'series'> & { series: (Omit<SeriesSummary, 'patches'> & { patches: WirePatchRow[] })[] };

@@ -13,7 +13,7 @@ import type { PatchAt } from '../editor/locate.js';
 import { joinQuoted, readDiff } from '../core/diff/index.js';
 import { offsetMap } from '../core/diff/images.js';
 import { readPatch } from '../core/series/patch.js';
-import { codeLensTitle, findingHover, flagHover, helperHover, trailerHover } from '../vscode/hoverText.js';
+import { codeLensTitle, findingHover, flagHover, helperHover, trailerHover } from '../editor/hoverText.js';
 import { EDITOR_COMMANDS, SERVER_COMMANDS, type AddToReplyArgs, type RecoveredAddressArgs } from './protocol.js';
 import { findingDiagnostic, identAt, recoveredAddress } from './convert.js';
 import type { DocAnalysis } from './documents.js';

@@ -7,8 +7,8 @@
 import type { Analysis } from '../editor/analyze.js';
 import { summaryToWire, type WireSummary } from '../editor/summaryWire.js';
 import { writeAmMbox } from '../core/trailers/am.js';
-import { summarize } from '../vscode/summaryModel.js';
-import { composeReply } from '../vscode/reply.js';
+import { summarize } from '../editor/summaryModel.js';
+import { composeReply } from '../editor/reply.js';
 import { withRecovered, type RecoveredChoice } from '../vscode/quickFixes.js';
 import type { ComposeReplyParams, TrailersResult, WireSeries } from './protocol.js';
 import type { DocAnalysis } from './documents.js';

@@ -15,11 +15,11 @@ import { lockModelMarkdown } from './lockModelText.js';
 import {
   addToReplyDraft, draftKey, isAddToReplyArgs, isRecoveredAddressArgs, isRuleId, messageAtLine, withRuleDisabled,
 } from './quickFixes.js';
-import { IDENTITY_PLACEHOLDER, type ReplyNote } from './reply.js';
+import { IDENTITY_PLACEHOLDER, type ReplyNote } from '../editor/reply.js';
 import { ReplyDrafts, reviewerIdentity } from './replyDrafts.js';
 import type { SeriesTreeProvider } from './seriesTree.js';
 import { uriOf } from './uri.js';
-import type { Summary } from './summaryModel.js';
+import type { Summary } from '../editor/summaryModel.js';
 import type { SummaryPanel } from './summaryPanel.js';
 
 export interface CommandDeps {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseGitIdentity } from './reply.js';
+import { parseGitIdentity } from '../editor/reply.js';
 
 export async function gitIdentity(folder: string | undefined): Promise<{ name: string; email: string } | null> {
   const home = homedir();

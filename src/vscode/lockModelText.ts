@@ -4,7 +4,7 @@
  * with what each requires / acquires / releases / asserts, and the flags.
  */
 import type { Model } from '../core/model/types.js';
-import { lockUse, orderPosition } from './hoverText.js';
+import { lockUse, orderPosition } from '../editor/hoverText.js';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

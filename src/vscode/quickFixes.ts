@@ -13,7 +13,7 @@ import { readInput } from '../core/mail/index.js';
 import type { MailMessage } from '../core/types.js';
 import type { CollectedTag, CollectedTrailers, PatchTrailers } from '../core/trailers/collect.js';
 import type { AddToReplyArgs, RecoveredAddressArgs } from '../lsp/protocol.js';
-import { appendToReply, composeReply, replyBlock } from './reply.js';
+import { appendToReply, composeReply, replyBlock } from '../editor/reply.js';
 
 // The arguments the language server's quick fixes carry (one definition, in the protocol).
 export type { AddToReplyArgs, RecoveredAddressArgs } from '../lsp/protocol.js';

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { gitIdentity } from './identity.js';
-import { parseIdentity } from './reply.js';
+import { parseIdentity } from '../editor/reply.js';
 
 export const REPLY_LANGUAGE = 'patch-mail-reply';
 

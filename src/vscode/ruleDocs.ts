@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { SourceRef } from '../core/findings.js';
-import { sourceText } from './hoverText.js';
+import { sourceText } from '../editor/hoverText.js';
 
 export const RULE_SCHEME = 'patchlens-rule';
 

@@ -6,7 +6,7 @@
  * page loads nothing remote: the Content-Security-Policy allows only the
  * extension's own script and style, by nonce.
  */
-import type { Summary, SeriesSummary, TagCell } from './summaryModel.js';
+import type { Summary, SeriesSummary, TagCell } from '../editor/summaryModel.js';
 
 export interface PageOptions {
   /** Webview.cspSource. */

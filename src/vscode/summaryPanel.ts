@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { renderSummary } from './summaryHtml.js';
-import type { Summary } from './summaryModel.js';
+import type { Summary } from '../editor/summaryModel.js';
 
 export class SummaryPanel {
   private panel: vscode.WebviewPanel | undefined;

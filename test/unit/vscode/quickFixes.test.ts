@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { analyze } from '../../../src/editor/analyze.js';
 import { addToReplyDraft, isAddToReplyArgs, isRecoveredAddressArgs, withRecovered, withRuleDisabled } from '../../../src/vscode/quickFixes.js';
-import { composeReply, findingComment, IDENTITY_PLACEHOLDER, kernelPlaces, parseIdentity } from '../../../src/vscode/reply.js';
+import { composeReply, findingComment, IDENTITY_PLACEHOLDER, kernelPlaces, parseIdentity } from '../../../src/editor/reply.js';
 import { writeAmMbox } from '../../../src/core/trailers/am.js';
 
 const SEED_003 = 'test/fixtures/seeds/003_6bc468803e1b8b4d.txt';

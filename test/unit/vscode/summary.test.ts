@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { analyze } from '../../../src/editor/analyze.js';
-import { summarize } from '../../../src/vscode/summaryModel.js';
+import { summarize } from '../../../src/editor/summaryModel.js';
 import { csp, esc, renderSummary } from '../../../src/vscode/summaryHtml.js';
 // @ts-expect-error plain JS helper of the e2e runner
 import { hostileMail } from '../../../scripts/e2e.mjs';

@@ -4,9 +4,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { analyze, filterFindings } from '../../../src/editor/analyze.js';
 import { DocumentIndex } from '../../../src/editor/locate.js';
-import { codeLensTitle, findingHover, flagHover, helperHover, md, sourceLine, trailerHover } from '../../../src/vscode/hoverText.js';
+import { codeLensTitle, findingHover, flagHover, helperHover, md, sourceLine, trailerHover } from '../../../src/editor/hoverText.js';
 import { lockModelMarkdown } from '../../../src/vscode/lockModelText.js';
-import { composeReply, parseGitIdentity } from '../../../src/vscode/reply.js';
+import { composeReply, parseGitIdentity } from '../../../src/editor/reply.js';
 import { defaultModel } from '../../../src/core/model/index.js';
 import type { Finding } from '../../../src/core/findings.js';
 

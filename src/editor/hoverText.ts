@@ -6,7 +6,7 @@
 import type { Finding, SourceRef } from '../core/findings.js';
 import type { FlagSpec, HelperSpec, LockClass, LockUse, Model } from '../core/model/types.js';
 import type { Trailer } from '../core/series/types.js';
-import type { PatchAt, TrailerAt } from '../editor/locate.js';
+import type { PatchAt, TrailerAt } from './locate.js';
 import { contextWords } from '../core/checks/output.js';
 
 /** Escapes Markdown syntax and HTML, so the text shows as written. */

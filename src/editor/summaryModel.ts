@@ -7,7 +7,7 @@
  */
 import type { Finding, Severity } from '../core/findings.js';
 import type { Patch, Series, Trailer } from '../core/series/types.js';
-import type { Analysis } from '../editor/analyze.js';
+import type { Analysis } from './analyze.js';
 
 export type TagState =
   /** given in a reply to this version, not yet in a patch */
