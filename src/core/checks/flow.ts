@@ -433,6 +433,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         (x.variable === instance || (x.spec.acquires ?? []).some((u) => u.instance !== 'return' && instanceOf(u, x.call) === instance)));
       if (p) {
         pending = pending.filter((x) => x !== p);
+        // Released on the path where it succeeded: a later assertion or unlock of it sees it gone
+        // (`pte_unmap_unlock(ptep, ptl); lockdep_assert_held(ptl);` after pte_alloc_map_lock()).
+        pushGone(gone, { lock, instance, how: 'released', helper: spec.name, change: call.change,
+          step: stepOf(call.pos, `${spec.name}() releases ${lock}`) });
         continue;
       }
       if (spec.anyOf || spec.summary) continue;

@@ -10,7 +10,7 @@
  * VMA write locks (released only by mmap_write_unlock) and RCU are not
  * balanced per function and are skipped.
  */
-import type { CallFact, FlowItem } from '../../c/facts.js';
+import type { CallFact, FlowItem, FunctionFacts } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import { normInstance } from '../flow.js';
 import { functionChanges } from '../removed.js';
@@ -27,12 +27,17 @@ type Exit = Extract<FlowEvent, { kind: 'exit' }>;
 type Goto = Extract<FlowEvent, { kind: 'goto' }>;
 const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
 
+/** Whether the result of `helper()` on `line` is stored in a variable (`pte = pte_offset_map_lock(..)`). */
+function stored(fn: FunctionFacts, line: number, helper: string): boolean {
+  return fn.assigns.some((a) => a.pos.line === line && a.value.includes(`${helper}(`));
+}
+
 /**
  * Jumps to one label that arrive with different locks: `goto out` holding
  * a lock that another `goto out` releases first.  The label's body is
  * usually outside the hunk, but it cannot be right for both.
  */
-function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, events: FlowEvent[], tracked: (h: Held) => boolean): Finding[] {
+function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, fn: FunctionFacts, events: FlowEvent[], tracked: (h: Held) => boolean): Finding[] {
   const out: Finding[] = [];
   const byLabel = new Map<string, Goto[]>();
   for (const e of events) if (e.kind === 'goto') byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
@@ -44,22 +49,46 @@ function inconsistentGotos(ctx: SeriesContext, patch: PatchInput, events: FlowEv
         // The other jump must hold nothing of the kind: jumps that each hold one of several
         // page-table locks (folio_walk_start()'s `goto found`) hand the one they hold on.
         const kin = (k: Held) => tracked(k) && (k.lock === h.lock || (SPIN_LOCKS.has(k.lock) && SPIN_LOCKS.has(h.lock)));
+        // The other jump released it, or comes from the failure of the very acquisition this
+        // path succeeded in (`if (!vma_start_read(vma)) goto inval;`): either way the label's
+        // body cannot unlock it for both.  Not when the result is kept in a variable: the
+        // label may test it (`abort: if (start_pte) pte_unmap_unlock(start_pte, ptl);`).
+        const dropped = (o: Goto) => o.state.gone.find((x) => x.lock === h.lock && x.instance === h.instance &&
+          ((x.how === 'released' && x.step.line > h.step.line) ||
+           (x.how === 'failed' && x.step.line === h.step.line && !stored(fn, x.step.line, x.helper))));
         const other = jumps.find((o) => o !== g && o.pos.line !== g.pos.line &&
-          !o.state.held.some(kin) &&
-          o.state.gone.some((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance && x.step.line > h.step.line));
+          !o.state.held.some(kin) && dropped(o) !== undefined);
         if (!other) continue;
         if (!added(ctx, patch, g.pos) && h.change !== '+') continue;
         const key = `${g.pos.line}:${h.lock}:${h.instance}`;
         if (reported.has(key)) continue;
         reported.add(key);
-        const rel = other.state.gone.find((x) => x.lock === h.lock && x.how === 'released' && x.instance === h.instance)!;
+        const rel = dropped(other)!;
+        const there = rel.how === 'released'
+          ? `releases it first (${rel.helper}() at line ${rel.step.line})`
+          : `comes from the failure of that ${rel.helper}() and holds nothing`;
         out.push(ctx.finding(rule, patch, g.pos,
-          `This path jumps to ${label} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), while the jump at line ${other.pos.line} releases it first (${rel.helper}() at line ${rel.step.line}).`,
+          `This path jumps to ${label} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), while the jump at line ${other.pos.line} ${there}.`,
           { path: [h.step, step(g.pos, `goto ${label} with the lock held`)], sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
       }
     }
   }
   return out;
+}
+
+/**
+ * Whether the function's definition says it hands an RCU read section to its
+ * caller (`__acquires(RCU)`, which the C pass blanks out): read from the
+ * diff lines around its name (bounded: 6 lines).
+ */
+function annotatedAcquires(patch: PatchInput, fn: FunctionFacts): boolean {
+  if (!patch.lines || !fn.hasStart) return false;
+  for (let l = fn.pos.line; l < fn.pos.line + 6; l++) {
+    const text = patch.lines.at(fn.pos.file, l)?.text ?? '';
+    if (/__acquires\s*\(\s*(RCU|rcu)\s*\)/.test(text)) return true;
+    if (/^\s*\{/.test(text)) break;
+  }
+  return false;
 }
 
 /** A negative errno literal (`-EBUSY`, `ERR_PTR(-EAGAIN)`) or NULL: the plainest failures a function returns. */
@@ -114,7 +143,10 @@ export const rule: Rule = {
           // Only the error path that forgets to unlock: a return of an error
           // (or a bare return).  A function returning a result with the lock
           // held is a lock helper (folio_walk_start(), pmd_trans_huge_lock()).
-          if (value !== '' && !ERRORISH.test(value)) continue;
+          // Not RCU: a read-side section is local to the function that opened it (one handed
+          // to the caller is rare and annotated __acquires(RCU)), so a result returned inside
+          // it while another path closes it first is the missing rcu_read_unlock().
+          if (value !== '' && !ERRORISH.test(value) && !(h.lock === 'rcu' && !annotatedAcquires(patch, fn))) continue;
           const exitAdded = !ex.implicit && added(ctx, patch, ex.pos);
           if (!exitAdded && h.change !== '+') continue;
           const key = `${ex.pos.line}:${h.lock}:${h.instance}`;
@@ -127,7 +159,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
-      out.push(...inconsistentGotos(ctx, patch, a.events, tracked));
+      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone === null) {
           const f = unheldRelease(ctx, rule, fn, patch, e);
@@ -163,6 +195,13 @@ export const rule: Rule = {
  */
 function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
   const out: Finding[] = [];
+  const releases = (it: FlowItem) => it.kind === 'call' && !!ctx.model.helpers.get(it.call.name)?.releases;
+  /** An `if` whose branches hold only plain calls and assignments: no exit, no jump, no release (bounded: 8 items). */
+  const quiet = (it: FlowItem): boolean => {
+    if (it.kind !== 'if' || it.conditionCalls.some((c) => ctx.model.helpers.has(c.name))) return false;
+    const body = [...it.then, ...(it.else ?? [])];
+    return body.length <= 8 && body.every((b) => b.kind === 'assign' || (b.kind === 'call' && !releases(b)));
+  };
   for (const { patch, pre, post } of functionChanges(ctx.patches)) {
     if (!post) continue;
     const visit = (items: readonly FlowItem[]) => {
@@ -174,9 +213,10 @@ function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
         const spec = ctx.model.helpers.get(it.call.name);
         const use = spec?.releases?.find((u) => ctx.model.locks.get(u.lock)?.balanced && u.lock !== 'rcu');
         if (!spec || !use || spec.anyOf) continue;
-        // The next statement that is not a plain call or assignment must be a kept return.
+        // The next statement that is not a plain call, assignment or an `if` that neither
+        // leaves nor releases anything (`if (unmapped) flush_tlb_range(..);`) must be a kept return.
         let j = i + 1;
-        while (j < items.length && (items[j].kind === 'assign' || (items[j].kind === 'call' && !ctx.model.helpers.get((items[j] as { call: CallFact }).call.name)?.releases))) j++;
+        while (j < items.length && (items[j].kind === 'assign' || (items[j].kind === 'call' && !releases(items[j])) || (items[j].kind === 'if' && quiet(items[j])))) j++;
         const ret = items[j];
         if (!ret || ret.kind !== 'return' || ctx.changeAt(patch, ret.pos) === '-') continue;
         const again = post.calls.some((c) => c.change === '+' && c.name === it.call.name && c.pos.line <= ret.pos.line && c.pos.line >= it.call.pos.line - 3);
