@@ -642,11 +642,13 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           states = states.map((s) => applyCall(s, item.call, false));
           break;
         case 'assign': {
-          // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES).
-          if (item.assign.field !== null && env.model.fields.has(item.assign.field)) {
+          const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
+          // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES), and one
+          // variable stored in another (`remove = next;`: the roles a merge hands on).
+          if ((item.assign.field !== null && env.model.fields.has(item.assign.field)) ||
+              (target !== null && item.assign.op === '=' && /^[A-Za-z_]\w*$/.test(item.assign.value.trim()))) {
             for (const s of states) events.push({ kind: 'assign', assign: item.assign, state: s });
           }
-          const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
           if (target) {
             const fromCall = /^\s*(\w+)\s*\(/.exec(item.assign.value);
             const spec = fromCall ? helperOf(env, fromCall[1]) : undefined;

@@ -41,6 +41,7 @@ const real = (n: string) => {
     '015': '015-mm-khugepaged-use-vma-start-write-killable-in-collapse-huge.patch',
     '027': '027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch',
     '057': '057-mm-migrate-device-c-flush-tlb-while-holding-ptl.patch',
+    '077': '077-mm-move-vma-locking-out-of-vma-prepare-and-dup-anon-vma.patch',
     '039': '039-mm-fix-double-page-fault-on-arm64-if-pte-af-is-cleared.patch',
     '043': '043-mm-prevent-userfaults-to-be-handled-under-per-vma-lock.patch',
     '063': '063-mm-handle-userfaults-under-vma-lock.patch',
@@ -108,6 +109,9 @@ const FIRING: Firing[] = [
     says: /removes pte_unmap_unlock\(ptep - 1, ptl\) at line \d+, so this return 0 now leaves with the PTE ptl held/, pathAt: '-\tpte_unmap_unlock(ptep - 1, ptl);' },
   { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-mismatch-047-held-after-pte-unmap-unlock.patch`, at: '+\t\tlockdep_assert_held(ptl);', severity: 'error',
     says: /lockdep_assert_held\(ptl\) asserts ptl is held, but pte_unmap_unlock\(\) released it/, pathAt: '+\t\tpte_unmap_unlock(pte, ptl);' },
+  { rule: 'LOCK-REQUIRES', file: `${F}requires-077-remove-curr-unlocked.patch`, at: ' \t\t\tremove = curr;', severity: 'warning',
+    says: /^remove = curr hands on curr, but this path never calls vma_start_write\(curr\), while this patch write-locks the VMA right before each of the other 3 such hand-offs/,
+    pathAt: ' \t\tremove = next;' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -140,6 +144,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-UNBALANCED', file: real('001'), why: 'abort: can test the stored pte_offset_map_lock() result, so its failure jump proves nothing' },
   { rule: 'LOCK-UNBALANCED', file: real('057'), why: 'pte_unmap_unlock() moves below the flush instead of going away' },
   { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-ok-047-held-before-pte-unmap-unlock.patch`, why: 'the assertion comes before pte_unmap_unlock()' },
+  { rule: 'LOCK-REQUIRES', file: real('077'), why: 'every VMA vma_merge() hands on is write-locked right before' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];

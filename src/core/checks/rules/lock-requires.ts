@@ -16,6 +16,7 @@ import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
 import { addedCallsOf, argOf, functionChanges } from '../removed.js';
+import { unlockedLikeSiblings } from './vma-lock-siblings.js';
 
 const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
 
@@ -57,7 +58,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx), ...unlockedLikeSiblings(ctx, rule));
     return out;
   },
 };
