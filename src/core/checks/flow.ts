@@ -419,7 +419,9 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         held = held.filter((x) => x.lock !== lock);
         continue;
       }
-      let idx = held.findIndex((x) => family(x) && instance !== null && x.instance === instance);
+      // The latest lock stored in the variable: `ptl = pmd_lock(..)` after a pud_lock() into the same ptl.
+      let idx = -1;
+      for (let i = held.length - 1; i >= 0 && idx < 0 && instance !== null; i--) if (family(held[i]) && held[i].instance === instance) idx = i;
       if (idx < 0) idx = held.findIndex((x) => family(x) && (instance === null || x.instance === null || !SPIN_FAMILY.has(lock)));
       if (idx >= 0) {
         const was = held[idx];

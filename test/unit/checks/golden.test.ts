@@ -95,8 +95,10 @@ const FIRING: Firing[] = [
     says: /removes mutex_unlock\(&damon_dbgfs_lock\) at line \d+, so this return -EINVAL now leaves with mutex held/ },
   { rule: 'LOCK-SLEEP-ATOMIC', file: `${F}sleep-027-alloc-before-ptep-test.patch`, at: '+\tfw->page = kmalloc(', severity: 'error',
     says: /^On the path where pte_offset_map_lock\(\) succeeded, kmalloc\(\) may sleep while holding the PTE ptl/ },
-  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-011-goto-inval-holding-vma.patch`, at: '+\t\tgoto inval;', nth: 4, severity: 'warning',
-    says: /jumps with the VMA lock \(read\) still held \(taken by vma_start_read\(\) at line \d+\) and returns NULL/, pathAt: '+\treturn NULL;' },
+  // It also returns NULL holding the lock (a warning); the failure jump to the same label is the stronger witness.
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-011-goto-inval-holding-vma.patch`, at: '+\t\tgoto inval;', nth: 4, severity: 'error',
+    says: /jumps to inval with the VMA lock \(read\) still held \(taken by vma_start_read\(\) at line \d+\), while the jump at line \d+ comes from the failure of that vma_start_read\(\)/,
+    pathAt: '+\tif (!vma_start_read(vma))' },
   { rule: 'LOCK-REQUIRES', file: `${F}requires-043-uffd-test-above-vma-lock.patch`, at: '+\tif (userfaultfd_armed(vma))', severity: 'warning',
     says: /moves the test \(userfaultfd_armed\(vma\)\) above vma_start_read\(\)/, pathAt: ' \tif (!vma_start_read(vma))' },
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-043-goto-inval-holding-vma.patch`, at: '+\t\tgoto inval;', severity: 'error',
@@ -112,6 +114,9 @@ const FIRING: Firing[] = [
   { rule: 'LOCK-REQUIRES', file: `${F}requires-077-remove-curr-unlocked.patch`, at: ' \t\t\tremove = curr;', severity: 'warning',
     says: /^remove = curr hands on curr, but this path never calls vma_start_write\(curr\), while this patch write-locks the VMA right before each of the other 3 such hand-offs/,
     pathAt: ' \t\tremove = next;' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-027-goto-pte-table-holding-pmd-ptl.patch`, at: '+\t\t\tgoto pte_table;', severity: 'error',
+    says: /jumps with the PMD ptl \(write\) still held in ptl, and pte_offset_map_lock\(\) at line \d+ stores another lock in ptl/,
+    pathAt: '+\tptep = pte_offset_map_lock(vma->vm_mm, pmdp, addr, &ptl);' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -145,6 +150,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-UNBALANCED', file: real('057'), why: 'pte_unmap_unlock() moves below the flush instead of going away' },
   { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-ok-047-held-before-pte-unmap-unlock.patch`, why: 'the assertion comes before pte_unmap_unlock()' },
   { rule: 'LOCK-REQUIRES', file: real('077'), why: 'every VMA vma_merge() hands on is write-locked right before' },
+  { rule: 'LOCK-UNBALANCED', file: real('027'), why: 'spin_unlock(ptl) before each goto to a label that locks ptl again' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];

@@ -27,6 +27,42 @@ type Exit = Extract<FlowEvent, { kind: 'exit' }>;
 type Goto = Extract<FlowEvent, { kind: 'goto' }>;
 const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
 
+type Acquire = Extract<FlowEvent, { kind: 'acquire' }>;
+
+/**
+ * A lock pointer variable given a new lock while the one it points to is
+ * still held (`ptl = pmd_lock(..)` on a path that holds the pud_lock() it got
+ * before): nothing can release the first lock any more.  Reached through a
+ * goto, the jump is where its unlock is missing (folio_walk_start()'s
+ * `spin_unlock(ptl); goto pmd_table;`).
+ */
+function overwrittenLocks(ctx: SeriesContext, patch: PatchInput, events: FlowEvent[], tracked: (h: Held) => boolean): Finding[] {
+  const out: Finding[] = [];
+  const reported = new Set<string>();
+  for (const e of events) {
+    if (e.kind !== 'acquire') continue;
+    const a: Acquire = e;
+    const v = a.held.instance;
+    if (v === null || !/^[A-Za-z_]\w*$/.test(v) || !SPIN_LOCKS.has(a.held.lock)) continue;
+    // The call stores into the variable: `v = pmd_lock(..)` or `pte_offset_map_lock(.., &v)`.
+    if (!a.call.args.some((x) => x.replace(/\s+/g, '') === `&${v}`) && a.spec.acquires?.every((u) => u.instance !== 'return')) continue;
+    const old = a.before.held.find((h) => tracked(h) && h.instance === v && h.lock !== a.held.lock && SPIN_LOCKS.has(h.lock) && h.step.line < a.call.pos.line);
+    if (!old) continue;
+    const via = a.before.via && a.before.via.line > old.step.line && a.before.via.line < a.call.pos.line ? a.before.via : undefined;
+    const at = via ?? a.call.pos;
+    if (!added(ctx, patch, at) && a.call.change !== '+' && old.change !== '+') continue;
+    const key = `${at.line}:${old.lock}:${v}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const what = `${a.call.name}() at line ${a.call.pos.line} stores another lock in ${v} while ${lockName(old.lock, old.mode)} it holds (taken by ${old.helper}() at line ${old.step.line}) is still locked, so nothing can release that one any more`;
+    out.push(ctx.finding(rule, patch, at,
+      via ? `This path jumps with ${lockName(old.lock, old.mode)} still held in ${v}, and ${what}.` : `${what[0]!.toUpperCase()}${what.slice(1)}.`,
+      { path: [old.step, ...(via ? [step(via, 'jumps with the lock held')] : []), step(a.call.pos, `${v} overwritten`)],
+        sources: sourcesOf(ctx.model.helpers.get(old.helper)?.source, rule.source) }));
+  }
+  return out;
+}
+
 /** Whether the result of `helper()` on `line` is stored in a variable (`pte = pte_offset_map_lock(..)`). */
 function stored(fn: FunctionFacts, line: number, helper: string): boolean {
   return fn.assigns.some((a) => a.pos.line === line && a.value.includes(`${helper}(`));
@@ -159,7 +195,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
-      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked));
+      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked), ...overwrittenLocks(ctx, patch, a.events, tracked));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone === null) {
           const f = unheldRelease(ctx, rule, fn, patch, e);
@@ -182,7 +218,10 @@ export const rule: Rule = {
       }
     }
     out.push(...droppedUnlocksBeforeReturn(ctx));
-    return out;
+    // One line, one finding: a jump that both carries a lock to a failure return and loses it
+    // to an overwritten lock variable is said once, by the error.
+    const errors = new Set(out.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line}`));
+    return out.filter((f) => f.severity === 'error' || !errors.has(`${f.file}:${f.line}`));
   },
 };
 
