@@ -117,6 +117,9 @@ const FIRING: Firing[] = [
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-027-goto-pte-table-holding-pmd-ptl.patch`, at: '+\t\t\tgoto pte_table;', severity: 'error',
     says: /jumps with the PMD ptl \(write\) still held in ptl, and pte_offset_map_lock\(\) at line \d+ stores another lock in ptl/,
     pathAt: '+\tptep = pte_offset_map_lock(vma->vm_mm, pmdp, addr, &ptl);' },
+  { rule: 'LOCK-REQUIRES', file: `${F}requires-057-reversed-flush-after-unlock.patch`, at: '+\tpte_unmap_unlock(ptep - 1, ptl);', severity: 'warning',
+    says: /^This patch moves pte_unmap_unlock\(ptep - 1, ptl\) above flush_tlb_range\(\) at line \d+: the TLB is now flushed after the page-table lock is dropped/,
+    pathAt: '-\tpte_unmap_unlock(ptep - 1, ptl);' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -151,6 +154,8 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-ASSERT-MISMATCH', file: `${F}assert-ok-047-held-before-pte-unmap-unlock.patch`, why: 'the assertion comes before pte_unmap_unlock()' },
   { rule: 'LOCK-REQUIRES', file: real('077'), why: 'every VMA vma_merge() hands on is write-locked right before' },
   { rule: 'LOCK-UNBALANCED', file: real('027'), why: 'spin_unlock(ptl) before each goto to a label that locks ptl again' },
+  { rule: 'LOCK-REQUIRES', file: real('057'), why: 'the fix moves the flush under the ptl, not out of it' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}requires-057-reversed-flush-after-unlock.patch`, why: 'the unlock before return 0 moves up the function rather than going away' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];

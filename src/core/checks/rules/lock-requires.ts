@@ -17,6 +17,7 @@ import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
 import { addedCallsOf, argOf, functionChanges } from '../removed.js';
 import { unlockedLikeSiblings } from './vma-lock-siblings.js';
+import { tlbFlushesMovedOutOfPtl } from './tlb-flush-unlocked.js';
 
 const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
 
@@ -58,7 +59,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx), ...unlockedLikeSiblings(ctx, rule));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx), ...unlockedLikeSiblings(ctx, rule), ...tlbFlushesMovedOutOfPtl(ctx, rule));
     return out;
   },
 };

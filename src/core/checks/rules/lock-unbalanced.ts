@@ -258,7 +258,10 @@ function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
         while (j < items.length && (items[j].kind === 'assign' || (items[j].kind === 'call' && !releases(items[j])) || (items[j].kind === 'if' && quiet(items[j])))) j++;
         const ret = items[j];
         if (!ret || ret.kind !== 'return' || ctx.changeAt(patch, ret.pos) === '-') continue;
-        const again = post.calls.some((c) => c.change === '+' && c.name === it.call.name && c.pos.line <= ret.pos.line && c.pos.line >= it.call.pos.line - 3);
+        // Added again just above, or moved up the function (the same unlock of the same lock).
+        const same = (c: CallFact) => c.args.length === it.call.args.length && c.args.every((x, k) => normInstance(x) === normInstance(it.call.args[k]!));
+        const again = post.calls.some((c) => c.change === '+' && c.name === it.call.name && c.pos.line <= ret.pos.line &&
+          (c.pos.line >= it.call.pos.line - 3 || same(c)));
         if (again) continue;
         // The lock itself removed too: the section is gone, not left open (droppedCriticalSections' case).
         const lockArg = typeof use.instance === 'number' ? normInstance(it.call.args[use.instance] ?? '') : null;
