@@ -42,6 +42,7 @@ const real = (n: string) => {
     '027': '027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch',
     '057': '057-mm-migrate-device-c-flush-tlb-while-holding-ptl.patch',
     '077': '077-mm-move-vma-locking-out-of-vma-prepare-and-dup-anon-vma.patch',
+    '083': '083-userfaultfd-uffdio-remap-uabi.patch',
     '039': '039-mm-fix-double-page-fault-on-arm64-if-pte-af-is-cleared.patch',
     '043': '043-mm-prevent-userfaults-to-be-handled-under-per-vma-lock.patch',
     '063': '063-mm-handle-userfaults-under-vma-lock.patch',
@@ -120,6 +121,9 @@ const FIRING: Firing[] = [
   { rule: 'LOCK-REQUIRES', file: `${F}requires-057-reversed-flush-after-unlock.patch`, at: '+\tpte_unmap_unlock(ptep - 1, ptl);', severity: 'warning',
     says: /^This patch moves pte_unmap_unlock\(ptep - 1, ptl\) above flush_tlb_range\(\) at line \d+: the TLB is now flushed after the page-table lock is dropped/,
     pathAt: '-\tpte_unmap_unlock(ptep - 1, ptl);' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-083-ebusy-keeps-src-ptl.patch`, at: '+\t\treturn -EBUSY;', severity: 'warning',
+    says: /^This path returns -EBUSY with src_ptl still locked, while every other return of remap_pages_huge_pmd\(\) releases it first \(spin_unlock\(\) at line \d+; the return -EAGAIN at line \d+ too\)/,
+    pathAt: '+\tspin_unlock(src_ptl);' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -156,6 +160,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-UNBALANCED', file: real('027'), why: 'spin_unlock(ptl) before each goto to a label that locks ptl again' },
   { rule: 'LOCK-REQUIRES', file: real('057'), why: 'the fix moves the flush under the ptl, not out of it' },
   { rule: 'LOCK-UNBALANCED', file: `${F}requires-057-reversed-flush-after-unlock.patch`, why: 'the unlock before return 0 moves up the function rather than going away' },
+  { rule: 'LOCK-UNBALANCED', file: real('083'), why: 'every failure of remap_pages_huge_pmd() releases the src_ptl it was given; remap_pages_pte() releases only what it took' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];

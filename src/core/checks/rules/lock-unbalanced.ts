@@ -15,7 +15,7 @@ import type { Finding } from '../../findings.js';
 import { normInstance } from '../flow.js';
 import { functionChanges } from '../removed.js';
 import { SRC } from '../../model/index.js';
-import type { FlowEvent, Held } from '../flow.js';
+import type { FlowEvent, Gone, Held } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
 import { unheldRelease } from './unheld-release.js';
@@ -26,6 +26,55 @@ const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|
 type Exit = Extract<FlowEvent, { kind: 'exit' }>;
 type Goto = Extract<FlowEvent, { kind: 'goto' }>;
 const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
+
+/**
+ * A function that releases a lock its caller holds (`spin_unlock(src_ptl)`
+ * of a ptl handed in locked) on every other exit, errors included, but
+ * returns an error here with that lock untouched: its callers cannot know
+ * which failures still hold it (move_pages_huge_pmd()'s `return -EBUSY`
+ * before `spin_unlock(src_ptl)`).
+ */
+function keepsCallersLock(ctx: SeriesContext, patch: PatchInput, fn: FunctionFacts, events: FlowEvent[], exits: Exit[]): Finding[] {
+  const out: Finding[] = [];
+  const explicit = exits.filter((e) => !e.implicit);
+  // Releases of a lock this path never took: the caller's.
+  const callers = new Set<string>();
+  for (const e of events) if (e.kind === 'release-unheld' && e.gone === null && e.instance) callers.add(`${e.call.pos.line}:${e.instance}`);
+  if (callers.size === 0) return out;
+  const reported = new Set<string>();
+  for (const ex of explicit) {
+    const value = (ex.value ?? '').trim();
+    if (!ERRNO.test(value) || !added(ctx, patch, ex.pos)) continue;
+    // Locks some other exit released without this function having taken them.
+    const candidates = new Map<string, Gone>();
+    for (const o of explicit) {
+      if (o.pos.line === ex.pos.line) continue;
+      for (const g of o.state.gone) {
+        if (g.how === 'released' && g.instance !== null && !candidates.has(g.instance) && callers.has(`${g.step.line}:${g.instance}`)) candidates.set(g.instance, g);
+      }
+    }
+    for (const [inst, g] of candidates) {
+      if (reported.has(`${ex.pos.line}:${inst}`)) continue;
+      if (!(ctx.model.locks.get(g.lock)?.balanced) || g.lock === 'rcu') continue;
+      const touches = (st: { held: readonly Held[]; gone: readonly Gone[] }) => st.held.some((h) => h.instance === inst) || st.gone.some((x) => x.instance === inst);
+      if (touches(ex.state)) continue;
+      // Taken by this function above the return: the held-lock checks speak for it.
+      if (fn.calls.some((c) => c.pos.line < ex.pos.line && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => typeof u.instance === 'number' && normInstance(c.args[u.instance] ?? '') === inst))) continue;
+      const others = explicit.filter((o) => o.pos.line !== ex.pos.line);
+      const releasedOn = (o: Exit) => o.state.gone.some((x) => x.instance === inst && x.how === 'released') && !o.state.held.some((h) => h.instance === inst);
+      if (others.length < 2 || !others.every(releasedOn) || !others.some((o) => ERRNO.test((o.value ?? '').trim()))) continue;
+      // Nothing above the return that may release it unseen (an unknown unlock helper given it).
+      if (fn.calls.some((c) => c.pos.line < ex.pos.line && !ctx.model.helpers.has(c.name) && /unlock|release|drop/.test(c.name) && c.args.some((x) => normInstance(x) === inst))) continue;
+      reported.add(`${ex.pos.line}:${inst}`);
+      const err = others.find((o) => ERRNO.test((o.value ?? '').trim()))!;
+      out.push(ctx.finding(rule, patch, ex.pos,
+        `This path returns ${value} with ${inst} still locked, while every other return of ${fn.name}() releases it first (${g.helper}() at line ${g.step.line}; the return ${(err.value ?? '').trim()} at line ${err.pos.line} too): its callers cannot tell which failures still hold it.`,
+        { severity: 'warning', path: [g.step, step(err.pos, `returns ${(err.value ?? '').trim()} after releasing it`), step(ex.pos, `returns ${value} holding it`)],
+          sources: sourcesOf(ctx.model.helpers.get(g.helper)?.source, rule.source) }));
+    }
+  }
+  return out;
+}
 
 type Acquire = Extract<FlowEvent, { kind: 'acquire' }>;
 
@@ -195,7 +244,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
-      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked), ...overwrittenLocks(ctx, patch, a.events, tracked));
+      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked), ...overwrittenLocks(ctx, patch, a.events, tracked), ...keepsCallersLock(ctx, patch, fn, a.events, exits));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone === null) {
           const f = unheldRelease(ctx, rule, fn, patch, e);
