@@ -34,6 +34,7 @@ export const SRC = {
   FIX_60081BF: { file: 'include/linux/mm.h', kernel: 'v6.6', note: 'commit 60081bf19b0e "mm: lock vma explicitly before doing vm_flags_reset and vm_flags_reset_once"' },
   FIX_EB66AE0: { file: 'mm/mremap.c', kernel: 'v4.20', note: 'commit eb66ae030829 "mremap: properly flush TLB before releasing the page" (CVE-2018-18281): flush the TLB of moved PTEs before dropping the ptl' },
   FIX_60BAE73: { file: 'mm/migrate_device.c', kernel: 'v6.0', note: 'commit 60bae7370896 "mm/migrate_device.c: flush TLB while holding PTL": pte_unmap_unlock() after flush_tlb_range(), not before' },
+  L64_MMH_VMLOCK: { file: 'include/linux/mm.h', kernel: 'v6.4', note: 'vma_start_write(): down_write(&vma->vm_lock->lock); vma->vm_lock_seq = mm_lock_seq; up_write(&vma->vm_lock->lock): the rwsem is write-held only to publish vm_lock_seq (so until v6.14, when vm_refcnt replaced it)' },
   FIX_9C49E5D: { file: 'mm/madvise.c', kernel: 'v6.16', note: 'commit 9c49e5d09f07 "mm/madvise: handle madvise_lock() failure during race unwinding"' },
   ML_MAYBE_GUARD: { file: 'include/linux/mm.h', kernel: 'v6.19 era (Nov 2025)', note: 'VM_MAYBE_GUARD series, "mm: add atomic VMA flags and set VM_MAYBE_GUARD as such"' },
   SHEET_6: { file: 'docs/vma-locking-facts.md', note: 'section 6, historical VMA locking fixes: c137381f71ae, fb49c455323f, d8ab9f7b644a, 6c21e066f925 each added a missing vma_start_write()' },

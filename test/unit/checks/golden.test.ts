@@ -41,6 +41,7 @@ const real = (n: string) => {
     '015': '015-mm-khugepaged-use-vma-start-write-killable-in-collapse-huge.patch',
     '027': '027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch',
     '057': '057-mm-migrate-device-c-flush-tlb-while-holding-ptl.patch',
+    '071': '071-mm-khugepaged-fix-vm-lock-i-mmap-rwsem-inversion-in-retract.patch',
     '077': '077-mm-move-vma-locking-out-of-vma-prepare-and-dup-anon-vma.patch',
     '083': '083-userfaultfd-uffdio-remap-uabi.patch',
     '039': '039-mm-fix-double-page-fault-on-arm64-if-pte-af-is-cleared.patch',
@@ -124,6 +125,9 @@ const FIRING: Firing[] = [
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-083-ebusy-keeps-src-ptl.patch`, at: '+\t\treturn -EBUSY;', severity: 'warning',
     says: /^This path returns -EBUSY with src_ptl still locked, while every other return of remap_pages_huge_pmd\(\) releases it first \(spin_unlock\(\) at line \d+; the return -EAGAIN at line \d+ too\)/,
     pathAt: '+\tspin_unlock(src_ptl);' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-071-vm-lock-rwsem-returned-held.patch`, at: '+\treturn true;', severity: 'error',
+    says: /^This path returns true with vma->vm_lock->lock still held for write \(taken by down_write_trylock\(\) at line \d+\), but that rwsem is write-held only to publish vm_lock_seq/,
+    pathAt: '+\tif (!down_write_trylock(&vma->vm_lock->lock))' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -161,6 +165,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-REQUIRES', file: real('057'), why: 'the fix moves the flush under the ptl, not out of it' },
   { rule: 'LOCK-UNBALANCED', file: `${F}requires-057-reversed-flush-after-unlock.patch`, why: 'the unlock before return 0 moves up the function rather than going away' },
   { rule: 'LOCK-UNBALANCED', file: real('083'), why: 'every failure of remap_pages_huge_pmd() releases the src_ptl it was given; remap_pages_pte() releases only what it took' },
+  { rule: 'LOCK-UNBALANCED', file: real('071'), why: 'vma_try_start_write() releases the rwsem before return true' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];

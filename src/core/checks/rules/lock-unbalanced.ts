@@ -24,6 +24,15 @@ import { unheldRelease } from './unheld-release.js';
 const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
 
 type Exit = Extract<FlowEvent, { kind: 'exit' }>;
+
+/**
+ * The per-VMA rw_semaphore (`vma->vm_lock->lock`, v6.4 to v6.14) is
+ * write-held only inside vma_start_write(), to publish vm_lock_seq: the VMA
+ * stays write-locked through the sequence number, not the rwsem.  A function
+ * that returns holding it for write leaves every later vma_start_read()
+ * failing and the next vma_start_write() of that VMA blocked for good.
+ */
+const TRANSIENT_WRITE = /(^|->|\.)vm_lock(->|\.)lock$/;
 type Goto = Extract<FlowEvent, { kind: 'goto' }>;
 const SPIN_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
 
@@ -200,6 +209,15 @@ export const rule: Rule = {
       const reported = new Set<string>();
       for (const ex of exits) {
         for (const h of ex.state.held) {
+          if (h.origin === 'acquired' && !h.uncertain && h.mode === 'write' && h.instance !== null && TRANSIENT_WRITE.test(h.instance) &&
+              (h.change === '+' || (!ex.implicit && added(ctx, patch, ex.pos))) && !reported.has(`${ex.pos.line}:${h.instance}`)) {
+            reported.add(`${ex.pos.line}:${h.instance}`);
+            const value = (ex.value ?? '').trim();
+            out.push(ctx.finding(rule, patch, ex.implicit ? h.step : ex.pos,
+              `This path ${ex.implicit ? 'reaches the end of the function' : `returns${value ? ` ${value}` : ''}`} with ${h.instance} still held for write (taken by ${h.helper}() at line ${h.step.line}), but that rwsem is write-held only to publish vm_lock_seq and released at once, as vma_start_write() does: page faults on this VMA then fail vma_start_read() and the next vma_start_write() blocks for good.`,
+              { path: [h.step, step(ex.pos, ex.implicit ? 'end of function' : 'returns with it held')], sources: sourcesOf([SRC.L64_MMH_VMLOCK], rule.source) }));
+            continue;
+          }
           if (!tracked(h)) continue;
           const value = (ex.value ?? '').trim();
           if (h.instance !== null && value === h.instance) continue; // returns the locked object
