@@ -655,9 +655,16 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
             const fromCall = /^\s*(\w+)\s*\(/.exec(item.assign.value);
             const spec = fromCall ? helperOf(env, fromCall[1]) : undefined;
             const nonNull = spec?.acquires?.some((u) => u.instance === 'return') && (spec.success ?? 'always') === 'always';
+            // `next = find_vma(..)`: the variable now names another VMA of the tree, and the VMA lock
+            // taken through it stays with the VMA it named (vma_start_write(next) is no longer a no-op).
+            const another = VMA_LOOKUP.test(item.assign.value);
+            const line = item.assign.pos.line;
+            const rebind = (h: Held): Held => another && h.lock === 'vma_lock' && h.instance === target && h.step.line !== line
+              ? { ...h, instance: `${target} (before line ${line})` } : h;
             states = states.map((s) => {
               const known = forget(s.known, target);
-              return { ...s, known: nonNull ? learn(known, [target]) : known };
+              const held = another && s.held.some((h) => h.lock === 'vma_lock' && h.instance === target) ? s.held.map(rebind) : s.held;
+              return { ...s, held, known: nonNull ? learn(known, [target]) : known };
             });
           }
           break;

@@ -40,6 +40,7 @@ const real = (n: string) => {
     '011': '011-mm-introduce-lock-vma-under-rcu-to-be-used-from-arch-specifi.patch',
     '015': '015-mm-khugepaged-use-vma-start-write-killable-in-collapse-huge.patch',
     '027': '027-mm-pagewalk-introduce-folio-walk-start-folio-walk-end.patch',
+    '055': '055-mm-mmap-write-lock-vmas-before-merging-splitting-or-expandin.patch',
     '057': '057-mm-migrate-device-c-flush-tlb-while-holding-ptl.patch',
     '071': '071-mm-khugepaged-fix-vm-lock-i-mmap-rwsem-inversion-in-retract.patch',
     '077': '077-mm-move-vma-locking-out-of-vma-prepare-and-dup-anon-vma.patch',
@@ -128,6 +129,9 @@ const FIRING: Firing[] = [
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-071-vm-lock-rwsem-returned-held.patch`, at: '+\treturn true;', severity: 'error',
     says: /^This path returns true with vma->vm_lock->lock still held for write \(taken by down_write_trylock\(\) at line \d+\), but that rwsem is write-held only to publish vm_lock_seq/,
     pathAt: '+\tif (!down_write_trylock(&vma->vm_lock->lock))' },
+  { rule: 'LOCK-ORDER', file: `${F}lock-order-055-anon-vma-around-refound-next.patch`, at: '+\t\t\tvma_start_write(next);', severity: 'error',
+    says: /^vma_start_write\(\) takes the VMA lock \(write\) while holding the anon_vma lock \(taken by anon_vma_lock_write\(\) at line \d+\)/,
+    pathAt: '+\t\tanon_vma_lock_write(next->anon_vma);' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -166,6 +170,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-UNBALANCED', file: `${F}requires-057-reversed-flush-after-unlock.patch`, why: 'the unlock before return 0 moves up the function rather than going away' },
   { rule: 'LOCK-UNBALANCED', file: real('083'), why: 'every failure of remap_pages_huge_pmd() releases the src_ptl it was given; remap_pages_pte() releases only what it took' },
   { rule: 'LOCK-UNBALANCED', file: real('071'), why: 'vma_try_start_write() releases the rwsem before return true' },
+  { rule: 'LOCK-ORDER', file: real('055'), why: 'the re-found next is write-locked with no rmap lock held' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];
