@@ -97,6 +97,8 @@ export function unlockedLikeSiblings(ctx: SeriesContext, rule: RuleInfo): Findin
       const locked = group.map((h) => ({ h, w: lockedForIt(h) })).filter((x) => x.w !== undefined);
       for (const h of group) {
         if (locked.some((x) => x.h === h) || !unlockedPath(h)) continue;
+        // A function that write-locks no VMA itself may leave it to its callers, which the hunk does not show.
+        if (!h.analysis.fn.calls.some((c) => c.change === '+' && /^vma_start_write(_killable)?$/.test(c.name))) continue;
         const others = locked.filter((x) => x.h.pos.line !== h.pos.line);
         // Every other hand-off follows the pattern, and enough of them do.
         if (others.length < MIN_SIBLINGS || others.length < group.length - 1) continue;
