@@ -17,6 +17,7 @@ import { functionChanges } from '../removed.js';
 import { SRC } from '../../model/index.js';
 import type { FlowEvent, Gone, Held } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
+import type { SourcePos } from '../../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
 import { unheldRelease } from './unheld-release.js';
 
@@ -292,12 +293,28 @@ export const rule: Rule = {
   },
 };
 
+/** `release(..); goto label;` pairs of a function (bounded walk): the release right before each jump. */
+function releasingJumps(flow: readonly FlowItem[]): { label: string; pos: SourcePos; call: CallFact }[] {
+  const out: { label: string; pos: SourcePos; call: CallFact }[] = [];
+  const stack: (readonly FlowItem[])[] = [flow];
+  for (let guard = 0; stack.length > 0 && guard < 10_000; guard++) {
+    const items = stack.pop()!;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (it.kind === 'if') { stack.push(it.then); if (it.else) stack.push(it.else); }
+      else if (it.kind === 'loop') stack.push(it.body);
+      else if (it.kind === 'goto' && i > 0 && items[i - 1].kind === 'call') out.push({ label: it.label, pos: it.pos, call: (items[i - 1] as { call: CallFact }).call });
+    }
+  }
+  return out;
+}
+
 /**
  * The patch removes the unlock that stood right before a `return` it keeps:
  * that return now leaves with the lock held.  The pre-image is the witness
  * that the lock is held there (it was released), even when the hunk does
- * not show where it was taken.  A `goto` is not read this way: whether the
- * label's body unlocks is what decides it, and the hunk rarely shows it.
+ * not show where it was taken.  A `goto` is read this way only when another
+ * jump to the same label still makes the same release first.
  */
 function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
   const out: Finding[] = [];
@@ -317,14 +334,23 @@ function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
         if (it.kind === 'loop') { visit(it.body); continue; }
         if (it.kind !== 'call' || it.call.change !== '-') continue;
         const spec = ctx.model.helpers.get(it.call.name);
-        const use = spec?.releases?.find((u) => ctx.model.locks.get(u.lock)?.balanced && u.lock !== 'rcu');
+        // Balanced per function, as `tracked` reads it: a VMA read lock too (vma_end_read()).
+        const use = spec?.releases?.find((u) => (ctx.model.locks.get(u.lock)?.balanced && u.lock !== 'rcu') || (u.lock === 'vma_lock' && u.mode === 'read'));
         if (!spec || !use || spec.anyOf) continue;
         // The next statement that is not a plain call, assignment or an `if` that neither
         // leaves nor releases anything (`if (unmapped) flush_tlb_range(..);`) must be a kept return.
         let j = i + 1;
         while (j < items.length && (items[j].kind === 'assign' || (items[j].kind === 'call' && !releases(items[j])) || (items[j].kind === 'if' && quiet(items[j])))) j++;
         const ret = items[j];
-        if (!ret || ret.kind !== 'return' || ctx.changeAt(patch, ret.pos) === '-') continue;
+        if (!ret || (ret.kind !== 'return' && ret.kind !== 'goto') || ctx.changeAt(patch, ret.pos) === '-') continue;
+        // A goto: the label's body decides, and the hunk rarely shows it; but another jump to
+        // that label that still makes this release first says the label does not.
+        const sibling = ret.kind === 'goto'
+          ? releasingJumps(post.flow).find((g) => g.label === ret.label && g.pos.line !== ret.pos.line && g.call.name === it.call.name &&
+              ctx.changeAt(patch, g.call.pos) !== '-' && g.call.args.length === it.call.args.length &&
+              g.call.args.every((x, k) => normInstance(x) === normInstance(it.call.args[k]!)))
+          : undefined;
+        if (ret.kind === 'goto' && !sibling) continue;
         // Added again just above, or moved up the function (the same unlock of the same lock).
         const same = (c: CallFact) => c.args.length === it.call.args.length && c.args.every((x, k) => normInstance(x) === normInstance(it.call.args[k]!));
         const again = post.calls.some((c) => c.change === '+' && c.name === it.call.name && c.pos.line <= ret.pos.line &&
@@ -335,6 +361,13 @@ function droppedUnlocksBeforeReturn(ctx: SeriesContext): Finding[] {
         const untaken = pre.calls.some((c) => c.change === '-' && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) =>
           u.lock === use.lock && (lockArg === null || typeof u.instance !== 'number' || normInstance(c.args[u.instance] ?? '') === lockArg)));
         if (untaken) continue;
+        if (ret.kind === 'goto') {
+          out.push(ctx.finding(rule, patch, ret.pos,
+            `This patch removes ${it.call.name}(${it.call.args.join(', ')}) at line ${it.call.pos.line}, so this goto ${ret.label} now jumps with ${lockName(use.lock)} held, while the jump to ${ret.label} at line ${sibling!.pos.line} still releases it first: ${ret.label} cannot be right for both.`,
+            { severity: 'warning', path: [step(it.call.pos, `${it.call.name}() removed`), step(sibling!.call.pos, `${it.call.name}() before the other jump`), step(ret.pos, 'jumps with the lock held')],
+              sources: sourcesOf(spec.source, rule.source) }));
+          continue;
+        }
         out.push(ctx.finding(rule, patch, ret.pos,
           `This patch removes ${it.call.name}(${it.call.args.join(', ')}) at line ${it.call.pos.line}, so this return${ret.value ? ` ${ret.value}` : ''} now leaves with ${lockName(use.lock)} held.`,
           { severity: 'warning', path: [step(it.call.pos, `${it.call.name}() removed`), step(ret.pos, 'returns with the lock held')],
