@@ -135,6 +135,8 @@ const FIRING: Firing[] = [
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-043-end-read-removed-before-goto.patch`, at: ' \t\tgoto inval;', nth: 2, severity: 'warning',
     says: /^This patch removes vma_end_read\(vma\) at line \d+, so this goto inval now jumps with the VMA lock held, while the jump to inval at line \d+ still releases it first/,
     pathAt: '-\t\tvma_end_read(vma);' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-f29-init-never-unlocks.patch`, at: ' \treturn rc;', severity: 'warning',
+    says: /^This path returns rc with mutex \(write\) still held \(taken by mutex_lock\(\) at line 55\), and damon_dbgfs_init\(\) releases it nowhere/ },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -176,6 +178,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-ORDER', file: real('055'), why: 'the re-found next is write-locked with no rmap lock held' },
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-ok-011-acquires-rcu.patch`, why: '__acquires(RCU): the RCU section is handed to the caller' },
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-ok-043-end-read-removed-before-both-gotos.patch`, why: 'both jumps to inval lose their vma_end_read(): the unlock may move to the label' },
+  { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-ok-f29-lock-helper-name.patch`, why: 'named like a lock helper, which returns holding what it took' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];

@@ -86,6 +86,48 @@ function keepsCallersLock(ctx: SeriesContext, patch: PatchInput, fn: FunctionFac
   return out;
 }
 
+/** Name words of a lock helper, which returns holding what it took on purpose (`madvise_lock()`, `vma_prepare()`). */
+const HELPER_WORD = /^(lock|trylock|acquire|get|grab|take|hold|begin|start|enter|prepare|down|pin|find)$/;
+
+/**
+ * A function the patch adds takes a lock and releases nothing of its kind
+ * anywhere, yet returns: every path after the acquisition leaves with it
+ * held.  A lock helper does that on purpose; it is told by its name, or by
+ * callers in the series that release the lock after calling it.
+ * (damon_dbgfs_init() with its mutex_lock() and no unlock before `out:`.)
+ */
+function neverReleased(ctx: SeriesContext, patch: PatchInput, fn: FunctionFacts, exits: Exit[], tracked: (h: Held) => boolean): Finding[] {
+  const out: Finding[] = [];
+  if (!fn.hasStart || fn.image !== 'post' || fn.name.split('_').some((w) => HELPER_WORD.test(w))) return out;
+  // A function the patch changes: only a lock new to it, so that its unlock would be new too, and
+  // shown; hidden code between hunks cannot release what the old code never took.
+  const pre = fn.added ? undefined : patch.facts.functions.find((g) => g.image === 'pre' && g.name === fn.name && g.path === fn.path);
+  const newLock = (h: Held) => fn.added || (pre !== undefined && !pre.calls.some((c) => (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock === h.lock || c.name === h.helper)));
+  const releaser = (c: CallFact) => !!ctx.model.helpers.get(c.name)?.releases || /unlock|release/.test(c.name);
+  if (fn.calls.some(releaser)) return out;
+  // Callers in the series that release something after the call: fn hands its lock to them.
+  for (const p of ctx.patches) {
+    for (const g of p.facts.functions) {
+      if (g.image !== 'post' || g === fn) continue;
+      const call = g.calls.find((c) => c.name === fn.name);
+      if (call && g.calls.some((c) => c.pos.line > call.pos.line && releaser(c))) return out;
+    }
+  }
+  const reported = new Set<string>();
+  for (const ex of exits) {
+    if (ex.implicit) continue;
+    const value = (ex.value ?? '').trim();
+    for (const h of ex.state.held) {
+      if (!tracked(h) || h.change !== '+' || !newLock(h) || (h.instance !== null && value === h.instance) || reported.has(`${h.step.line}`)) continue;
+      reported.add(`${h.step.line}`);
+      out.push(ctx.finding(rule, patch, ex.pos,
+        `This path returns${value ? ` ${value}` : ''} with ${lockName(h.lock, h.mode)} still held (taken by ${h.helper}() at line ${h.step.line}), and ${fn.name}() releases it nowhere: no path after line ${h.step.line} unlocks it.`,
+        { severity: 'warning', path: [h.step, step(ex.pos, 'returns with the lock held')], sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
+    }
+  }
+  return out;
+}
+
 type Acquire = Extract<FlowEvent, { kind: 'acquire' }>;
 
 /**
@@ -263,7 +305,7 @@ export const rule: Rule = {
               sources: sourcesOf(ctx.model.helpers.get(h.helper)?.source, rule.source) }));
         }
       }
-      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked), ...overwrittenLocks(ctx, patch, a.events, tracked), ...keepsCallersLock(ctx, patch, fn, a.events, exits));
+      out.push(...inconsistentGotos(ctx, patch, fn, a.events, tracked), ...overwrittenLocks(ctx, patch, a.events, tracked), ...keepsCallersLock(ctx, patch, fn, a.events, exits), ...neverReleased(ctx, patch, fn, exits, tracked));
       for (const e of a.events) {
         if (e.kind === 'release-unheld' && e.gone === null) {
           const f = unheldRelease(ctx, rule, fn, patch, e);
