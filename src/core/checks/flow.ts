@@ -655,15 +655,20 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
             const fromCall = /^\s*(\w+)\s*\(/.exec(item.assign.value);
             const spec = fromCall ? helperOf(env, fromCall[1]) : undefined;
             const nonNull = spec?.acquires?.some((u) => u.instance === 'return') && (spec.success ?? 'always') === 'always';
-            // `next = find_vma(..)`: the variable now names another VMA of the tree, and the VMA lock
-            // taken through it stays with the VMA it named (vma_start_write(next) is no longer a no-op).
-            const another = VMA_LOOKUP.test(item.assign.value);
+            // `next = find_vma(..)`, `vma = next`: the variable now names another VMA, and the VMA lock
+            // taken through it stays with the VMA it named (vma_start_write(vma) is no longer a no-op);
+            // a VMA copied from a locked one is that one (`vma = prev` after vma_start_write(prev)).
+            const value = item.assign.value.trim();
             const line = item.assign.pos.line;
-            const rebind = (h: Held): Held => another && h.lock === 'vma_lock' && h.instance === target && h.step.line !== line
-              ? { ...h, instance: `${target} (before line ${line})` } : h;
+            const another = item.assign.op === '=' && value !== target && !/^\w+\s*\(/.test(value) || VMA_LOOKUP.test(value);
+            const from = /^[A-Za-z_]\w*$/.test(value) ? value : null;
             states = states.map((s) => {
               const known = forget(s.known, target);
-              const held = another && s.held.some((h) => h.lock === 'vma_lock' && h.instance === target) ? s.held.map(rebind) : s.held;
+              let held = s.held;
+              if (another && held.some((h) => h.lock === 'vma_lock' && (h.instance === target || (from !== null && h.instance === from)))) {
+                held = held.map((h) => h.lock === 'vma_lock' && h.instance === target && h.step.line !== line ? { ...h, instance: `${target} (before line ${line})` } : h);
+                if (from !== null) held = [...held, ...held.filter((h) => h.lock === 'vma_lock' && h.instance === from).map((h) => ({ ...h, instance: target }))];
+              }
               return { ...s, held, known: nonNull ? learn(known, [target]) : known };
             });
           }

@@ -139,6 +139,8 @@ const FIRING: Firing[] = [
     says: /^This path returns rc with mutex \(write\) still held \(taken by mutex_lock\(\) at line 55\), and damon_dbgfs_init\(\) releases it nowhere/ },
   { rule: 'LOCK-REQUIRES', file: `${F}requires-thread-free-pgtables-lock-dropped-in-loop.mbox`, at: '-\t\t\t\t\tvma_start_write(vma);', severity: 'warning',
     says: /^This patch removes vma_start_write\(vma\) from free_pgtables\(\) and nothing it adds write-locks vma again/ },
+  { rule: 'LOCK-ORDER', file: `${F}lock-order-thread-free-pgtables-anon-vma-around-lock.mbox`, at: '+\t\t\t\tvma_start_write(vma);', severity: 'error',
+    says: /^vma_start_write\(\) takes the VMA lock \(write\) while holding the anon_vma lock/, pathAt: '+\t\t\tanon_vma_lock_write(vma->anon_vma);' },
   // Seed 001: Vlastimil Babka's nit -- the comment still names the userfaultfd_wp() check.
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/001_872d036f281e0629.txt', at: '> > +            * userfaultfd_wp() vmas.', severity: 'warning',
     says: /userfaultfd_wp\(\).*no longer calls/ },
@@ -182,6 +184,7 @@ const NEAR_MISS: { rule: string; file: string; why: string }[] = [
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-ok-043-end-read-removed-before-both-gotos.patch`, why: 'both jumps to inval lose their vma_end_read(): the unlock may move to the label' },
   { rule: 'LOCK-UNBALANCED', file: `${F}unbalanced-ok-f29-lock-helper-name.patch`, why: 'named like a lock helper, which returns holding what it took' },
   { rule: 'LOCK-REQUIRES', file: 'test/fixtures/corpus/threads/real-mm-drop-hugetlb-free-pgd-range.mbox', why: 'vma_start_write(vma) comes back after the same `vma = next;`' },
+  { rule: 'LOCK-ORDER', file: 'test/fixtures/corpus/threads/real-mm-drop-hugetlb-free-pgd-range.mbox', why: 'the gathered VMA is write-locked with no rmap lock held' },
   { rule: 'STALE-COMMENT-IDENT', file: `${F}stale-001-comment-fixed.txt`, why: 'the comment names the new check' },
   { rule: 'STALE-COMMENT-IDENT', file: 'test/fixtures/seeds/000_dbfa3d816e84323d.txt', why: 'new helpers with comments naming only what exists' },
 ];
