@@ -419,7 +419,9 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         held = held.filter((x) => x.lock !== lock);
         continue;
       }
-      let idx = held.findIndex((x) => family(x) && instance !== null && x.instance === instance);
+      // The latest lock stored in the variable: `ptl = pmd_lock(..)` after a pud_lock() into the same ptl.
+      let idx = -1;
+      for (let i = held.length - 1; i >= 0 && idx < 0 && instance !== null; i--) if (family(held[i]) && held[i].instance === instance) idx = i;
       if (idx < 0) idx = held.findIndex((x) => family(x) && (instance === null || x.instance === null || !SPIN_FAMILY.has(lock)));
       if (idx >= 0) {
         const was = held[idx];
@@ -433,6 +435,10 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         (x.variable === instance || (x.spec.acquires ?? []).some((u) => u.instance !== 'return' && instanceOf(u, x.call) === instance)));
       if (p) {
         pending = pending.filter((x) => x !== p);
+        // Released on the path where it succeeded: a later assertion or unlock of it sees it gone
+        // (`pte_unmap_unlock(ptep, ptl); lockdep_assert_held(ptl);` after pte_alloc_map_lock()).
+        pushGone(gone, { lock, instance, how: 'released', helper: spec.name, change: call.change,
+          step: stepOf(call.pos, `${spec.name}() releases ${lock}`) });
         continue;
       }
       if (spec.anyOf || spec.summary) continue;
@@ -638,18 +644,32 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           states = states.map((s) => applyCall(s, item.call, false));
           break;
         case 'assign': {
-          // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES).
-          if (item.assign.field !== null && env.model.fields.has(item.assign.field)) {
+          const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
+          // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES), and one
+          // variable stored in another (`remove = next;`: the roles a merge hands on).
+          if ((item.assign.field !== null && env.model.fields.has(item.assign.field)) ||
+              (target !== null && item.assign.op === '=' && /^[A-Za-z_]\w*$/.test(item.assign.value.trim()))) {
             for (const s of states) events.push({ kind: 'assign', assign: item.assign, state: s });
           }
-          const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
           if (target) {
             const fromCall = /^\s*(\w+)\s*\(/.exec(item.assign.value);
             const spec = fromCall ? helperOf(env, fromCall[1]) : undefined;
             const nonNull = spec?.acquires?.some((u) => u.instance === 'return') && (spec.success ?? 'always') === 'always';
+            // `next = find_vma(..)`, `vma = next`: the variable now names another VMA, and the VMA lock
+            // taken through it stays with the VMA it named (vma_start_write(vma) is no longer a no-op);
+            // a VMA copied from a locked one is that one (`vma = prev` after vma_start_write(prev)).
+            const value = item.assign.value.trim();
+            const line = item.assign.pos.line;
+            const another = item.assign.op === '=' && value !== target && !/^\w+\s*\(/.test(value) || VMA_LOOKUP.test(value);
+            const from = /^[A-Za-z_]\w*$/.test(value) ? value : null;
             states = states.map((s) => {
               const known = forget(s.known, target);
-              return { ...s, known: nonNull ? learn(known, [target]) : known };
+              let held = s.held;
+              if (another && held.some((h) => h.lock === 'vma_lock' && (h.instance === target || (from !== null && h.instance === from)))) {
+                held = held.map((h) => h.lock === 'vma_lock' && h.instance === target && h.step.line !== line ? { ...h, instance: `${target} (before line ${line})` } : h);
+                if (from !== null) held = [...held, ...held.filter((h) => h.lock === 'vma_lock' && h.instance === from).map((h) => ({ ...h, instance: target }))];
+              }
+              return { ...s, held, known: nonNull ? learn(known, [target]) : known };
             });
           }
           break;

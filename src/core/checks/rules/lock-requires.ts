@@ -16,6 +16,8 @@ import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
 import { addedCallsOf, argOf, functionChanges } from '../removed.js';
+import { unlockedLikeSiblings } from './vma-lock-siblings.js';
+import { tlbFlushesMovedOutOfPtl } from './tlb-flush-unlocked.js';
 
 const VMA_VAR = /^(\w*vma|vma\w*|prev|next|middle|target|new|tmp)$/;
 
@@ -57,7 +59,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx));
+    out.push(...droppedVmaWriteLocks(ctx), ...droppedRechecks(ctx), ...droppedCriticalSections(ctx), ...unlockedPreparedVmas(ctx), ...checksMovedAboveLock(ctx), ...unlockedLikeSiblings(ctx, rule), ...tlbFlushesMovedOutOfPtl(ctx, rule));
     return out;
   },
 };
@@ -206,7 +208,18 @@ export function droppedVmaWriteLocks(ctx: SeriesContext): Finding[] {
       if (call.change !== '-' || !VMA_WRITE_LOCKERS.has(call.name)) continue;
       const vma = argOf(call, 0);
       if (!vma) continue;
-      if (post?.calls.some((c) => VMA_WRITE_SHOWN.has(c.name) && argOf(c, 0) === vma)) continue;
+      // A lock of the same variable the patch keeps or adds counts when the variable names the
+      // same VMA there: the same last assignment above it (`vma = next;` in free_pgtables()'
+      // gathering loop is another VMA than the one locked before the loop).
+      const binding = (f: FunctionFacts, line: number): string => {
+        let last: { line: number; value: string } = { line: -1, value: '' };
+        for (const a of f.assigns) {
+          if (a.op === '=' && a.pos.line < line && a.pos.line > last.line && normInstance(a.target) === vma) last = { line: a.pos.line, value: a.value.replace(/\s+/g, '') };
+        }
+        return last.value;
+      };
+      const was = binding(pre, call.pos.line);
+      if (post?.calls.some((c) => VMA_WRITE_SHOWN.has(c.name) && argOf(c, 0) === vma && binding(post, c.pos.line) === was)) continue;
       const elsewhere = addedLocks.find((c) => !post || !post.calls.includes(c));
       const uncertain = elsewhere
         ? `the series adds ${elsewhere.name}(${argOf(elsewhere, 0)}) at line ${elsewhere.pos.line}: the lock may have moved to the callers`
