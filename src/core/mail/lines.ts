@@ -57,6 +57,20 @@ export class LineIndex {
   }
 }
 
+/**
+ * The lines of a text whose every line ends in LF (a message body), one
+ * after the other: a reader that stops early never splits the rest.
+ */
+export function* eachLine(text: string): Generator<string> {
+  let pos = 0;
+  while (pos < text.length) {
+    let nl = text.indexOf('\n', pos);
+    if (nl === -1) nl = text.length;
+    yield text.slice(pos, nl);
+    pos = nl + 1;
+  }
+}
+
 /** Body line i is input line `first + i`, starting at column 1 (or a shifted one). */
 export class OffsetLineMap implements LineMap {
   readonly length: number;
