@@ -19,6 +19,7 @@
  * One pass over the lines; every look-ahead is consumed by the main loop, so
  * the work is linear in the input.
  */
+import { SplitLines, type LineList } from '../mail/lines.js';
 import type { DiffFile, DiffProblem, FileStatus, Hunk, HunkLine, ParsedDiff } from './types.js';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
@@ -36,12 +37,14 @@ interface Section extends DiffFile {
   newFile: boolean;
   deletedFile: boolean;
   sawMinusPlus: boolean;
+  /** Keep each hunk's lines (readDiff), or only count them (readDiffCounts). */
+  keepLines: boolean;
 }
 
 /**
  * The last few diffs read, and what was read from them.  One patch's diff is
- * read by the series summary (diffStat), the C facts and the checks' line
- * index in turn; the second and third get the first reading.  Callers treat
+ * read by the C facts and the checks' line index in turn; the second gets
+ * the first reading.  (The series summary's diffStat only counts, uncached.)  Callers treat
  * a ParsedDiff as read-only (none changes one).
  */
 const recent: { text: string; parsed: ParsedDiff }[] = [];
@@ -50,19 +53,36 @@ const RECENT = 4;
 /** Reads every file section of a unified diff.  Never throws. */
 export function readDiff(text: string): ParsedDiff {
   for (const r of recent) if (r.text === text) return r.parsed;
-  const parsed = readDiffText(text);
+  const parsed = readDiffLines(diffLines(new SplitLines(text)), true);
   if (recent.length >= RECENT) recent.shift();
   recent.push({ text, parsed });
   return parsed;
 }
 
-function readDiffText(text: string): ParsedDiff {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  for (let k = 0; k < lines.length; k++) {
-    const l = lines[k]!;
-    if (l.endsWith('\r')) lines[k] = l.slice(0, -1);
-  }
+/**
+ * Files and hunks of a diff as readDiff reads them, with the added/deleted
+ * counts, but every `hunk.lines` left empty: what diffStat needs, without
+ * an object per line (a 20 MB hunk made 600,000 of them, issue 13).  `lines`
+ * are the diff's lines as `text.split('\n')` gives them.  Not kept in the cache.
+ */
+export function readDiffCounts(lines: LineList): ParsedDiff {
+  return readDiffLines(diffLines(lines), false);
+}
+
+/** The lines the reader sees: a last empty line (the text's final LF) dropped, one CR cut from each line end. */
+function diffLines(split: LineList): LineList {
+  const n = split.length > 0 && split.line(split.length - 1) === '' ? split.length - 1 : split.length;
+  return {
+    length: n,
+    line: (i) => {
+      const l = split.line(i);
+      return l.endsWith('\r') ? l.slice(0, -1) : l;
+    },
+  };
+}
+
+function readDiffLines(lines: LineList, keepLines: boolean): ParsedDiff {
+  const at = (k: number): string => lines.line(k);
   const files: DiffFile[] = [];
   const problems: DiffProblem[] = [];
   let cur: Section | null = null;
@@ -77,7 +97,7 @@ function readDiffText(text: string): ParsedDiff {
     const s: Section = {
       oldPath: null, newPath: null, status: 'modified', binary: false, hunks: [], startLine: start,
       added: 0, deleted: 0, headerOpen: isGit, isGit, renamed: false, copied: false,
-      newFile: false, deletedFile: false, sawMinusPlus: false,
+      newFile: false, deletedFile: false, sawMinusPlus: false, keepLines,
     };
     cur = s;
     return s;
@@ -85,7 +105,7 @@ function readDiffText(text: string): ParsedDiff {
 
   let i = 0;
   while (i < n) {
-    const line = lines[i]!;
+    const line = at(i);
     if (line.startsWith('diff --git ')) {
       const s = open(i, true);
       const names = gitHeaderNames(line.slice('diff --git '.length));
@@ -105,13 +125,13 @@ function readDiffText(text: string): ParsedDiff {
       i++;
       continue;
     }
-    if (line.startsWith('--- ') && i + 1 < n && lines[i + 1]!.startsWith('+++ ')) {
+    if (line.startsWith('--- ') && i + 1 < n && at(i + 1).startsWith('+++ ')) {
       let s = cur as Section | null;
       if (!s || !s.headerOpen || s.sawMinusPlus) s = open(i, false);
       s.sawMinusPlus = true;
       s.headerOpen = false;
       const from = patchName(line.slice(4));
-      const to = patchName(lines[i + 1]!.slice(4));
+      const to = patchName(at(i + 1).slice(4));
       // git takes /dev/null on either side as the sign of a new / deleted file.
       if (from === null) s.newFile = true;
       if (to === null) s.deletedFile = true;
@@ -151,8 +171,8 @@ function readDiffText(text: string): ParsedDiff {
 }
 
 /** Reads one git extended-header line (or a binary patch body); returns the next index. */
-function readExtendedHeader(lines: string[], i: number, s: Section): number {
-  const line = lines[i]!;
+function readExtendedHeader(lines: LineList, i: number, s: Section): number {
+  const line = lines.line(i);
   const value = (prefix: string): string | null => (line.startsWith(prefix) ? line.slice(prefix.length) : null);
   let v: string | null;
   if ((v = value('old mode ')) !== null) s.oldMode = v;
@@ -182,7 +202,7 @@ function readExtendedHeader(lines: string[], i: number, s: Section): number {
     // Skip the literal/delta blocks: base85 lines and the blank lines between.
     let k = i + 1;
     while (k < lines.length) {
-      const l = lines[k]!;
+      const l = lines.line(k);
       if (l === '' || /^(literal|delta) \d+$/.test(l) || BASE85_LINE.test(l)) k++;
       else break;
     }
@@ -201,8 +221,9 @@ function readExtendedHeader(lines: string[], i: number, s: Section): number {
  * Reads the hunk whose header is at `start`; returns the index of the first
  * line after it.
  */
-function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section, problems: DiffProblem[]): number {
+function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section, problems: DiffProblem[]): number {
   const n = lines.length;
+  const at = (k: number): string => lines.line(k);
   const hunk: Hunk = {
     oldStart: Number(m[1]),
     oldCount: m[2] === undefined ? 1 : Number(m[2]),
@@ -220,16 +241,22 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
   let j = start + 1;
 
   // A mail client wrapped the long `@@` line: its tail stands alone on the next line.
-  if (j < n && (oldLeft > 0 || newLeft > 0) && isWrappedHeaderTail(lines[j]!)) {
-    hunk.context = (hunk.context + ' ' + lines[j]!.trim()).trim();
+  if (j < n && (oldLeft > 0 || newLeft > 0) && isWrappedHeaderTail(at(j))) {
+    hunk.context = (hunk.context + ' ' + at(j).trim()).trim();
     problems.push({ line: j, kind: 'wrapped-hunk-header', message: 'the @@ line was wrapped; its tail was joined back' });
     j++;
   }
 
-  const push = (kind: HunkLine['kind'], text: string, diffLine: number, beyondCount: boolean): void => {
+  // `git apply --numstat` counts the lines within the @@ counts only.
+  const push = (kind: HunkLine['kind'], line: string, diffLine: number, beyondCount: boolean): void => {
+    if (!beyondCount) {
+      if (kind === '+') s.added++;
+      else if (kind === '-') s.deleted++;
+    }
+    if (!s.keepLines) return;
     const hl: HunkLine = {
       kind,
-      text,
+      text: line.slice(1),
       diffLine,
       oldLine: kind === '+' ? 0 : oldLine,
       newLine: kind === '-' ? 0 : newLine,
@@ -246,18 +273,18 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
 
   // Lines within the declared counts, as git reads them.
   while (j < n && (oldLeft > 0 || newLeft > 0)) {
-    const l = lines[j]!;
+    const l = at(j);
     const c = l.length === 0 ? ' ' : l[0];
     if (c === ' ') {
-      push(' ', l.slice(1), j, false);
+      push(' ', l, j, false);
       oldLeft--;
       newLeft--;
     } else if (c === '-') {
       if (endsHunkEarly(lines, j)) break;
-      push('-', l.slice(1), j, false);
+      push('-', l, j, false);
       oldLeft--;
     } else if (c === '+') {
-      push('+', l.slice(1), j, false);
+      push('+', l, j, false);
       newLeft--;
     } else if (c === '\\') {
       markNoEol();
@@ -267,7 +294,7 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
     j++;
   }
   // A `\ No newline at end of file` right after the last counted line.
-  while (j < n && lines[j]!.startsWith('\\')) {
+  while (j < n && at(j).startsWith('\\')) {
     markNoEol();
     j++;
   }
@@ -283,7 +310,7 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
   let sawChange = false;
   let lastChange = -1;
   while (k < n) {
-    const l = lines[k]!;
+    const l = at(k);
     const c = l.length === 0 ? ' ' : l[0];
     if (c === '+') {
       if (l.startsWith('+++ ')) break;
@@ -296,18 +323,19 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
     }
     k++;
   }
+  const stop = k < n ? at(k) : '';
   const ends =
     k >= n ||
-    lines[k]!.startsWith('@@ -') ||
-    lines[k]!.startsWith('diff ') ||
-    lines[k] === '-- ' ||
-    (lines[k]!.startsWith('--- ') && k + 1 < n && lines[k + 1]!.startsWith('+++ '));
+    stop.startsWith('@@ -') ||
+    stop.startsWith('diff ') ||
+    stop === '-- ' ||
+    (stop.startsWith('--- ') && k + 1 < n && at(k + 1).startsWith('+++ '));
   if (!sawChange || !ends) return j;
   // Keep through the last +/- line; trailing context is not trusted.
   for (let x = j; x <= lastChange; x++) {
-    const l = lines[x]!;
+    const l = at(x);
     if (l.startsWith('\\')) markNoEol();
-    else push(l.length === 0 ? ' ' : (l[0] as HunkLine['kind']), l.slice(1), x, true);
+    else push(l.length === 0 ? ' ' : (l[0] as HunkLine['kind']), l, x, true);
   }
   hunk.damaged = `${lastChange - j + 1} line(s) past the @@ counts`;
   problems.push({ line: j, kind: 'hunk-count', message: `hunk runs ${hunk.damaged}; they are kept` });
@@ -318,12 +346,12 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
  * A `-` line inside the counts that is really the end of a hunk cut short:
  * the `-- ` signature before a version line, or a `---`/`+++`/`@@` file start.
  */
-function endsHunkEarly(lines: string[], j: number): boolean {
-  const l = lines[j]!;
-  const next = lines[j + 1];
+function endsHunkEarly(lines: LineList, j: number): boolean {
+  const l = lines.line(j);
+  const next = j + 1 < lines.length ? lines.line(j + 1) : undefined;
   if (l === '-- ' || l === '--') return next === undefined || VERSION_LINE.test(next);
   if (l.startsWith('--- ') && next !== undefined && next.startsWith('+++ ')) {
-    const after = lines[j + 2];
+    const after = j + 2 < lines.length ? lines.line(j + 2) : undefined;
     return after !== undefined && after.startsWith('@@ -');
   }
   return false;
@@ -337,15 +365,7 @@ function isWrappedHeaderTail(l: string): boolean {
 }
 
 function finalize(s: Section): DiffFile {
-  let added = 0;
-  let deleted = 0;
-  for (const h of s.hunks) {
-    for (const l of h.lines) {
-      if (l.beyondCount) continue;
-      if (l.kind === '+') added++;
-      else if (l.kind === '-') deleted++;
-    }
-  }
+  const { added, deleted } = s;
   let status: FileStatus = 'modified';
   if (s.binary) status = 'binary';
   else if (s.renamed) status = 'renamed';
