@@ -19,7 +19,7 @@
  * One pass over the lines; every look-ahead is consumed by the main loop, so
  * the work is linear in the input.
  */
-import { SplitLines, type LineList } from '../mail/lines.js';
+import { SplitLines } from '../mail/lines.js';
 import type { DiffFile, DiffProblem, FileStatus, Hunk, HunkLine, ParsedDiff } from './types.js';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
@@ -63,25 +63,21 @@ export function readDiff(text: string): ParsedDiff {
  * Files and hunks of a diff as readDiff reads them, with the added/deleted
  * counts, but every `hunk.lines` left empty: what diffStat needs, without
  * an object per line (a 20 MB hunk made 600,000 of them, issue 13).  `lines`
- * are the diff's lines as `text.split('\n')` gives them.  Not kept in the cache.
+ * are the diff's lines without the empty one after its final LF: diffLines()
+ * of its text, or a range of a body's lines.  Not kept in the cache.
  */
-export function readDiffCounts(lines: LineList): ParsedDiff {
-  return readDiffLines(diffLines(lines), false);
+export function readDiffCounts(lines: SplitLines): ParsedDiff {
+  return readDiffLines(lines, false);
 }
 
-/** The lines the reader sees: a last empty line (the text's final LF) dropped, one CR cut from each line end. */
-function diffLines(split: LineList): LineList {
-  const n = split.length > 0 && split.line(split.length - 1) === '' ? split.length - 1 : split.length;
-  return {
-    length: n,
-    line: (i) => {
-      const l = split.line(i);
-      return l.endsWith('\r') ? l.slice(0, -1) : l;
-    },
-  };
+/** The lines of a diff text as the reader sees them: `split('\n')`, less the empty line after a final LF. */
+export function diffLines(split: SplitLines): SplitLines {
+  return split.length > 0 && split.is(split.length - 1, '') ? split.range(0, split.length - 1) : split;
 }
 
-function readDiffLines(lines: LineList, keepLines: boolean): ParsedDiff {
+/** Reads the diff's lines (see readDiffCounts); one CR is cut from each line's end here. */
+function readDiffLines(lines: SplitLines, keepLines: boolean): ParsedDiff {
+  lines = lines.cutCR();
   const at = (k: number): string => lines.line(k);
   const files: DiffFile[] = [];
   const problems: DiffProblem[] = [];
@@ -171,7 +167,7 @@ function readDiffLines(lines: LineList, keepLines: boolean): ParsedDiff {
 }
 
 /** Reads one git extended-header line (or a binary patch body); returns the next index. */
-function readExtendedHeader(lines: LineList, i: number, s: Section): number {
+function readExtendedHeader(lines: SplitLines, i: number, s: Section): number {
   const line = lines.line(i);
   const value = (prefix: string): string | null => (line.startsWith(prefix) ? line.slice(prefix.length) : null);
   let v: string | null;
@@ -219,9 +215,11 @@ function readExtendedHeader(lines: LineList, i: number, s: Section): number {
 
 /**
  * Reads the hunk whose header is at `start`; returns the index of the first
- * line after it.
+ * line after it.  Its lines are looked at in place (charAt, startsWith): a
+ * line is sliced only to be kept (readDiff), so counting a 20 MB hunk makes
+ * no garbage.
  */
-function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section, problems: DiffProblem[]): number {
+function readHunk(lines: SplitLines, start: number, m: RegExpExecArray, s: Section, problems: DiffProblem[]): number {
   const n = lines.length;
   const at = (k: number): string => lines.line(k);
   const hunk: Hunk = {
@@ -248,7 +246,7 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
   }
 
   // `git apply --numstat` counts the lines within the @@ counts only.
-  const push = (kind: HunkLine['kind'], line: string, diffLine: number, beyondCount: boolean): void => {
+  const push = (kind: HunkLine['kind'], diffLine: number, beyondCount: boolean): void => {
     if (!beyondCount) {
       if (kind === '+') s.added++;
       else if (kind === '-') s.deleted++;
@@ -256,7 +254,7 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
     if (!s.keepLines) return;
     const hl: HunkLine = {
       kind,
-      text: line.slice(1),
+      text: at(diffLine).slice(1),
       diffLine,
       oldLine: kind === '+' ? 0 : oldLine,
       newLine: kind === '-' ? 0 : newLine,
@@ -273,18 +271,17 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
 
   // Lines within the declared counts, as git reads them.
   while (j < n && (oldLeft > 0 || newLeft > 0)) {
-    const l = at(j);
-    const c = l.length === 0 ? ' ' : l[0];
+    const c = lines.charAt(j, 0) || ' ';
     if (c === ' ') {
-      push(' ', l, j, false);
+      push(' ', j, false);
       oldLeft--;
       newLeft--;
     } else if (c === '-') {
       if (endsHunkEarly(lines, j)) break;
-      push('-', l, j, false);
+      push('-', j, false);
       oldLeft--;
     } else if (c === '+') {
-      push('+', l, j, false);
+      push('+', j, false);
       newLeft--;
     } else if (c === '\\') {
       markNoEol();
@@ -294,7 +291,7 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
     j++;
   }
   // A `\ No newline at end of file` right after the last counted line.
-  while (j < n && at(j).startsWith('\\')) {
+  while (j < n && lines.startsWith(j, '\\')) {
     markNoEol();
     j++;
   }
@@ -310,12 +307,11 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
   let sawChange = false;
   let lastChange = -1;
   while (k < n) {
-    const l = at(k);
-    const c = l.length === 0 ? ' ' : l[0];
+    const c = lines.charAt(k, 0) || ' ';
     if (c === '+') {
-      if (l.startsWith('+++ ')) break;
+      if (lines.startsWith(k, '+++ ')) break;
     } else if (c === '-') {
-      if (l.startsWith('--- ') || l === '-- ' || l === '--') break;
+      if (lines.startsWith(k, '--- ') || lines.is(k, '-- ') || lines.is(k, '--')) break;
     } else if (c !== ' ' && c !== '\\') break;
     if (c === '+' || c === '-') {
       sawChange = true;
@@ -323,19 +319,17 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
     }
     k++;
   }
-  const stop = k < n ? at(k) : '';
   const ends =
     k >= n ||
-    stop.startsWith('@@ -') ||
-    stop.startsWith('diff ') ||
-    stop === '-- ' ||
-    (stop.startsWith('--- ') && k + 1 < n && at(k + 1).startsWith('+++ '));
+    lines.startsWith(k, '@@ -') ||
+    lines.startsWith(k, 'diff ') ||
+    lines.is(k, '-- ') ||
+    (lines.startsWith(k, '--- ') && k + 1 < n && lines.startsWith(k + 1, '+++ '));
   if (!sawChange || !ends) return j;
   // Keep through the last +/- line; trailing context is not trusted.
   for (let x = j; x <= lastChange; x++) {
-    const l = at(x);
-    if (l.startsWith('\\')) markNoEol();
-    else push(l.length === 0 ? ' ' : (l[0] as HunkLine['kind']), l, x, true);
+    if (lines.startsWith(x, '\\')) markNoEol();
+    else push((lines.charAt(x, 0) || ' ') as HunkLine['kind'], x, true);
   }
   hunk.damaged = `${lastChange - j + 1} line(s) past the @@ counts`;
   problems.push({ line: j, kind: 'hunk-count', message: `hunk runs ${hunk.damaged}; they are kept` });
@@ -346,13 +340,11 @@ function readHunk(lines: LineList, start: number, m: RegExpExecArray, s: Section
  * A `-` line inside the counts that is really the end of a hunk cut short:
  * the `-- ` signature before a version line, or a `---`/`+++`/`@@` file start.
  */
-function endsHunkEarly(lines: LineList, j: number): boolean {
-  const l = lines.line(j);
-  const next = j + 1 < lines.length ? lines.line(j + 1) : undefined;
-  if (l === '-- ' || l === '--') return next === undefined || VERSION_LINE.test(next);
-  if (l.startsWith('--- ') && next !== undefined && next.startsWith('+++ ')) {
-    const after = j + 2 < lines.length ? lines.line(j + 2) : undefined;
-    return after !== undefined && after.startsWith('@@ -');
+function endsHunkEarly(lines: SplitLines, j: number): boolean {
+  const n = lines.length;
+  if (lines.is(j, '-- ') || lines.is(j, '--')) return j + 1 >= n || VERSION_LINE.test(lines.line(j + 1));
+  if (lines.startsWith(j, '--- ') && j + 1 < n && lines.startsWith(j + 1, '+++ ')) {
+    return j + 2 < n && lines.startsWith(j + 2, '@@ -');
   }
   return false;
 }

@@ -57,58 +57,90 @@ export class LineIndex {
   }
 }
 
-/** Lines read by index: an array of strings, or a text kept whole (SplitLines). */
-export interface LineList {
-  readonly length: number;
-  /** Line i (0 <= i < length) without its LF. */
-  line(i: number): string;
-}
-
 /**
  * A text's lines exactly as `text.split('\n')` gives them (a text ending in
  * LF has an empty last line; CRs stay), kept as start offsets into the one
  * text: 4 bytes a line, where an array of line strings costs some 30 and
- * a 20 MB diff has 600,000 lines (issue 13).  Each line is sliced when asked.
+ * a 20 MB diff has 600,000 lines (issue 13).  A line is sliced only when
+ * asked for; is(), startsWith() and charAt() look without slicing, so a
+ * scan over every line makes no garbage.
+ *
+ * range() and cutCR() are views on the same offsets (no copy).
  */
-export class SplitLines implements LineList {
+export class SplitLines {
   readonly text: string;
   readonly length: number;
-  /** starts[i]: offset where line i begins; line i ends one before starts[i + 1]. */
+  /** starts[first + i]: offset where line i begins; it ends one before starts[first + i + 1]. */
   private starts: Int32Array;
+  private first: number;
+  /** One CR before each line's end is not part of the line (the diff reader's view). */
+  private crCut: boolean;
 
-  constructor(text: string) {
+  /** The lines of `text`; the other arguments make views (range, cutCR). */
+  constructor(text: string, view?: { starts: Int32Array; first: number; length: number; crCut: boolean }) {
+    this.text = text;
+    if (view) {
+      this.length = view.length;
+      this.starts = view.starts;
+      this.first = view.first;
+      this.crCut = view.crCut;
+      return;
+    }
     let n = 1;
     for (let pos = text.indexOf('\n'); pos !== -1; pos = text.indexOf('\n', pos + 1)) n++;
     const starts = new Int32Array(n);
     let k = 1;
     for (let pos = text.indexOf('\n'); pos !== -1; pos = text.indexOf('\n', pos + 1)) starts[k++] = pos + 1;
-    this.text = text;
     this.length = n;
     this.starts = starts;
+    this.first = 0;
+    this.crCut = false;
+  }
+
+  /** Lines [from, to) as lines of their own (a view, no copy). */
+  range(from: number, to: number): SplitLines {
+    return new SplitLines(this.text, { starts: this.starts, first: this.first + from, length: Math.max(0, to - from), crCut: this.crCut });
+  }
+
+  /** The same lines, with one CR cut from the end of each (a view, no copy). */
+  cutCR(): SplitLines {
+    return new SplitLines(this.text, { starts: this.starts, first: this.first, length: this.length, crCut: true });
   }
 
   /** Offset where line i begins. */
   start(i: number): number {
-    return this.starts[i];
+    return this.starts[this.first + i];
   }
 
-  /** Offset just past line i's text (its LF, or the end of the text). */
+  /** Offset just past line i's text (before its LF, and its CR when cut). */
   end(i: number): number {
-    return i + 1 < this.length ? this.starts[i + 1] - 1 : this.text.length;
+    const k = this.first + i;
+    let e = k + 1 < this.starts.length ? this.starts[k + 1] - 1 : this.text.length;
+    if (this.crCut && e > this.starts[k] && this.text.charCodeAt(e - 1) === 13) e--;
+    return e;
   }
 
+  /** Line i (0 <= i < length) without its LF. */
   line(i: number): string {
-    return this.text.slice(this.starts[i], this.end(i));
+    return this.text.slice(this.start(i), this.end(i));
   }
 
-  /** Whether line i is exactly `s` (no slice made). */
+  /** Whether line i is exactly `s`. */
   is(i: number, s: string): boolean {
-    return this.end(i) - this.starts[i] === s.length && this.text.startsWith(s, this.starts[i]);
+    const at = this.start(i);
+    return this.end(i) - at === s.length && this.text.startsWith(s, at);
   }
 
-  /** Whether line i starts with `prefix` (no slice made). */
+  /** Whether line i starts with `prefix`. */
   startsWith(i: number, prefix: string): boolean {
-    return this.end(i) - this.starts[i] >= prefix.length && this.text.startsWith(prefix, this.starts[i]);
+    const at = this.start(i);
+    return this.end(i) - at >= prefix.length && this.text.startsWith(prefix, at);
+  }
+
+  /** Character k of line i, '' past its end. */
+  charAt(i: number, k: number): string {
+    const at = this.start(i) + k;
+    return at < this.end(i) ? this.text[at] : '';
   }
 
   /** Lines [from, to) as strings: `text.split('\n').slice(from, to)`. */
@@ -124,13 +156,8 @@ export class SplitLines implements LineList {
    */
   joinWithLF(from: number, to: number): string {
     if (from >= to) return '\n';
-    if (to < this.length) return this.text.slice(this.starts[from], this.starts[to]);
-    return this.text.slice(this.starts[from]) + '\n';
-  }
-
-  /** Lines [from, to) as a LineList of their own (no copy). */
-  range(from: number, to: number): LineList {
-    return { length: Math.max(0, to - from), line: (i) => this.line(from + i) };
+    if (to < this.length) return this.text.slice(this.start(from), this.start(to));
+    return this.text.slice(this.start(from), this.end(this.length - 1)) + '\n';
   }
 }
 
