@@ -19,6 +19,7 @@
  * One pass over the lines; every look-ahead is consumed by the main loop, so
  * the work is linear in the input.
  */
+import { SplitLines } from '../mail/lines.js';
 import type { DiffFile, DiffProblem, FileStatus, Hunk, HunkLine, ParsedDiff } from './types.js';
 
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@(.*)$/;
@@ -36,12 +37,14 @@ interface Section extends DiffFile {
   newFile: boolean;
   deletedFile: boolean;
   sawMinusPlus: boolean;
+  /** Keep each hunk's lines (readDiff), or only count them (readDiffCounts). */
+  keepLines: boolean;
 }
 
 /**
  * The last few diffs read, and what was read from them.  One patch's diff is
- * read by the series summary (diffStat), the C facts and the checks' line
- * index in turn; the second and third get the first reading.  Callers treat
+ * read by the C facts and the checks' line index in turn; the second gets
+ * the first reading.  (The series summary's diffStat only counts, uncached.)  Callers treat
  * a ParsedDiff as read-only (none changes one).
  */
 const recent: { text: string; parsed: ParsedDiff }[] = [];
@@ -50,19 +53,32 @@ const RECENT = 4;
 /** Reads every file section of a unified diff.  Never throws. */
 export function readDiff(text: string): ParsedDiff {
   for (const r of recent) if (r.text === text) return r.parsed;
-  const parsed = readDiffText(text);
+  const parsed = readDiffLines(diffLines(new SplitLines(text)), true);
   if (recent.length >= RECENT) recent.shift();
   recent.push({ text, parsed });
   return parsed;
 }
 
-function readDiffText(text: string): ParsedDiff {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  for (let k = 0; k < lines.length; k++) {
-    const l = lines[k]!;
-    if (l.endsWith('\r')) lines[k] = l.slice(0, -1);
-  }
+/**
+ * Files and hunks of a diff as readDiff reads them, with the added/deleted
+ * counts, but every `hunk.lines` left empty: what diffStat needs, without
+ * an object per line (a 20 MB hunk made 600,000 of them, issue 13).  `lines`
+ * are the diff's lines without the empty one after its final LF: diffLines()
+ * of its text, or a range of a body's lines.  Not kept in the cache.
+ */
+export function readDiffCounts(lines: SplitLines): ParsedDiff {
+  return readDiffLines(lines, false);
+}
+
+/** The lines of a diff text as the reader sees them: `split('\n')`, less the empty line after a final LF. */
+export function diffLines(split: SplitLines): SplitLines {
+  return split.length > 0 && split.is(split.length - 1, '') ? split.range(0, split.length - 1) : split;
+}
+
+/** Reads the diff's lines (see readDiffCounts); one CR is cut from each line's end here. */
+function readDiffLines(lines: SplitLines, keepLines: boolean): ParsedDiff {
+  lines = lines.cutCR();
+  const at = (k: number): string => lines.line(k);
   const files: DiffFile[] = [];
   const problems: DiffProblem[] = [];
   let cur: Section | null = null;
@@ -77,7 +93,7 @@ function readDiffText(text: string): ParsedDiff {
     const s: Section = {
       oldPath: null, newPath: null, status: 'modified', binary: false, hunks: [], startLine: start,
       added: 0, deleted: 0, headerOpen: isGit, isGit, renamed: false, copied: false,
-      newFile: false, deletedFile: false, sawMinusPlus: false,
+      newFile: false, deletedFile: false, sawMinusPlus: false, keepLines,
     };
     cur = s;
     return s;
@@ -85,7 +101,7 @@ function readDiffText(text: string): ParsedDiff {
 
   let i = 0;
   while (i < n) {
-    const line = lines[i]!;
+    const line = at(i);
     if (line.startsWith('diff --git ')) {
       const s = open(i, true);
       const names = gitHeaderNames(line.slice('diff --git '.length));
@@ -105,13 +121,13 @@ function readDiffText(text: string): ParsedDiff {
       i++;
       continue;
     }
-    if (line.startsWith('--- ') && i + 1 < n && lines[i + 1]!.startsWith('+++ ')) {
+    if (line.startsWith('--- ') && i + 1 < n && at(i + 1).startsWith('+++ ')) {
       let s = cur as Section | null;
       if (!s || !s.headerOpen || s.sawMinusPlus) s = open(i, false);
       s.sawMinusPlus = true;
       s.headerOpen = false;
       const from = patchName(line.slice(4));
-      const to = patchName(lines[i + 1]!.slice(4));
+      const to = patchName(at(i + 1).slice(4));
       // git takes /dev/null on either side as the sign of a new / deleted file.
       if (from === null) s.newFile = true;
       if (to === null) s.deletedFile = true;
@@ -151,8 +167,8 @@ function readDiffText(text: string): ParsedDiff {
 }
 
 /** Reads one git extended-header line (or a binary patch body); returns the next index. */
-function readExtendedHeader(lines: string[], i: number, s: Section): number {
-  const line = lines[i]!;
+function readExtendedHeader(lines: SplitLines, i: number, s: Section): number {
+  const line = lines.line(i);
   const value = (prefix: string): string | null => (line.startsWith(prefix) ? line.slice(prefix.length) : null);
   let v: string | null;
   if ((v = value('old mode ')) !== null) s.oldMode = v;
@@ -182,7 +198,7 @@ function readExtendedHeader(lines: string[], i: number, s: Section): number {
     // Skip the literal/delta blocks: base85 lines and the blank lines between.
     let k = i + 1;
     while (k < lines.length) {
-      const l = lines[k]!;
+      const l = lines.line(k);
       if (l === '' || /^(literal|delta) \d+$/.test(l) || BASE85_LINE.test(l)) k++;
       else break;
     }
@@ -199,10 +215,13 @@ function readExtendedHeader(lines: string[], i: number, s: Section): number {
 
 /**
  * Reads the hunk whose header is at `start`; returns the index of the first
- * line after it.
+ * line after it.  Its lines are looked at in place (charAt, startsWith): a
+ * line is sliced only to be kept (readDiff), so counting a 20 MB hunk makes
+ * no garbage.
  */
-function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section, problems: DiffProblem[]): number {
+function readHunk(lines: SplitLines, start: number, m: RegExpExecArray, s: Section, problems: DiffProblem[]): number {
   const n = lines.length;
+  const at = (k: number): string => lines.line(k);
   const hunk: Hunk = {
     oldStart: Number(m[1]),
     oldCount: m[2] === undefined ? 1 : Number(m[2]),
@@ -220,16 +239,22 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
   let j = start + 1;
 
   // A mail client wrapped the long `@@` line: its tail stands alone on the next line.
-  if (j < n && (oldLeft > 0 || newLeft > 0) && isWrappedHeaderTail(lines[j]!)) {
-    hunk.context = (hunk.context + ' ' + lines[j]!.trim()).trim();
+  if (j < n && (oldLeft > 0 || newLeft > 0) && isWrappedHeaderTail(at(j))) {
+    hunk.context = (hunk.context + ' ' + at(j).trim()).trim();
     problems.push({ line: j, kind: 'wrapped-hunk-header', message: 'the @@ line was wrapped; its tail was joined back' });
     j++;
   }
 
-  const push = (kind: HunkLine['kind'], text: string, diffLine: number, beyondCount: boolean): void => {
+  // `git apply --numstat` counts the lines within the @@ counts only.
+  const push = (kind: HunkLine['kind'], diffLine: number, beyondCount: boolean): void => {
+    if (!beyondCount) {
+      if (kind === '+') s.added++;
+      else if (kind === '-') s.deleted++;
+    }
+    if (!s.keepLines) return;
     const hl: HunkLine = {
       kind,
-      text,
+      text: at(diffLine).slice(1),
       diffLine,
       oldLine: kind === '+' ? 0 : oldLine,
       newLine: kind === '-' ? 0 : newLine,
@@ -246,18 +271,17 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
 
   // Lines within the declared counts, as git reads them.
   while (j < n && (oldLeft > 0 || newLeft > 0)) {
-    const l = lines[j]!;
-    const c = l.length === 0 ? ' ' : l[0];
+    const c = lines.charAt(j, 0) || ' ';
     if (c === ' ') {
-      push(' ', l.slice(1), j, false);
+      push(' ', j, false);
       oldLeft--;
       newLeft--;
     } else if (c === '-') {
       if (endsHunkEarly(lines, j)) break;
-      push('-', l.slice(1), j, false);
+      push('-', j, false);
       oldLeft--;
     } else if (c === '+') {
-      push('+', l.slice(1), j, false);
+      push('+', j, false);
       newLeft--;
     } else if (c === '\\') {
       markNoEol();
@@ -267,7 +291,7 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
     j++;
   }
   // A `\ No newline at end of file` right after the last counted line.
-  while (j < n && lines[j]!.startsWith('\\')) {
+  while (j < n && lines.startsWith(j, '\\')) {
     markNoEol();
     j++;
   }
@@ -283,12 +307,11 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
   let sawChange = false;
   let lastChange = -1;
   while (k < n) {
-    const l = lines[k]!;
-    const c = l.length === 0 ? ' ' : l[0];
+    const c = lines.charAt(k, 0) || ' ';
     if (c === '+') {
-      if (l.startsWith('+++ ')) break;
+      if (lines.startsWith(k, '+++ ')) break;
     } else if (c === '-') {
-      if (l.startsWith('--- ') || l === '-- ' || l === '--') break;
+      if (lines.startsWith(k, '--- ') || lines.is(k, '-- ') || lines.is(k, '--')) break;
     } else if (c !== ' ' && c !== '\\') break;
     if (c === '+' || c === '-') {
       sawChange = true;
@@ -298,16 +321,15 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
   }
   const ends =
     k >= n ||
-    lines[k]!.startsWith('@@ -') ||
-    lines[k]!.startsWith('diff ') ||
-    lines[k] === '-- ' ||
-    (lines[k]!.startsWith('--- ') && k + 1 < n && lines[k + 1]!.startsWith('+++ '));
+    lines.startsWith(k, '@@ -') ||
+    lines.startsWith(k, 'diff ') ||
+    lines.is(k, '-- ') ||
+    (lines.startsWith(k, '--- ') && k + 1 < n && lines.startsWith(k + 1, '+++ '));
   if (!sawChange || !ends) return j;
   // Keep through the last +/- line; trailing context is not trusted.
   for (let x = j; x <= lastChange; x++) {
-    const l = lines[x]!;
-    if (l.startsWith('\\')) markNoEol();
-    else push(l.length === 0 ? ' ' : (l[0] as HunkLine['kind']), l.slice(1), x, true);
+    if (lines.startsWith(x, '\\')) markNoEol();
+    else push((lines.charAt(x, 0) || ' ') as HunkLine['kind'], x, true);
   }
   hunk.damaged = `${lastChange - j + 1} line(s) past the @@ counts`;
   problems.push({ line: j, kind: 'hunk-count', message: `hunk runs ${hunk.damaged}; they are kept` });
@@ -318,13 +340,11 @@ function readHunk(lines: string[], start: number, m: RegExpExecArray, s: Section
  * A `-` line inside the counts that is really the end of a hunk cut short:
  * the `-- ` signature before a version line, or a `---`/`+++`/`@@` file start.
  */
-function endsHunkEarly(lines: string[], j: number): boolean {
-  const l = lines[j]!;
-  const next = lines[j + 1];
-  if (l === '-- ' || l === '--') return next === undefined || VERSION_LINE.test(next);
-  if (l.startsWith('--- ') && next !== undefined && next.startsWith('+++ ')) {
-    const after = lines[j + 2];
-    return after !== undefined && after.startsWith('@@ -');
+function endsHunkEarly(lines: SplitLines, j: number): boolean {
+  const n = lines.length;
+  if (lines.is(j, '-- ') || lines.is(j, '--')) return j + 1 >= n || VERSION_LINE.test(lines.line(j + 1));
+  if (lines.startsWith(j, '--- ') && j + 1 < n && lines.startsWith(j + 1, '+++ ')) {
+    return j + 2 < n && lines.startsWith(j + 2, '@@ -');
   }
   return false;
 }
@@ -337,15 +357,7 @@ function isWrappedHeaderTail(l: string): boolean {
 }
 
 function finalize(s: Section): DiffFile {
-  let added = 0;
-  let deleted = 0;
-  for (const h of s.hunks) {
-    for (const l of h.lines) {
-      if (l.beyondCount) continue;
-      if (l.kind === '+') added++;
-      else if (l.kind === '-') deleted++;
-    }
-  }
+  const { added, deleted } = s;
   let status: FileStatus = 'modified';
   if (s.binary) status = 'binary';
   else if (s.renamed) status = 'renamed';

@@ -14,11 +14,12 @@ const INBODY = /^(from|subject|date):/i;
 const FORMAT_PATCH_SEPARATOR = /^>?From [0-9a-f]{40} Mon Sep 17 00:00:00 2001$/;
 
 /** Reads in-body headers from the first body lines (bounded by the body's length). */
-export function readInBodyHeaders(lines: string[], map: LineMap): Header[] {
+export function readInBodyHeaders(lines: Iterable<string>, map: LineMap): Header[] {
   const out: Header[] = [];
   let cur: Header | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
+  let i = -1;
+  for (const line of lines) {
+    i++;
     if (/^\s*$/.test(line)) {
       // Blank lines before the headers are skipped; one after them ends them.
       if (out.length > 0 || cur) break;

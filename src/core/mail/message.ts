@@ -6,15 +6,10 @@ import type { MailMessage, MessageShape, Problem } from '../types.js';
 import { binaryToBytes } from './charset.js';
 import { decodeHeaders, readHeaderBlock } from './headers.js';
 import { readInBodyHeaders } from './inbody.js';
-import { PointLineMap } from './lines.js';
-import { decodeBody, problemAt, stripLineEndCRs } from './mime.js';
+import { eachLine, PointLineMap } from './lines.js';
+import { decodeBody, joinLines, problemAt, stripLineEndCRs } from './mime.js';
 import { isGtFrom } from './mbox.js';
 import type { Source } from './source.js';
-
-/** Joins decoded lines into the body text: every line ends in LF. */
-export function joinLines(lines: string[]): string {
-  return lines.length === 0 ? '' : lines.join('\n') + '\n';
-}
 
 /**
  * Reads lines [first, end) (0-based) as one message.  `hasFromLine`: the
@@ -41,20 +36,21 @@ export async function readMessage(
   }
   const body = decodeBody(src, block.bodyStart, end, h.contentType, h.transferEncoding);
   problems.push(...body.problems);
-  let lines = body.lines;
+  let text = body.text;
   let map = body.map;
   if (body.needsFallback) {
     // HTML-only or unusual MIME: let postal-mime turn it into text; we can
     // only say it comes from somewhere in the body.
-    const text = await postalText(src, headerStart, end);
-    if (text !== null) {
-      lines = stripLineEndCRs(text.replace(/\n$/, '')).split('\n');
+    const fallback = await postalText(src, headerStart, end);
+    if (fallback !== null) {
+      const lines = stripLineEndCRs(fallback.replace(/\n$/, '')).split('\n');
+      text = joinLines(lines);
       map = new PointLineMap(lines.length, Math.min(block.bodyStart, end - 1) + 1);
     } else {
       problems.push(problemAt(src, block.bodyStart, 'mime-decode', 'no readable text part in this message'));
     }
   }
-  const inBody = readInBodyHeaders(lines, map);
+  const inBody = readInBodyHeaders(eachLine(text), map);
   const msg: MailMessage = {
     file: src.file,
     index,
@@ -70,7 +66,7 @@ export async function readMessage(
     messageId: h.messageId,
     inReplyTo: h.inReplyTo,
     references: h.references,
-    body: joinLines(lines),
+    body: text,
     bodyMap: map,
     quotedDiffs: [],
     problems,

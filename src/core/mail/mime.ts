@@ -14,9 +14,13 @@ import { LineMapBuilder, OffsetLineMap } from './lines.js';
 import { isHex } from './rfc2047.js';
 import { readLine, type Source } from './source.js';
 
-/** Decoded text: `lines[i]` maps through `map` line i. */
+/**
+ * Decoded text: every line ends in LF, and line i maps through `map` line i.
+ * One string, not an array of lines: a 20 MB body split into lines costs
+ * several times its size (issue 13), and a plain body is a slice of the input.
+ */
 export interface DecodedBody {
-  lines: string[];
+  text: string;
   map: LineMap;
   problems: Problem[];
   /** Set when a part was decoded with a fallback (e.g. HTML-only mail). */
@@ -52,17 +56,27 @@ export function decodeBody(
   const cte = (transferEncoding ?? '7bit').toLowerCase();
   if (!ct.type.startsWith('multipart/')) {
     if (isPlainEncoding(cte) && ct.params.format?.toLowerCase() !== 'flowed' && !ct.type.includes('html')) {
-      return { ...fastPath(src, from, to, ct.params.charset ?? null), problems };
+      return { ...plainBody(src, from, to, ct.params.charset ?? null), problems };
     }
     const leaf = decodeLeaf(src, from, to, ct, cte, problems);
-    return { ...leaf, problems, needsFallback: ct.type === 'text/html' };
+    return { text: joinLines(leaf.lines), map: leaf.map, problems, needsFallback: ct.type === 'text/html' };
   }
   const out = { lines: [] as string[], map: new LineMapBuilder() };
   const found = walkMultipart(src, from, to, ct, 0, out, problems);
   if (!found) {
-    return { lines: out.lines, map: out.map.build(), problems, needsFallback: true };
+    return { text: joinLines(out.lines), map: out.map.build(), problems, needsFallback: true };
   }
-  return { lines: out.lines, map: out.map.build(), problems };
+  return { text: joinLines(out.lines), map: out.map.build(), problems };
+}
+
+/** Joins decoded lines into body text: every line ends in LF. */
+export function joinLines(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : lines.join('\n') + '\n';
+}
+
+/** The lines of body text (every line ends in LF), as an array. */
+export function splitBody(text: string): string[] {
+  return text === '' ? [] : text.slice(0, -1).split('\n');
 }
 
 function isPlainEncoding(cte: string): boolean {
@@ -71,11 +85,42 @@ function isPlainEncoding(cte: string): boolean {
 
 /** 7bit/8bit body: body line i is input line from+i. */
 function fastPath(src: Source, from: number, to: number, charset: string | null): LeafResult {
-  const { idx } = src;
   const n = Math.max(0, to - from);
   if (n === 0) return { lines: [], map: new OffsetLineMap(from + 1, 0) };
-  let raw = idx.text.slice(idx.start(from), idx.start(to));
-  if (raw.endsWith('\n')) raw = raw.slice(0, -1);
+  const plain = plainText(src, from, to, charset);
+  return { lines: plain.text.split('\n'), map: new OffsetLineMap(from + 1, n, plain.shifted) };
+}
+
+/**
+ * A whole 7bit/8bit body as one string, lines never split apart: when
+ * nothing needs undoing (no CR, no mboxrd escape, nothing to decode) it is a
+ * slice of the input, which V8 keeps as a view, not a copy.
+ */
+function plainBody(src: Source, from: number, to: number, charset: string | null): { text: string; map: LineMap } {
+  const n = Math.max(0, to - from);
+  if (n === 0) return { text: '', map: new OffsetLineMap(from + 1, 0) };
+  const plain = plainText(src, from, to, charset);
+  // Same text as joinLines(plain.text.split('\n')), without the copy when it can be had.
+  const text = plain.text === plain.raw && plain.whole.endsWith('\n') ? plain.whole : plain.text + '\n';
+  return { text, map: new OffsetLineMap(from + 1, n, plain.shifted) };
+}
+
+/**
+ * Input lines [from, to) (0-based, to > from) as decoded text without its
+ * last LF.  `whole`: the input slice it came from; `raw`: that slice without
+ * its last LF (the same string as `text` when nothing was undone).
+ * `shifted`: lines whose mboxrd `>` was removed.
+ */
+function plainText(
+  src: Source,
+  from: number,
+  to: number,
+  charset: string | null,
+): { text: string; whole: string; raw: string; shifted: Map<number, number> | null } {
+  const { idx } = src;
+  const whole = idx.text.slice(idx.start(from), idx.start(to));
+  const unended = whole.endsWith('\n') ? whole.slice(0, -1) : whole;
+  let raw = unended;
   if (raw.indexOf('\r') !== -1) raw = stripLineEndCRs(raw);
   let shifted: Map<number, number> | null = null;
   if (src.mboxrd && raw.indexOf('>From ') !== -1) {
@@ -90,7 +135,7 @@ function fastPath(src: Source, from: number, to: number, charset: string | null)
     raw = lines.join('\n');
   }
   if (src.binary && !isAscii(raw)) raw = decodeBytes(binaryToBytes(raw), charset).text;
-  return { lines: raw.split('\n'), map: new OffsetLineMap(from + 1, n, shifted) };
+  return { text: raw, whole, raw: unended, shifted };
 }
 
 /** One non-multipart part: undo its transfer encoding, then its charset, then format=flowed. */

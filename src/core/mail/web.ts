@@ -14,7 +14,7 @@ import type { MailMessage } from '../types.js';
 import { isHeaderLine } from './headers.js';
 import { readInBodyHeaders } from './inbody.js';
 import { emptyMessage, readMessage } from './message.js';
-import { decodeBody } from './mime.js';
+import { decodeBody, splitBody } from './mime.js';
 import type { Source } from './source.js';
 
 /** "Posted by NAME <age> ago" / "Posted by NAME on <date>". */
@@ -60,18 +60,19 @@ export function readLorePage(src: Source, posted: number[]): MailMessage[] {
     const subject = start < p ? src.idx.line(start).trim() : '';
     const name = postedBy(src.idx.line(p)) ?? '';
     const body = decodeBody(src, p + 1, end, null, null);
-    const email = name ? ownTrailerEmail(body.lines, name) : '';
+    const lines = splitBody(body.text);
+    const email = name ? ownTrailerEmail(lines, name) : '';
     out.push({
       ...emptyMessage(src, start, end, k),
       shape: 'lore-page',
       subject,
       from: name ? { name, email } : null,
-      body: body.lines.length ? body.lines.join('\n') + '\n' : '',
+      body: body.text,
       bodyMap: body.map,
       problems: body.problems,
     });
     // A patch sent on someone's behalf keeps its `From:` line at the top of the body.
-    const inBody = readInBodyHeaders(body.lines, body.map);
+    const inBody = readInBodyHeaders(lines, body.map);
     if (inBody.length > 0) out[out.length - 1].inBody = inBody;
   }
   return out;

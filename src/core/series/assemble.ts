@@ -120,12 +120,24 @@ export function assembleSeries(messages: readonly MailMessage[]): Series[] {
  */
 function uniqueMessages(messages: readonly MailMessage[]): MailMessage[] {
   const seen = new Set<string>();
+  /** Bodies of the Message-ID-less mails seen, by sender, date and subject. */
+  const bodies = new Map<string, string[]>();
   return messages.filter((m) => {
+    if (m.messageId) {
+      const key = `id:${m.messageId}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }
     // Without a Message-ID (format-patch files), the same file given twice
-    // is the same mail: same sender, date, subject and text.
-    const key = m.messageId ? `id:${m.messageId}` : `text:${m.from?.email ?? ''}\n${m.date ?? ''}\n${m.subject}\n${m.body}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    // is the same mail: same sender, date, subject and text.  The body is
+    // compared, not made part of the key: a key holding a 20 MB body is a
+    // copy of it (issue 13).
+    const key = `${m.from?.email ?? ''}\n${m.date ?? ''}\n${m.subject}`;
+    const same = bodies.get(key);
+    if (same?.includes(m.body)) return false;
+    if (same) same.push(m.body);
+    else bodies.set(key, [m.body]);
     return true;
   });
 }

@@ -7,6 +7,7 @@
  * thanks" quoting the cover is often the only copy an archive page keeps.
  */
 import type { MailMessage } from '../types.js';
+import { SplitLines } from '../mail/lines.js';
 import type { SeriesVersion } from './types.js';
 
 type Changelog = SeriesVersion['changelog'][number];
@@ -28,9 +29,11 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
   const found: Changelog[] = [];
   const seen = new Set<string>();
   for (const message of messages) {
-    const lines = message.body.split('\n');
+    // Offsets, not an array of line strings: a 20 MB diff is 600,000 lines (issue 13).
+    const lines = new SplitLines(message.body);
     for (let i = 0; i < lines.length; i++) {
-      const text = unquote(lines[i]);
+      if (!mayBeHeader(lines, i)) continue;
+      const text = unquote(lines.line(i));
       const header = HEADER.exec(text);
       const bare = header ? null : BARE_HEADER.exec(text.trim());
       if (!header && !bare) continue;
@@ -42,7 +45,7 @@ export function findChangelogs(messages: readonly MailMessage[]): Changelog[] {
       if (inline && !LINK.test(inline)) items.push(...splitFlatList(inline));
       let j = i + 1;
       for (; j < lines.length && j - i <= MAX_LIST_LINES; j++) {
-        const line = unquote(lines[j]);
+        const line = unquote(lines.line(j));
         if (!line.trim()) {
           if (items.length) break;
           continue;
@@ -81,6 +84,20 @@ function continuesItem(item: string, line: string): boolean {
   if (/^\s/.test(line)) return true;
   return /^[a-z(]/.test(line) || /[,;]$/.test(item);
 }
+
+/**
+ * Whether line i may match HEADER or BARE_HEADER, looked at in place: past
+ * its `> ` quoting, a header starts with c, C, v or V (BARE_HEADER after
+ * white space, which is left to the regexes).  Diff lines never get sliced.
+ */
+function mayBeHeader(lines: SplitLines, i: number): boolean {
+  let k = 0;
+  while (lines.charAt(i, k) === '>') k += lines.charAt(i, k + 1) === ' ' ? 2 : 1;
+  const c = lines.charAt(i, k);
+  return c === 'c' || c === 'C' || c === 'v' || c === 'V' || (c !== '' && SPACE.test(c));
+}
+/** Made once: a regex literal in the loop would be a new object per line. */
+const SPACE = /\s/;
 
 function unquote(line: string): string {
   return line.replace(/^(?:> ?)+/, '');

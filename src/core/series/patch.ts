@@ -4,6 +4,7 @@
  * files, trailers, the upstream commit of a backport).
  */
 import type { Address, MailMessage } from '../types.js';
+import { SplitLines } from '../mail/lines.js';
 import { diffStat } from '../diff/index.js';
 import { readCommit } from '../trailers/commit.js';
 import { readStatEntries } from './cover.js';
@@ -20,13 +21,15 @@ export interface BodyLayout {
   diffEnd: number;
 }
 
-/** Finds the `---` separator, the diff and the signature, in one pass. */
-export function layoutBody(lines: readonly string[]): BodyLayout {
+/**
+ * Finds the `---` separator, the diff and the signature, in one pass over
+ * the body's lines (`body.split('\n')`, kept as offsets: no line is copied).
+ */
+export function layoutBody(lines: SplitLines): BodyLayout {
   let separator = -1;
   let diffStart = -1;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (separator < 0 && line === '---') separator = i;
+    if (separator < 0 && lines.is(i, '---')) separator = i;
     if (isDiffStart(lines, i)) {
       diffStart = i;
       break;
@@ -36,7 +39,7 @@ export function layoutBody(lines: readonly string[]): BodyLayout {
   if (diffStart >= 0) {
     // git format-patch ends with "-- \n2.43.0"; a mailer signature looks alike.
     for (let i = lines.length - 1; i > diffStart; i--) {
-      if (lines[i] === '-- ') {
+      if (lines.is(i, '-- ')) {
         diffEnd = i;
         break;
       }
@@ -48,10 +51,9 @@ export function layoutBody(lines: readonly string[]): BodyLayout {
   return { messageEnd, diffStart, diffEnd };
 }
 
-function isDiffStart(lines: readonly string[], i: number): boolean {
-  const line = lines[i];
-  if (line.startsWith('diff --git ') || line.startsWith('Index: ')) return true;
-  if (line.startsWith('--- ') && i + 1 < lines.length && lines[i + 1].startsWith('+++ ')) {
+function isDiffStart(lines: SplitLines, i: number): boolean {
+  if (lines.startsWith(i, 'diff --git ') || lines.startsWith(i, 'Index: ')) return true;
+  if (lines.startsWith(i, '--- ') && i + 1 < lines.length && lines.startsWith(i + 1, '+++ ')) {
     return true;
   }
   return false;
@@ -113,20 +115,22 @@ export function parseAddress(value: string): Address | null {
 }
 
 /** No readable diff: the files the diffstat after `---` names, if any. */
-function statOnly(lines: string[], layout: BodyLayout): FileStat[] {
+function statOnly(lines: SplitLines, layout: BodyLayout): FileStat[] {
   if (layout.messageEnd >= lines.length) return [];
   return readStatEntries(lines.slice(layout.messageEnd + 1, layout.diffStart >= 0 ? layout.diffStart : lines.length).join('\n'));
 }
 
 /** Reads one message as a patch (or a cover letter: then `diff` is ''). */
 export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubject(message.subject)): Patch {
-  const lines = message.body.split('\n');
+  // The body's lines as offsets, not strings: a 20 MB diff is one slice of
+  // the body, never split into lines and joined back (issue 13).
+  const lines = new SplitLines(message.body);
   const layout = layoutBody(lines);
   const commitLines = lines.slice(0, layout.messageEnd);
   const commitText = commitLines.join('\n');
   // The commit git am would make: in-body headers out, the Subject as title.
   const commit = readCommit(message, subject.version, lines, layout.messageEnd);
-  const diff = layout.diffStart >= 0 ? lines.slice(layout.diffStart, layout.diffEnd).join('\n') + '\n' : '';
+  const diff = layout.diffStart >= 0 ? lines.joinWithLF(layout.diffStart, layout.diffEnd) : '';
   // The commit title is the in-body Subject when there is one; the mail's
   // own subject still decides the counter and version.
   const hasPatch = layout.messageEnd < lines.length;
@@ -141,7 +145,9 @@ export function readPatch(message: MailMessage, subject: SubjectInfo = parseSubj
     trailers: commit.trailers,
     diff,
     diffBodyLine: layout.diffStart,
-    files: diff ? diffStat(diff) : statOnly(lines, layout),
+    // Counted from the body's lines (the same lines as the diff's): reading
+    // `diff` itself would make V8 copy it whole when it ends the body.
+    files: diff ? diffStat(lines.range(layout.diffStart, layout.diffEnd)) : statOnly(lines, layout),
     upstreamCommit: findUpstreamCommit(commitText),
   };
 }

@@ -14,6 +14,7 @@ import type { MailMessage } from '../types.js';
 import type { Patch, Series, SeriesVersion } from '../series/types.js';
 import type { CollectedTag, CollectedTrailers, PatchTrailers } from './collect.js';
 import { layoutBody } from '../series/patch.js';
+import { SplitLines } from '../mail/lines.js';
 import { parsePerson, sameEmail } from './person.js';
 import { findTrailerBlock } from './parse.js';
 import { commitParts } from './commit.js';
@@ -165,7 +166,7 @@ function sortKey(email: string): string {
 export function amMessage(entry: PatchTrailers, options: AmOptions = {}): string {
   const patch = entry.patch;
   const m = patch.message;
-  const lines = m.body.split('\n');
+  const lines = new SplitLines(m.body);
   const layout = layoutBody(lines);
   const s = patch.subject;
   const prefix = ['PATCH'];

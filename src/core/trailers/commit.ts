@@ -8,6 +8,7 @@
  */
 import type { Patch, Trailer } from '../series/types.js';
 import type { MailMessage } from '../types.js';
+import type { SplitLines } from '../mail/lines.js';
 import { KERNEL_TRAILER_KEYS } from './keys.js';
 import { findTrailerBlock, splitRunTogetherTrailers, type RawTrailer } from './parse.js';
 import { parsePerson } from './person.js';
@@ -28,7 +29,7 @@ export function commitParts(patch: Patch): CommitParts {
  * `messageEnd` the body line where the commit text ends (the `---` line or
  * the diff), as series/patch.ts layoutBody finds it.
  */
-export function readCommit(m: MailMessage, version: number, lines: readonly string[], messageEnd: number): CommitParts {
+export function readCommit(m: MailMessage, version: number, lines: SplitLines, messageEnd: number): CommitParts {
   const commitLines = lines.slice(0, messageEnd);
   // In-body `From:` / `Subject:` / `Date:` lines are headers to git am, not commit text.
   let top = 0;
@@ -50,9 +51,10 @@ export function readCommit(m: MailMessage, version: number, lines: readonly stri
   }
   let commitEnd = raws.length ? raws[0].line : commitLines.length;
   if (!raws.length && m.shape === 'damaged') {
-    const at = lines.findIndex((l) => l.includes('Signed-off-by:'));
+    let at = -1;
+    for (let i = 0; i < lines.length && at < 0; i++) if (lines.line(i).includes('Signed-off-by:')) at = i;
     if (at >= 0) {
-      const line = lines[at];
+      const line = lines.line(at);
       const from = line.search(/\b(?:Signed-off-by|Co-developed-by|Reviewed-by|Acked-by|Tested-by|Reported-by|Suggested-by):/);
       const stop = line.indexOf(' --- ', from);
       raws = splitRunTogetherTrailers(line.slice(from, stop > 0 ? stop : undefined), KERNEL_TRAILER_KEYS).map((r) => ({ ...r, line: at, endLine: at + 1 }));

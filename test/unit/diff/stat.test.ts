@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { diffStat, readDiff } from '../../../src/core/diff/index.js';
+import { diffStat, readDiff, readDiffCounts } from '../../../src/core/diff/index.js';
+import { diffLines } from '../../../src/core/diff/read.js';
+import { SplitLines } from '../../../src/core/mail/lines.js';
+import { readPatch } from '../../../src/core/series/patch.js';
+import type { MailMessage } from '../../../src/core/types.js';
 
 const corpus = fileURLToPath(new URL('../../fixtures/corpus/', import.meta.url));
 
@@ -171,3 +175,52 @@ test('a 200,000-character line and 100,000 hunks stay fast', { timeout: 20_000 }
   assert.equal(diffStat(long)[0]!.added, 1);
   assert.equal(diffStat(many)[0]!.added, 100_000);
 });
+
+/** Diffs a reader of mail meets: cut short, past the counts, wrapped, CRLF, no newline, binary, bare hunks. */
+const DAMAGED = [
+  'diff --git a/mm/a.c b/mm/a.c\n--- a/mm/a.c\n+++ b/mm/a.c\n@@ -1,3 +1,4 @@\n ctx\n+add\n',
+  'diff --git a/mm/a.c b/mm/a.c\n--- a/mm/a.c\n+++ b/mm/a.c\n@@ -1,1 +1,1 @@\n-old\n+new\n+more\n-less\n@@ -9,1 +9,1 @@\n-x\n+y\n',
+  '--- a/mm/a.c\n+++ b/mm/a.c\n@@ -1,2 +1,2 @@ static int\nfoo(void)\n-a\n+b\n ctx\n\\ No newline at end of file\n',
+  'diff --git a/mm/a.c b/mm/a.c\r\n--- a/mm/a.c\r\n+++ b/mm/a.c\r\n@@ -1,2 +1,2 @@\r\n-a\r\n+b\r\n \r\n',
+  'diff --git a/x.bin b/x.bin\nGIT binary patch\nliteral 3\nKcmZQz\n\nliteral 0\nHcmV?d00001\n\n',
+  '@@ -1,2 +1,3 @@\n a\n+b\n-- \n2.43.0\n',
+  'diff --git a/mm/a.c b/mm/a.c\n--- a/mm/a.c\n+++ b/mm/a.c\n@@ -1,2 +1,2 @@\n-a\n--- a/mm/b.c\n+++ b/mm/b.c\n@@ -1 +1 @@\n-c\n+d\n\n',
+];
+
+test('readDiffCounts reads the files, hunks, counts and problems readDiff reads, keeping no line', () => {
+  const texts = [...DAMAGED];
+  for (const name of readdirSync(corpus + 'real').filter((f) => f.endsWith('.patch'))) texts.push(diffOf(readFileSync(corpus + 'real/' + name, 'utf8')));
+  for (const text of texts) {
+    const full = readDiff(text);
+    const counted = readDiffCounts(diffLines(new SplitLines(text)));
+    assert.deepEqual(counted.problems, full.problems, text.slice(0, 80));
+    assert.deepEqual(
+      counted.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => ({ ...h, lines: [] })) })),
+      full.files.map((f) => ({ ...f, hunks: f.hunks.map((h) => ({ ...h, lines: [] })) })),
+      text.slice(0, 80),
+    );
+    for (const f of counted.files) for (const h of f.hunks) assert.equal(h.lines.length, 0);
+  }
+});
+
+test('a patch\'s files, counted from its body\'s lines, are the diffStat of its diff text', async () => {
+  const bodies = DAMAGED.map((d) => `body\n---\n${d}`).concat(DAMAGED.map((d) => `body\n---\n${d}-- \n2.43.0\n`));
+  const names = readdirSync(corpus + 'real').filter((f) => f.endsWith('.patch'));
+  for (const name of names) bodies.push(readFileSync(corpus + 'real/' + name, 'utf8').replace(/^[\s\S]*?\n\n/, ''));
+  let compared = 0;
+  for (const body of bodies) {
+    const patch = readPatch({ ...emptyMessage(), body });
+    if (!patch.diff) continue; // a bare hunk is no diff to git am either
+    compared++;
+    assert.deepEqual(patch.files, diffStat(patch.diff), body.slice(0, 80));
+  }
+  assert.ok(compared >= names.length + 2 * (DAMAGED.length - 1));
+});
+
+function emptyMessage(): MailMessage {
+  return {
+    file: 'test', index: 0, shape: 'rfc2822', startLine: 1, endLine: 1, headers: [], subject: '[PATCH] mm: x', from: null,
+    to: [], cc: [], date: null, messageId: null, inReplyTo: null, references: [], body: '',
+    bodyMap: { length: 0, line: () => 1, column: () => 1, exact: () => false }, quotedDiffs: [], problems: [],
+  };
+}
