@@ -63,8 +63,19 @@ export interface LockState {
   via?: SourcePos;
 }
 
+/**
+ * A value from a lock helper that may fail (`pte = pte_offset_map_lock(...)`,
+ * NULL when it failed) used by a call before any test of it.
+ */
+export interface UntestedUse {
+  variable: string;
+  /** The call that stored it. */
+  acquiredBy: CallFact;
+  helper: HelperSpec;
+}
+
 export type FlowEvent =
-  | { kind: 'call'; call: CallFact; spec: HelperSpec | undefined; before: LockState; after: LockState }
+  | { kind: 'call'; call: CallFact; spec: HelperSpec | undefined; before: LockState; after: LockState; untested?: UntestedUse[] }
   | { kind: 'acquire'; call: CallFact; spec: HelperSpec; held: Held; before: LockState }
   | { kind: 'double-acquire'; call: CallFact; spec: HelperSpec; held: Held; state: LockState }
   /** A helper that takes (and drops) a lock this path already holds: stop_machine() under cpus_read_lock(). */
@@ -106,6 +117,8 @@ const TREE_CHANGERS: ReadonlySet<string> = new Set(['vma_prepare', 'vma_complete
 const VMA_ITERATION = /^(?:for_each_vma|for_each_vma_range)\s*\(\s*[^,]+,\s*(\w+)|^mas_for_each\s*\([^,]+,\s*(\w+)\s*,|^vma_interval_tree_foreach\s*\(\s*(\w+)\s*,/;
 /** An instance that is a lock rather than the object owning one: `ptl`, `&mm->page_table_lock`, `&p->mutex`. */
 const LOCKISH_INSTANCE = /(lock|ptl|sem|mutex|mtx|rwsem|_lk)$/i;
+/** Calls that are a test of their argument, not a use: `if (likely(pte))`, `WARN_ON_ONCE(!pte)`. */
+const TEST_WRAPPERS: ReadonlySet<string> = new Set(['likely', 'unlikely', 'WARN_ON', 'WARN_ON_ONCE', 'BUG_ON', 'VM_BUG_ON', 'VM_WARN_ON', 'VM_WARN_ON_ONCE', 'IS_ERR', 'IS_ERR_OR_NULL']);
 const SPIN_FAMILY: ReadonlySet<LockClass> = new Set(['spinlock', 'pte_ptl', 'pmd_ptl', 'page_table_lock']);
 
 /** `&vma->vm_mm->mmap_lock` -> `vma->vm_mm->mmap_lock`; spaces and casts dropped. */
@@ -518,6 +531,13 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const applyCall = (s0: LockState, call: CallFact, inIf: boolean): LockState => {
     const spec = helperOf(env, call.name);
     let s = s0;
+    // A NULL-on-failure result handed on before it was tested (`set_pte_at(mm, addr, pte, ...)`).
+    let untested: UntestedUse[] | undefined;
+    for (const p of s0.pending) {
+      // likely(pte), WARN_ON(!pte): the call is the test itself.
+      if (p.spec.success !== 'nonnull' || TEST_WRAPPERS.has(call.name) || !call.args.some((a) => wordRe(p.variable).test(a))) continue;
+      (untested ??= []).push({ variable: p.variable, acquiredBy: p.call, helper: p.spec });
+    }
     // `f(&x)` may change x.
     for (const arg of call.args) {
       const m = /^\s*&\s*([A-Za-z_]\w*)\s*$/.exec(arg);
@@ -525,8 +545,11 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     }
     let next = s;
     if (!spec) {
-      // No rule looks at calls the model does not know: no event, only their effect on held locks.
-      return touchByUnknown(s, call);
+      // Rules look at calls the model does not know only when they use an untested result
+      // (LOCK-KILLABLE-UNCHECKED); otherwise no event, only their effect on held locks.
+      const after = touchByUnknown(s, call);
+      if (untested) events.push({ kind: 'call', call, spec: undefined, before: successView(s), after, untested });
+      return after;
     }
     if (spec.kind === 'assert') next = assertState(next, spec, call);
     if (spec.takes) next = takeAndDrop(next, spec, call);
@@ -544,7 +567,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
         next = acquire(next, spec, call);
       }
     }
-    events.push({ kind: 'call', call, spec, before: successView(s), after: next });
+    events.push({ kind: 'call', call, spec, before: successView(s), after: next, ...(untested ? { untested } : {}) });
     return next;
   };
 

@@ -163,6 +163,25 @@ function changesLocking(fn: FunctionFacts, known: (name: string) => boolean, pat
     if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
     else if (it.kind === 'loop') stack.push(...it.body);
   }
+  return removesTests(fn, patch);
+}
+
+/**
+ * Whether the patch removes an `if`, a return or a goto from the pre-image
+ * of `fn`: a dropped NULL test or error exit changes what the lock rules
+ * see (LOCK-KILLABLE-UNCHECKED on a reverted `if (!pte)`) though no added
+ * line calls a helper.
+ */
+function removesTests(fn: FunctionFacts, patch: PatchInput): boolean {
+  const pre = patch.facts.functions.find((f) => f.image === 'pre' && f.name === fn.name && f.path === fn.path);
+  if (!pre || !patch.lines) return false;
+  const stack = [...pre.flow];
+  for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {
+    const it = stack.pop()!;
+    if ((it.kind === 'if' || it.kind === 'return' || it.kind === 'goto') && patch.lines.at(it.pos.file, it.pos.line)?.change === '-') return true;
+    if (it.kind === 'if') stack.push(...it.then, ...(it.else ?? []));
+    else if (it.kind === 'loop') stack.push(...it.body);
+  }
   return false;
 }
 
