@@ -88,6 +88,12 @@ function contractChanged(ctx: SeriesContext): Set<string> {
   return out;
 }
 
+/**
+ * Helpers that take a VMA read lock without the mmap lock (the per-VMA-lock
+ * fault path); vma_start_read_locked() is called under the mmap lock.
+ */
+const PER_VMA_LOCK_ENTRY: ReadonlySet<string> = new Set(['lock_vma_under_rcu', 'vma_start_read', 'lock_next_vma']);
+
 interface FieldWrite { pos: SourcePos; what: string; instance: string; sources: HelperSpec['source']; field: string }
 
 function checkNeed(
@@ -126,6 +132,16 @@ function checkNeed(
     return ctx.finding(rule, patch, pos,
       `${what} needs ${lockName(need.lock, need.mode)}, but ${dropped.helper}() released it at line ${dropped.step.line} on this path.`,
       { path: [dropped.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesFor() });
+  }
+  // A per-VMA-lock path (lock_vma_under_rcu() in a fault handler) holds no mmap_lock at all:
+  // what asserts it there (anon_vma_prepare()) needs the trylock-or-retry of vmf_anon_prepare().
+  if (need.lock === 'mmap_lock' && callAdded) {
+    const vmaRead = state.held.find((h) => h.lock === 'vma_lock' && h.mode === 'read' && PER_VMA_LOCK_ENTRY.has(h.helper) && certainAcquired(h));
+    if (vmaRead) {
+      return ctx.finding(rule, patch, pos,
+        `${what} needs ${lockName(need.lock, need.mode)}, but this path holds only the per-VMA read lock from ${vmaRead.helper}() at line ${vmaRead.step.line}, which takes no mmap_lock; under the VMA lock, work that needs the mmap lock must try it or return VM_FAULT_RETRY (vmf_anon_prepare()).`,
+        { path: [vmaRead.step, step(pos, call ? `calls ${what}` : what)], sources: sourcesOf(sourcesFor(), [SRC.SHEET_R13]) });
+    }
   }
   // The VMA write lock: missing for sure only when this function took the mmap write lock itself.
   if (need.lock === 'vma_lock' && need.mode === 'write' && instance) {
