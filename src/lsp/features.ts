@@ -123,6 +123,14 @@ const MAX_SYMBOLS_PER_MESSAGE = 2000;
  * the series.
  */
 export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
+  // VS Code asks again for the breadcrumbs, the outline and sticky scroll: one analysis, one outline.
+  let out = outlines.get(a);
+  if (!out) outlines.set(a, (out = outlineOf(a)));
+  return out;
+}
+const outlines = new WeakMap<DocAnalysis, DocumentSymbol[]>();
+
+function outlineOf(a: DocAnalysis): DocumentSymbol[] {
   const lineRange = (from: number, to: number): Range => {
     const s = a.lines.clamp(from - 1);
     const e = Math.max(s, a.lines.clamp(to - 1));
@@ -134,6 +142,19 @@ export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
     for (const fn of d.facts.functions) if (fn.image === 'post' || fn.removed) fns.push({ name: fn.name, line: fn.pos.line });
   }
   fns.sort((x, y) => x.line - y.line);
+  /** The functions whose line is in [from, to]: a binary search, not a scan per hunk. */
+  const fnsBetween = (from: number, to: number): { name: string; line: number }[] => {
+    let lo = 0;
+    let hi = fns.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (fns[mid].line < from) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    while (end < fns.length && fns[end].line <= to) end++;
+    return fns.slice(lo, end);
+  };
 
   /** Files and hunks of one diff whose line i sits at document line map.line(i). */
   const diffSymbols = (diff: string, map: LineMap, fallback: number, budget: { left: number }): DocumentSymbol[] => {
@@ -150,7 +171,7 @@ export function documentSymbols(a: DocAnalysis): DocumentSymbol[] {
         const from = docLine(h.headerLine);
         const last = h.lines.length ? docLine(h.lines[h.lines.length - 1].diffLine) : from;
         end = Math.max(end, last);
-        const inHunk = fns.filter((f) => f.line >= from && f.line <= last);
+        const inHunk = fnsBetween(from, last);
         const names = [...new Set(inHunk.map((f) => f.name))];
         const label = `@@ -${h.oldStart},${h.oldCount} +${h.newStart},${h.newCount} @@${names.length ? ' ' + names.join(', ') : h.context ? ' ' + h.context.trim() : ''}`;
         const children = inHunk.slice(0, 50).map((f): DocumentSymbol => ({ name: f.name, kind: SymbolKind.Function, range: lineRange(f.line, f.line), selectionRange: lineRange(f.line, f.line) }));
