@@ -20,6 +20,7 @@ import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import type { SourcePos } from '../../types.js';
 import { added, lockName, sourcesOf, step } from './common.js';
 import { unheldRelease } from './unheld-release.js';
+import { releasesAfterFaultRetry } from './fault-retry-release.js';
 
 /** Return values that read as failure: -EINVAL, ERR_PTR(..), NULL, false, VM_FAULT_*. */
 const ERRORISH = /^(-\s*E[A-Z]+|ERR_PTR\(.*\)|NULL|false|-\d+|VM_FAULT_\w+(\s*\|\s*VM_FAULT_\w+)*)$/;
@@ -327,7 +328,7 @@ export const rule: Rule = {
         }
       }
     }
-    out.push(...droppedUnlocksBeforeReturn(ctx));
+    out.push(...droppedUnlocksBeforeReturn(ctx), ...releasesAfterFaultRetry(ctx, rule));
     // One line, one finding: a jump that both carries a lock to a failure return and loses it
     // to an overwritten lock variable is said once, by the error.
     const errors = new Set(out.filter((f) => f.severity === 'error').map((f) => `${f.file}:${f.line}`));
