@@ -83,7 +83,12 @@ export type FlowEvent =
   | { kind: 'release-unheld'; call: CallFact; spec: HelperSpec; use: LockUse; instance: string | null; gone: Gone | null; state: LockState }
   | { kind: 'assign'; assign: AssignFact; state: LockState }
   | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState }
-  | { kind: 'goto'; pos: SourcePos; label: string; state: LockState };
+  | { kind: 'goto'; pos: SourcePos; label: string; state: LockState }
+  /**
+   * A VMA found in the tree used (handed to a call, a field read) where this
+   * path has released mmap_lock: nothing keeps that VMA alive any more.
+   */
+  | { kind: 'vma-use'; pos: SourcePos; vma: string; what: string; change: '+' | '-' | ' '; state: LockState };
 
 export interface FunctionAnalysis {
   fn: FunctionFacts;
@@ -531,6 +536,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const applyCall = (s0: LockState, call: CallFact, inIf: boolean): LockState => {
     const spec = helperOf(env, call.name);
     let s = s0;
+    if (attachedVmas.size && !spec?.releases) noteVmaUses(s0, call.args, call.pos, call.change, `${call.name}()`);
     // A NULL-on-failure result handed on before it was tested (`set_pte_at(mm, addr, pte, ...)`).
     let untested: UntestedUse[] | undefined;
     for (const p of s0.pending) {
@@ -637,6 +643,25 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   /** The last item walked was a goto or return (code right after it in the same block is dead, or misplaced). */
   let lastJump = false;
   /** The function is shown in pieces: several hunks, so block structure around the gaps is guessed. */
+  const derefRes = new Map<string, RegExp>();
+  /** The VMAs of the tree `text` uses: `vma` as a whole argument, or `vma->field`. */
+  const vmaUses = (texts: readonly string[], derefOnly: boolean): string[] => {
+    const out: string[] = [];
+    for (const v of attachedVmas.keys()) {
+      let deref = derefRes.get(v);
+      if (!deref) derefRes.set(v, (deref = new RegExp(`(^|[^\\w>.])${escapeRe(v)}\\s*->`)));
+      if (texts.some((t) => (!derefOnly && normInstance(t) === v) || deref.test(t))) out.push(v);
+    }
+    return out;
+  };
+  /** vma-use events where mmap_lock was released on this path and nothing else keeps the VMA. */
+  const noteVmaUses = (s: LockState, texts: readonly string[], pos: SourcePos, change: '+' | '-' | ' ', what: string, derefOnly = false): void => {
+    if (!s.gone.some((g) => g.lock === 'mmap_lock' && g.how === 'released') || s.held.some((h) => h.lock === 'mmap_lock')) return;
+    for (const v of vmaUses(texts, derefOnly)) {
+      if (s.held.some((h) => h.lock === 'vma_lock' && h.instance === v)) continue;
+      events.push({ kind: 'vma-use', pos, vma: v, what, change, state: s });
+    }
+  };
   const cutBlocks = env.hunkOf !== undefined && new Set(fn.calls.map((c) => env.hunkOf!(c.pos))).size > 1;
   const walk = (items: FlowItem[], input: LockState[], loop: LoopCtx | null): LockState[] => {
     let states = input;
@@ -667,6 +692,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           states = states.map((s) => applyCall(s, item.call, false));
           break;
         case 'assign': {
+          if (attachedVmas.size) for (const s of states) noteVmaUses(s, [item.assign.value], item.assign.pos, item.assign.change, item.assign.target.trim());
           const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
           // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES), and one
           // variable stored in another (`remove = next;`: the roles a merge hands on).
@@ -707,6 +733,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           break;
         }
         case 'return': {
+          if (attachedVmas.size) for (const s of states) noteVmaUses(s, [item.value], item.pos, ' ', 'the return value', true);
           for (const s of states) {
             let end = s;
             for (const c of item.calls) end = applyCall(end, c, false);
@@ -753,6 +780,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     const lockBranch = pure && touchesLockBelow(item);
     for (const s0 of input) {
       let s = s0;
+      // `if (vma->vm_flags & VM_LOCKED)` reads the VMA; `if (!vma)` only its pointer.
+      if (attachedVmas.size) noteVmaUses(s0, [item.condition], item.pos, ' ', 'a test', true);
       // `a && b` cannot hold where `!a` was decided; `a || b` cannot fail where `a` was.
       // A term without a call reads the same whatever the condition's calls do.
       const plainTerm = (t: string) => !/\w\s*\(/.test(t);

@@ -11,7 +11,7 @@ import type { CallFact, FlowItem, FunctionFacts } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import type { HelperSpec, LockUse } from '../../model/index.js';
 import type { SourcePos } from '../../types.js';
-import { analyzeFunction, modeSatisfies, normInstance, type FunctionAnalysis, type LockState } from '../flow.js';
+import { analyzeFunction, modeSatisfies, normInstance, type FlowEvent, type FunctionAnalysis, type LockState } from '../flow.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { SRC } from '../../model/index.js';
 import { certainAcquired, lockName, sameInstance, sourcesOf, step } from './common.js';
@@ -40,6 +40,10 @@ export const rule: Rule = {
             const f = checkNeed(ctx, patch, a, e.before, need, e.spec, e.call);
             if (f) out.push(f);
           }
+        }
+        if (e.kind === 'vma-use') {
+          const f = vmaUsedAfterUnlock(ctx, patch, a, e);
+          if (f) out.push(f);
         }
         if (e.kind === 'assign' && e.assign.field && e.assign.change === '+') {
           const spec = ctx.model.fields.get(e.assign.field);
@@ -93,6 +97,31 @@ function contractChanged(ctx: SeriesContext): Set<string> {
  * fault path); vma_start_read_locked() is called under the mmap lock.
  */
 const PER_VMA_LOCK_ENTRY: ReadonlySet<string> = new Set(['lock_vma_under_rcu', 'vma_start_read', 'lock_next_vma']);
+
+const reportedUses = new WeakMap<SeriesContext, Set<string>>();
+/**
+ * A VMA found in the tree under mmap_lock, used after this path released
+ * the lock (fact sheet R11): the VMA may be unmapped and freed as soon as
+ * the lock is dropped, so a later field read or call is a use-after-free
+ * window.  Said when the patch adds the use or the release (an unlock moved
+ * above the code that still needs the VMA).
+ */
+function vmaUsedAfterUnlock(ctx: SeriesContext, patch: PatchInput, a: FunctionAnalysis, e: Extract<FlowEvent, { kind: 'vma-use' }>): Finding | null {
+  const rel = [...e.state.gone].reverse().find((g) => g.lock === 'mmap_lock' && g.how === 'released');
+  const found = a.attachedVmas.get(e.vma);
+  if (!rel || !found || found.line > rel.step.line || rel.step.line > e.pos.line) return null;
+  if (ctx.changeAt(patch, e.pos) !== '+' && rel.change !== '+') return null;
+  // Looked up again after the unlock (`vma = find_vma(mm, addr)` under a new lock): another VMA.
+  if (a.fn.assigns.some((x) => normInstance(x.target) === e.vma && x.pos.line > rel.step.line && x.pos.line <= e.pos.line)) return null;
+  let seen = reportedUses.get(ctx);
+  if (!seen) reportedUses.set(ctx, (seen = new Set()));
+  const key = `${e.pos.file}:${e.pos.line}:${e.vma}`;
+  if (seen.has(key)) return null;
+  seen.add(key);
+  return ctx.finding(rule, patch, e.pos,
+    `${e.what === 'a test' ? 'This test reads' : e.what === 'the return value' ? 'The return value reads' : `${e.what} uses`} ${e.vma} after ${rel.helper}() at line ${rel.step.line} released mmap_lock, but ${e.vma} was found in the VMA tree under that lock (line ${found.line}): once it is dropped the VMA may be unmapped and freed.`,
+    { path: [found, rel.step, step(e.pos, `uses ${e.vma}`)], sources: sourcesOf([SRC.SHEET_R11], ctx.model.locks.get('mmap_lock')?.source) });
+}
 
 interface FieldWrite { pos: SourcePos; what: string; instance: string; sources: HelperSpec['source']; field: string }
 
