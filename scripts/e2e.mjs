@@ -129,6 +129,7 @@ function makeWorkspace(dir) {
     writeFileSync(join(ws, 'bench/series-10k.mbox'), benchSeries(10_000));
     // The same series again, to time a warm open (tree-sitter already loaded).
     writeFileSync(join(ws, 'bench/series-10k-again.mbox'), benchSeries(10_000));
+    writeFileSync(join(ws, 'bench/series-10k-settled.mbox'), benchSeries(10_000));
   }
   return ws;
 }
@@ -298,6 +299,8 @@ function writeBenchReport(lines) {
     openToDiagnosticsColdMs: open.cold?.openToDiagnosticsMs, openToDiagnosticsWarmMs: open.warm?.openToDiagnosticsMs,
     openToCompleteDiagnosticsColdMs: open.cold?.openToCompleteDiagnosticsMs, openToCompleteDiagnosticsWarmMs: open.warm?.openToCompleteDiagnosticsMs,
     openTextDocumentWarmMs: open.warm?.openTextDocumentMs, requestToDiagnosticsWarmMs: open.warm?.requestToDiagnosticsMs,
+    openToDiagnosticsSettledMs: open.settled?.openToDiagnosticsMs, openToCompleteDiagnosticsSettledMs: open.settled?.openToCompleteDiagnosticsMs,
+    openTextDocumentSettledMs: open.settled?.openTextDocumentMs, requestToDiagnosticsSettledMs: open.settled?.requestToDiagnosticsMs,
     analysisColdMs: open.cold?.analysisMs, analysisWarmMs: open.warm?.analysisMs, lines: open.warm?.lines, diagnostics: open.warm?.diagnostics,
     hoverProviderMedianMs: hover.providerMs?.median, hoverProviderP95Ms: hover.providerMs?.p95,
     hoverRoundTripMedianMs: hover.roundTripMs?.median, hoverRoundTripP95Ms: hover.roundTripMs?.p95,
