@@ -85,10 +85,11 @@ export type FlowEvent =
   | { kind: 'exit'; pos: SourcePos; value: string | null; implicit: boolean; state: LockState }
   | { kind: 'goto'; pos: SourcePos; label: string; state: LockState }
   /**
-   * A VMA found in the tree used (handed to a call, a field read) where this
-   * path has released mmap_lock: nothing keeps that VMA alive any more.
+   * A pointer that lives only under a lock used (handed to a call, read
+   * through) after this path dropped it: a VMA found in the tree after
+   * mmap_lock or its VMA lock was released, a page table after pte_unmap().
    */
-  | { kind: 'vma-use'; pos: SourcePos; vma: string; what: string; change: '+' | '-' | ' '; state: LockState };
+  | { kind: 'use-after-unlock'; pointer: 'vma' | 'pte'; pos: SourcePos; variable: string; what: string; change: '+' | '-' | ' '; gone: Gone; state: LockState };
 
 export interface FunctionAnalysis {
   fn: FunctionFacts;
@@ -103,6 +104,8 @@ export interface FunctionAnalysis {
    * Value: where and how it was found.
    */
   attachedVmas: Map<string, PathStep>;
+  /** Variables holding a mapped page table (pte_offset_map*()), and where. */
+  mappedPtes?: Map<string, PathStep>;
   /**
    * Where this function changes the VMA tree (vma_prepare(), a tree store,
    * a split or merge helper): the VMAs it is handed are attached ones.
@@ -112,6 +115,9 @@ export interface FunctionAnalysis {
 
 const EMPTY: LockState = { held: [], gone: [], pending: [], known: [] };
 
+/** Calls that map a page table (include/linux/mm.h): the pointer is good until pte_unmap(). */
+const MAPPED_PTE = /^\s*(pte_offset_map(?:_lock|_nolock|_rw_nolock|_ro_nolock)?)\s*\(/;
+const PTE_UNMAP: ReadonlySet<string> = new Set(['pte_unmap', 'pte_unmap_unlock']);
 const FRESH_VMA = /\b(vm_area_alloc|vm_area_dup|vma_copy|copy_vma)\s*\(/;
 /** Calls that return a VMA found in the mm's tree (mm/vma.h, include/linux/mm.h). */
 const VMA_LOOKUP = /^\s*(find_vma|find_vma_prev|find_vma_intersection|vma_lookup|vma_find|vma_next|vma_prev|vma_prev_limit|vma_iter_load|vma_iter_next_range|vma_iter_prev_range|vma_iter_next_rewind|find_extend_vma|lock_mm_and_find_vma|lock_vma_under_rcu|vma_merge_existing_range|vma_modify\w*)\s*\(/;
@@ -341,6 +347,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   let truncated = false;
   const freshVmas = new Set<string>();
   const attachedVmas = new Map<string, PathStep>();
+  const mappedPtes = new Map<string, PathStep>();
   const assignsByLine = new Map<number, AssignFact[]>();
   const lockVarClass = new Map<string, LockClass>();
   for (const a of fn.assigns) {
@@ -349,6 +356,8 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     assignsByLine.set(a.pos.line, list);
     const target = normInstance(a.target);
     if (FRESH_VMA.test(a.value)) freshVmas.add(target);
+    const mapped = MAPPED_PTE.exec(a.value);
+    if (mapped && !mappedPtes.has(target)) mappedPtes.set(target, stepOf(a.pos, `${mapped[1]}() maps ${target}`));
     const found = VMA_LOOKUP.exec(a.value);
     if (found && !attachedVmas.has(target)) attachedVmas.set(target, stepOf(a.pos, `${found[1]}() finds ${target} in the VMA tree`));
     if (/\bpmd_lock(ptr)?\s*\(/.test(a.value)) lockVarClass.set(target, 'pmd_ptl');
@@ -536,7 +545,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   const applyCall = (s0: LockState, call: CallFact, inIf: boolean): LockState => {
     const spec = helperOf(env, call.name);
     let s = s0;
-    if (attachedVmas.size && !spec?.releases) noteVmaUses(s0, call.args, call.pos, call.change, `${call.name}()`);
+    if (!spec?.releases) noteUses(s0, call.args, call.pos, call.change, `${call.name}()`);
     // A NULL-on-failure result handed on before it was tested (`set_pte_at(mm, addr, pte, ...)`).
     let untested: UntestedUse[] | undefined;
     for (const p of s0.pending) {
@@ -644,22 +653,36 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
   let lastJump = false;
   /** The function is shown in pieces: several hunks, so block structure around the gaps is guessed. */
   const derefRes = new Map<string, RegExp>();
-  /** The VMAs of the tree `text` uses: `vma` as a whole argument, or `vma->field`. */
-  const vmaUses = (texts: readonly string[], derefOnly: boolean): string[] => {
-    const out: string[] = [];
-    for (const v of attachedVmas.keys()) {
-      let deref = derefRes.get(v);
-      if (!deref) derefRes.set(v, (deref = new RegExp(`(^|[^\\w>.])${escapeRe(v)}\\s*->`)));
-      if (texts.some((t) => (!derefOnly && normInstance(t) === v) || deref.test(t))) out.push(v);
+  const deref = (v: string, arrow: boolean): RegExp => {
+    const key = `${arrow ? '>' : '*'}${v}`;
+    let re = derefRes.get(key);
+    if (!re) {
+      // `vma->field`; for a page table `*pte`, `pte[i]`.
+      re = arrow ? new RegExp(`(^|[^\\w>.])${escapeRe(v)}\\s*->`) : new RegExp(`\\*\\s*${escapeRe(v)}\\b|(^|[^\\w>.])${escapeRe(v)}\\s*\\[`);
+      derefRes.set(key, re);
     }
-    return out;
+    return re;
   };
-  /** vma-use events where mmap_lock was released on this path and nothing else keeps the VMA. */
-  const noteVmaUses = (s: LockState, texts: readonly string[], pos: SourcePos, change: '+' | '-' | ' ', what: string, derefOnly = false): void => {
-    if (!s.gone.some((g) => g.lock === 'mmap_lock' && g.how === 'released') || s.held.some((h) => h.lock === 'mmap_lock')) return;
-    for (const v of vmaUses(texts, derefOnly)) {
-      if (s.held.some((h) => h.lock === 'vma_lock' && h.instance === v)) continue;
-      events.push({ kind: 'vma-use', pos, vma: v, what, change, state: s });
+  const usesOf = (v: string, texts: readonly string[], derefOnly: boolean, arrow: boolean): boolean =>
+    texts.some((t) => (!derefOnly && normInstance(t) === v) || deref(v, arrow).test(t));
+  /**
+   * use-after-unlock events: a VMA found in the tree used where this path
+   * released mmap_lock (or the VMA's own lock) and holds neither; a mapped
+   * page table used after pte_unmap() / pte_unmap_unlock() of it.
+   */
+  const noteUses = (s: LockState, texts: readonly string[], pos: SourcePos, change: '+' | '-' | ' ', what: string, derefOnly = false): void => {
+    if (s.gone.length === 0) return;
+    for (const v of attachedVmas.keys()) {
+      if (!usesOf(v, texts, derefOnly, true)) continue;
+      if (s.held.some((h) => h.lock === 'mmap_lock' || (h.lock === 'vma_lock' && h.instance === v))) continue;
+      const gone = [...s.gone].reverse().find((g) => g.how === 'released' && (g.lock === 'mmap_lock' || (g.lock === 'vma_lock' && g.instance === v)));
+      if (gone) events.push({ kind: 'use-after-unlock', pointer: 'vma', pos, variable: v, what, change, gone, state: s });
+    }
+    for (const p of mappedPtes.keys()) {
+      if (!usesOf(p, texts, derefOnly, false)) continue;
+      const gone = [...s.gone].reverse().find((g) => g.how === 'released' && PTE_UNMAP.has(g.helper) &&
+        fn.calls.some((c) => c.name === g.helper && c.pos.line === g.step.line && normInstance((c.args[0] ?? '').replace(/\s*[-+]\s*\d+\s*$/, '')) === p));
+      if (gone) events.push({ kind: 'use-after-unlock', pointer: 'pte', pos, variable: p, what, change, gone, state: s });
     }
   };
   const cutBlocks = env.hunkOf !== undefined && new Set(fn.calls.map((c) => env.hunkOf!(c.pos))).size > 1;
@@ -692,7 +715,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           states = states.map((s) => applyCall(s, item.call, false));
           break;
         case 'assign': {
-          if (attachedVmas.size) for (const s of states) noteVmaUses(s, [item.assign.value], item.assign.pos, item.assign.change, item.assign.target.trim());
+          for (const s of states) noteUses(s, [item.assign.value], item.assign.pos, item.assign.change, item.assign.target.trim());
           const target = /^[A-Za-z_]\w*$/.test(item.assign.target.trim()) ? item.assign.target.trim() : null;
           // Only writes of VMA fields the model knows are looked at (LOCK-REQUIRES), and one
           // variable stored in another (`remove = next;`: the roles a merge hands on).
@@ -733,7 +756,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
           break;
         }
         case 'return': {
-          if (attachedVmas.size) for (const s of states) noteVmaUses(s, [item.value], item.pos, ' ', 'the return value', true);
+          for (const s of states) noteUses(s, [item.value], item.pos, ' ', 'the return value', true);
           for (const s of states) {
             let end = s;
             for (const c of item.calls) end = applyCall(end, c, false);
@@ -781,7 +804,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     for (const s0 of input) {
       let s = s0;
       // `if (vma->vm_flags & VM_LOCKED)` reads the VMA; `if (!vma)` only its pointer.
-      if (attachedVmas.size) noteVmaUses(s0, [item.condition], item.pos, ' ', 'a test', true);
+      noteUses(s0, [item.condition], item.pos, ' ', 'a test', true);
       // `a && b` cannot hold where `!a` was decided; `a || b` cannot fail where `a` was.
       // A term without a call reads the same whatever the condition's calls do.
       const plainTerm = (t: string) => !/\w\s*\(/.test(t);
@@ -881,7 +904,7 @@ export function analyzeFunction(fn: FunctionFacts, env: AnalyzeEnv): FunctionAna
     const spec = helperOf(env, c.name);
     return spec?.kind === 'tree-store' || TREE_CHANGERS.has(c.name);
   });
-  return { fn, events, truncated, freshVmas, attachedVmas,
+  return { fn, events, truncated, freshVmas, attachedVmas, mappedPtes,
     ...(changer ? { treeChange: stepOf(changer.pos, `${fn.name}() changes the VMA tree (${changer.name}())`) } : {}) };
 }
 

@@ -46,6 +46,7 @@ export const SRC = {
   L612_CPUH: { file: 'include/linux/cpu.h', kernel: 'v6.12.117', note: 'cpus_read_lock(); *_cpuslocked() variants expect it held [L612]' },
   L612_STOPMACHINEH: { file: 'include/linux/stop_machine.h', kernel: 'v6.12.117', note: 'stop_machine() takes cpus_read_lock(); stop_machine_cpuslocked() expects it held [L612]' },
   SHEET_2_9: { file: 'docs/vma-locking-facts.md', note: 'section 2.9, fault-path contract: when handle_mm_fault() under FAULT_FLAG_VMA_LOCK returns VM_FAULT_RETRY or VM_FAULT_COMPLETED, the VMA lock is already released and the caller must not call vma_end_read() (since 4089eef0e6ac, v6.6)' },
+  SHEET_2_6: { file: 'docs/vma-locking-facts.md', note: 'section 2.6, page-table lock helpers: pte_offset_map() maps the table and enters an RCU read section until pte_unmap(); pte_unmap_unlock() drops the ptl, then unmaps' },
   SHEET_R11: { file: 'docs/vma-locking-facts.md', note: 'section 5.1, R11: after any mmap/VMA lock is dropped, previously obtained VMA pointers are dead; re-look-up and revalidate after relocking' },
   SHEET_R13: { file: 'docs/vma-locking-facts.md', note: 'section 5.1, R12 and R13: under the per-VMA lock alone (lock_vma_under_rcu()) no mmap_lock is held; anon_vma_prepare() asserts it, use vmf_anon_prepare()' },
   SHEET_3_6: { file: 'docs/vma-locking-facts.md', note: 'section 3.6, checklist when adding a new VM_* flag (VM_MAYBE_GUARD diffstat)' },

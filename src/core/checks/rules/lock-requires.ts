@@ -41,8 +41,8 @@ export const rule: Rule = {
             if (f) out.push(f);
           }
         }
-        if (e.kind === 'vma-use') {
-          const f = vmaUsedAfterUnlock(ctx, patch, a, e);
+        if (e.kind === 'use-after-unlock') {
+          const f = usedAfterUnlock(ctx, patch, a, e);
           if (f) out.push(f);
         }
         if (e.kind === 'assign' && e.assign.field && e.assign.change === '+') {
@@ -100,27 +100,41 @@ const PER_VMA_LOCK_ENTRY: ReadonlySet<string> = new Set(['lock_vma_under_rcu', '
 
 const reportedUses = new WeakMap<SeriesContext, Set<string>>();
 /**
- * A VMA found in the tree under mmap_lock, used after this path released
- * the lock (fact sheet R11): the VMA may be unmapped and freed as soon as
- * the lock is dropped, so a later field read or call is a use-after-free
- * window.  Said when the patch adds the use or the release (an unlock moved
- * above the code that still needs the VMA).
+ * A pointer that lives only under a lock, used after this path dropped it:
+ * a VMA found in the tree under mmap_lock (or held by its own VMA lock)
+ * after the lock is released (fact sheet R11: it may be unmapped and freed
+ * at once), or a page table after pte_unmap() (fact sheet 2.6: the mapping
+ * and the RCU section that keeps the table are gone).  Said when the patch
+ * adds the use or the release (an unlock moved above code that still needs
+ * the pointer).
  */
-function vmaUsedAfterUnlock(ctx: SeriesContext, patch: PatchInput, a: FunctionAnalysis, e: Extract<FlowEvent, { kind: 'vma-use' }>): Finding | null {
-  const rel = [...e.state.gone].reverse().find((g) => g.lock === 'mmap_lock' && g.how === 'released');
-  const found = a.attachedVmas.get(e.vma);
-  if (!rel || !found || found.line > rel.step.line || rel.step.line > e.pos.line) return null;
+function usedAfterUnlock(ctx: SeriesContext, patch: PatchInput, a: FunctionAnalysis, e: Extract<FlowEvent, { kind: 'use-after-unlock' }>): Finding | null {
+  const rel = e.gone;
+  const found = e.pointer === 'vma' ? a.attachedVmas.get(e.variable) : a.mappedPtes?.get(e.variable);
+  if (!found || found.line > rel.step.line || rel.step.line > e.pos.line) return null;
   if (ctx.changeAt(patch, e.pos) !== '+' && rel.change !== '+') return null;
-  // Looked up again after the unlock (`vma = find_vma(mm, addr)` under a new lock): another VMA.
-  if (a.fn.assigns.some((x) => normInstance(x.target) === e.vma && x.pos.line > rel.step.line && x.pos.line <= e.pos.line)) return null;
+  // Found or mapped again after the unlock (`vma = find_vma(mm, addr)` under a new lock): another pointer.
+  if (a.fn.assigns.some((x) => normInstance(x.target) === e.variable && x.pos.line > rel.step.line && x.pos.line <= e.pos.line)) return null;
   let seen = reportedUses.get(ctx);
   if (!seen) reportedUses.set(ctx, (seen = new Set()));
-  const key = `${e.pos.file}:${e.pos.line}:${e.vma}`;
+  const key = `${e.pos.file}:${e.pos.line}:${e.variable}`;
   if (seen.has(key)) return null;
   seen.add(key);
-  return ctx.finding(rule, patch, e.pos,
-    `${e.what === 'a test' ? 'This test reads' : e.what === 'the return value' ? 'The return value reads' : `${e.what} uses`} ${e.vma} after ${rel.helper}() at line ${rel.step.line} released mmap_lock, but ${e.vma} was found in the VMA tree under that lock (line ${found.line}): once it is dropped the VMA may be unmapped and freed.`,
-    { path: [found, rel.step, step(e.pos, `uses ${e.vma}`)], sources: sourcesOf([SRC.SHEET_R11], ctx.model.locks.get('mmap_lock')?.source) });
+  const v = e.variable;
+  const who = e.what === 'a test' ? 'This test reads' : e.what === 'the return value' ? 'The return value reads' : `${e.what} uses`;
+  let why: string;
+  let sources;
+  if (e.pointer === 'pte') {
+    why = `${who} ${v} after ${rel.helper}() at line ${rel.step.line} unmapped it: the page table may be freed once unmapped (page tables are freed under RCU since 6.5), and with CONFIG_HIGHPTE the mapping itself is gone.`;
+    sources = sourcesOf([SRC.SHEET_2_6], ctx.model.helpers.get(rel.helper)?.source);
+  } else if (rel.lock === 'vma_lock') {
+    why = `${who} ${v} after ${rel.helper}() at line ${rel.step.line} released its VMA lock, and this path holds no mmap_lock: once the lock is dropped the VMA may be unmapped and freed.`;
+    sources = sourcesOf([SRC.SHEET_R11], ctx.model.helpers.get(rel.helper)?.source);
+  } else {
+    why = `${who} ${v} after ${rel.helper}() at line ${rel.step.line} released mmap_lock, but ${v} was found in the VMA tree under that lock (line ${found.line}): once it is dropped the VMA may be unmapped and freed.`;
+    sources = sourcesOf([SRC.SHEET_R11], ctx.model.locks.get('mmap_lock')?.source);
+  }
+  return ctx.finding(rule, patch, e.pos, why, { path: [found, rel.step, step(e.pos, `uses ${v}`)], sources });
 }
 
 interface FieldWrite { pos: SourcePos; what: string; instance: string; sources: HelperSpec['source']; field: string }
