@@ -18,8 +18,38 @@ import type { HelperSpec, LockClass } from '../../model/index.js';
 import { SRC, orderClosure, orderPath } from '../../model/index.js';
 import { normInstance } from '../flow.js';
 import { functionChanges } from '../removed.js';
-import type { Rule, SeriesContext } from '../types.js';
+import type { FunctionFacts } from '../../c/facts.js';
+import type { FlowEvent } from '../flow.js';
+import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { lockName, onSuccessPath, sourcesOf, step } from './common.js';
+
+/**
+ * A fault handler: it is handed `struct vm_fault *vmf` (the name every
+ * handler in mm/ and the drivers uses).  It runs with mmap_lock held for
+ * read, or under the per-VMA lock alone (fact sheet 2.9).
+ */
+function isFaultHandler(fn: FunctionFacts): boolean {
+  return fn.identifiers.includes('vmf') && (fn.hasStart || /\bvmf\b/.test(fn.header ?? '') || fn.calls.some((c) => c.args.some((a) => /^vmf\b/.test(a.trim()))));
+}
+
+/**
+ * mmap_lock taken (not tried) in a fault handler before anything on the
+ * path released the fault's lock: on the mmap_lock path this takes the lock
+ * the fault already holds for read (the write lock deadlocks at once, the
+ * read lock as soon as a writer queues between the two); on the per-VMA
+ * lock path it waits for writers that wait for this VMA's readers.  Fault
+ * code that needs the mmap lock tries it (`mmap_read_trylock()`) or returns
+ * VM_FAULT_RETRY (vmf_anon_prepare(), fact sheet 2.9).
+ */
+function mmapLockInFault(ctx: SeriesContext, patch: PatchInput, e: Extract<FlowEvent, { kind: 'acquire' }>): Finding | null {
+  if (e.held.lock !== 'mmap_lock' || (e.spec.success ?? 'always') !== 'always') return null;
+  // The handler let go of the fault's lock first (release_fault_lock(), mmap_read_unlock(), vma_end_read()).
+  if (e.before.gone.some((g) => g.how === 'released' && (g.lock === 'mmap_lock' || g.lock === 'vma_lock'))) return null;
+  if (e.before.held.some((h) => h.lock === 'mmap_lock')) return null; // said as a double acquire
+  return ctx.finding(rule, patch, e.call.pos,
+    `${e.call.name}() in a fault handler: the fault runs with mmap_lock held for read, or under the per-VMA lock, so taking mmap_lock here is a recursive acquisition that deadlocks (at once for the write lock; for the read lock as soon as a writer waits). Fault code that needs the mmap lock tries it or returns VM_FAULT_RETRY.`,
+    { path: [step(e.call.pos, `${e.call.name}() with the fault's lock held`)], sources: sourcesOf([SRC.SHEET_2_9, SRC.SHEET_R13], e.spec.source) });
+}
 
 export const rule: Rule = {
   id: 'LOCK-ORDER',
@@ -58,6 +88,10 @@ export const rule: Rule = {
           out.push(ctx.finding(rule, patch, e.call.pos,
             `${e.call.name}() takes ${lockName(e.use.lock)} itself, but this path already holds it (${held}): a recursive acquisition.`,
             { path: [e.held.step, step(e.call.pos, `${e.call.name}() takes ${lockName(e.use.lock)} again`)], sources: sourcesOf(e.spec.source) }));
+        }
+        if (e.kind === 'acquire' && e.call.change === '+' && isFaultHandler(fn)) {
+          const f = mmapLockInFault(ctx, patch, e);
+          if (f) out.push(f);
         }
         if (e.kind === 'call' && e.spec?.forbids) {
           for (const use of e.spec.forbids) {

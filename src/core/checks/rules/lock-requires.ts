@@ -278,7 +278,18 @@ export function droppedVmaWriteLocks(ctx: SeriesContext): Finding[] {
         return last.value;
       };
       const was = binding(pre, call.pos.line);
-      if (post?.calls.some((c) => VMA_WRITE_SHOWN.has(c.name) && argOf(c, 0) === vma && binding(post, c.pos.line) === was)) continue;
+      const kept = post?.calls.filter((c) => VMA_WRITE_SHOWN.has(c.name) && argOf(c, 0) === vma && binding(post, c.pos.line) === was) ?? [];
+      if (kept.length) {
+        // Kept, but moved below the change it guarded: `vm_flags_reset(vma, ..); vma_start_write(vma);`.
+        const late = movedBelowChange(ctx, pre, post!, call, vma, kept);
+        if (late) {
+          out.push(ctx.finding(rule, patch, late.lock.pos,
+            `This patch moves ${late.lock.name}(${vma}) below ${late.change.name}() at line ${late.change.pos.line}: ${vma} is changed before it is write-locked, racing page faults that hold only the per-VMA read lock.`,
+            { path: [step(call.pos, `${call.name}(${vma}) ran before the change`), step(late.change.pos, `${late.change.name}() changes ${vma}`), step(late.lock.pos, `${late.lock.name}(${vma}) now comes after it`)],
+              sources: sourcesOf(ctx.model.helpers.get('vma_start_write')?.source, [SRC.SHEET_6]) }));
+        }
+        continue;
+      }
       const elsewhere = addedLocks.find((c) => !post || !post.calls.includes(c));
       const uncertain = elsewhere
         ? `the series adds ${elsewhere.name}(${argOf(elsewhere, 0)}) at line ${elsewhere.pos.line}: the lock may have moved to the callers`
@@ -294,6 +305,24 @@ export function droppedVmaWriteLocks(ctx: SeriesContext): Finding[] {
     }
   }
   return out;
+}
+
+/**
+ * The first change of `vma` that the removed lock preceded in the pre-image
+ * (a helper that needs the VMA write lock), when the post-image makes that
+ * same call before every lock it keeps.
+ */
+function movedBelowChange(ctx: SeriesContext, pre: FunctionFacts, post: FunctionFacts, removed: CallFact, vma: string, kept: CallFact[]): { change: CallFact; lock: CallFact } | null {
+  const needsWrite = (c: CallFact): boolean => {
+    const spec = ctx.model.helpers.get(c.name);
+    return !!spec?.requires?.some((u) => u.lock === 'vma_lock' && u.mode === 'write' && typeof u.instance === 'number' && argOf(c, u.instance) === vma);
+  };
+  const first = pre.calls.find((c) => c.pos.line > removed.pos.line && c.change !== '+' && needsWrite(c));
+  if (!first) return null;
+  const same = post.calls.find((c) => c.name === first.name && c.args.join(',') === first.args.join(','));
+  if (!same || kept.some((k) => k.pos.line <= same.pos.line)) return null;
+  const lock = kept.find((k) => k.change === '+');
+  return lock ? { change: same, lock } : null;
 }
 
 /** A removed write-mode mmap lock or assertion replaced by a read-mode one in the same patch. */
