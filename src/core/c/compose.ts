@@ -312,6 +312,8 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     // #if nesting: `#endif`/`#else` without their `#if` in the hunk, and `#if` left open.
     let ppRel = 0;
     let ppLow = 0;
+    /** Brace depth (relative to the hunk's start) where the unmatched `#endif`/`#else` sits. */
+    let ppLowBraces = 0;
     let c = commentFirst;
     let pre = macroFirst;
     const codeRows: number[] = [];
@@ -334,8 +336,15 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       if (!wasComment && !pre) {
         const d = /^\s*#\s*(if|endif|el)/.exec(text);
         if (d?.[1] === 'if') ppRel++;
-        else if (d?.[1] === 'endif') ppLow = Math.min(ppLow, --ppRel);
-        else if (d?.[1] === 'el') ppLow = Math.min(ppLow, ppRel - 1);
+        else if (d?.[1] === 'endif') {
+          if (--ppRel < ppLow) {
+            ppLow = ppRel;
+            ppLowBraces = rel;
+          }
+        } else if (d?.[1] === 'el' && ppRel - 1 < ppLow) {
+          ppLow = ppRel - 1;
+          ppLowBraces = rel;
+        }
       }
       c = s.inCommentAfter;
       pre = s.continues;
@@ -386,6 +395,9 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       inComment = commentFirst;
     } else {
       closeAll();
+      // `}` then `#endif` (a function closed inside an `#ifdef` branch): the `#if`
+      // the hunk does not show sits outside the wrapper, not inside its body.
+      if (inside && ppLow < 0 && ppLowBraces <= -need) for (; ppOpen < -ppLow; ppOpen++) synthetic('#if 1');
       if (inside) {
         const w: Wrapper = {
           index: wrappers.length,

@@ -36,3 +36,17 @@ test('quotedFacts on the seed 001 reply', async () => {
   const retract = facts.functions.find((f) => f.image === 'post' && f.name === 'retract_page_tables')!;
   assert.ok(retract.calls.some((c) => c.name === 'file_backed_vma_is_retractable' && c.pos.line === 117));
 });
+
+test('a hunk that starts with `}` and `#endif`: the functions after it are still read (f31, drivers/base/memory.c)', async () => {
+  const file = fixtures + 'corpus/fixes/f31-mm-memory-hotplug-add-missing-mem-hotplug-lock.patch';
+  const [message] = (await readInput(file, readFileSync(file))).messages;
+  const facts = patchFacts(readPatch(message!));
+  const post = (name: string) => facts.functions.find((f) => f.image === 'post' && f.name === name && f.path === 'drivers/base/memory.c');
+  // The `#if` that the hunk's `#endif` closes is outside the fragment the `}` ends, not inside its body.
+  const online = post('memory_block_online');
+  assert.ok(online, facts.functions.map((f) => `${f.image} ${f.name}`).join(', '));
+  assert.deepEqual(online.calls.filter((c) => c.change === '+').map((c) => c.name), ['mem_hotplug_begin', 'mem_hotplug_done']);
+  const offline = post('memory_block_offline');
+  assert.ok(offline);
+  assert.ok(offline.calls.some((c) => c.name === 'adjust_present_page_count'));
+});
