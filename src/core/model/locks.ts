@@ -41,6 +41,8 @@ export const LOCK_OBJECTS: LockObject[] = [
     protects: '(any)', source: [SRC.L612_RWSEMH] },
   { lock: 'cpu_hotplug_lock', title: 'cpu_hotplug_lock (cpus_read_lock())', sleeps: true, modes: ['read', 'write'], balanced: true,
     protects: 'the set of online CPUs; a percpu rwsem: a recursive read acquisition deadlocks against a pending writer', source: [SRC.L612_CPUH] },
+  { lock: 'mem_hotplug_lock', title: 'mem_hotplug_lock (mem_hotplug_begin(), get_online_mems())', sleeps: true, modes: ['read', 'write'], balanced: true,
+    protects: 'memory onlining and offlining: zones, present pages, the memmap of hot-added memory; a percpu rwsem taken for write inside cpus_read_lock()', source: [SRC.L612_MEMHOTPLUG] },
   { lock: 'rcu', title: 'RCU read side', sleeps: false, modes: ['read'], balanced: false,
     protects: 'lockless VMA lookup; PTE tables mapped by pte_offset_map*()', source: [SRC.MM_TYPES, SRC.MM_DOC] },
 ];
@@ -53,6 +55,7 @@ export const LOCK_OBJECTS: LockObject[] = [
  * between folio_lock and the rmap locks would be right for every caller.
  */
 export const LOCK_ORDER: OrderEdge[] = [
+  { outer: 'cpu_hotplug_lock', inner: 'mem_hotplug_lock', why: 'mem_hotplug_begin() takes cpus_read_lock() first', source: [SRC.L612_MEMHOTPLUG] },
   { outer: 'i_rwsem', inner: 'mmap_lock', why: 'generic_perform_write faults in user buffers under i_rwsem', source: [SRC.MM_RMAP, SRC.MM_FILEMAP] },
   { outer: 'i_rwsem', inner: 'invalidate_lock', why: 'truncate -> unmap_mapping_range', source: [SRC.MM_FILEMAP] },
   { outer: 'mmap_lock', inner: 'invalidate_lock', why: 'filemap_fault takes invalidate_lock inside mmap_lock', source: [SRC.MM_RMAP, SRC.MM_FILEMAP] },

@@ -43,6 +43,7 @@ export const SRC = {
   L612_LOCKDEPH: { file: 'include/linux/lockdep.h', kernel: 'v6.12.117', note: 'lockdep_assert_held*() [L612]' },
   L612_MUTEXH: { file: 'include/linux/mutex.h', kernel: 'v6.12.117', note: 'mutex_lock() may sleep [L612]' },
   L612_RWSEMH: { file: 'include/linux/rwsem.h', kernel: 'v6.12.117', note: 'down_read()/down_write() may sleep [L612]' },
+  L612_MEMHOTPLUG: { file: 'mm/memory_hotplug.c', kernel: 'v6.12.117', note: 'mem_hotplug_begin() takes cpus_read_lock(), then mem_hotplug_lock for write; online_pages() and offline_pages() must be called with it held for write [L612]' },
   L612_CPUH: { file: 'include/linux/cpu.h', kernel: 'v6.12.117', note: 'cpus_read_lock(); *_cpuslocked() variants expect it held [L612]' },
   L612_STOPMACHINEH: { file: 'include/linux/stop_machine.h', kernel: 'v6.12.117', note: 'stop_machine() takes cpus_read_lock(); stop_machine_cpuslocked() expects it held [L612]' },
   SHEET_2_9: { file: 'docs/vma-locking-facts.md', note: 'section 2.9, fault-path contract: when handle_mm_fault() under FAULT_FLAG_VMA_LOCK returns VM_FAULT_RETRY or VM_FAULT_COMPLETED, the VMA lock is already released and the caller must not call vma_end_read() (since 4089eef0e6ac, v6.6)' },

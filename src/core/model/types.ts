@@ -28,7 +28,8 @@ export type LockClass =
   | 'rcu'
   | 'mutex'
   | 'rwsem'
-  | 'cpu_hotplug_lock';
+  | 'cpu_hotplug_lock'
+  | 'mem_hotplug_lock';
 
 export type LockMode = 'read' | 'write';
 

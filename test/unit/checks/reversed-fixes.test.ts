@@ -29,6 +29,10 @@ function lineOf(text: string, needle: string): number {
 }
 
 const CASES: { file: string; rule: string; at: string; says: RegExp }[] = [
+  // memory_block_online() runs mhp_init_memmap_on_memory() without mem_hotplug_lock once the lock moves into online_pages().
+  // The hunk starts with `}` and `#endif`: the function after it is parsed only since the composer puts the `#if` outside.
+  { file: 'fixes/f31-mm-memory-hotplug-add-missing-mem-hotplug-lock.patch', rule: 'LOCK-REQUIRES', at: '-\tmem_hotplug_begin();',
+    says: /removes mem_hotplug_begin\(\) and its mem_hotplug_done\(\) at line \d+, but keeps the code between them \(mhp_init_memmap_on_memory\(\) at line \d+\): it ran under mem_hotplug_lock/ },
   // fact sheet #5: dup_mmap() copies the parent's VMAs without write-locking them.
   { file: 'fixes/f01-fork-lock-vmas-of-the-parent-process-when-forking.patch', rule: 'LOCK-REQUIRES', at: '-\t\tvma_start_write(mpnt);',
     says: /removes vma_start_write\(mpnt\) from dup_mmap\(\)/ },

@@ -386,13 +386,20 @@ export function droppedCriticalSections(ctx: SeriesContext): Finding[] {
     if (!post) continue;
     for (const acq of pre.calls) {
       const spec = acq.change === '-' ? ctx.model.helpers.get(acq.name) : undefined;
-      const use = spec?.acquires?.find((u) => typeof u.instance === 'number' && ctx.model.locks.get(u.lock)?.balanced);
+      // A lock of an instance (`mmap_read_lock(mm)`), or a global one (`mem_hotplug_begin()`).
+      // The last lock a helper takes is the one it is named for (mem_hotplug_begin(): cpus_read_lock(), then mem_hotplug_lock).
+      const use = spec?.acquires?.findLast((u) => (typeof u.instance === 'number' || (u.instance === undefined && !GENERIC_LOCKS.has(u.lock))) && ctx.model.locks.get(u.lock)?.balanced);
       if (!spec || !use || (spec.success ?? 'always') !== 'always') continue;
-      const lock = argOf(acq, use.instance as number);
+      const lock = typeof use.instance === 'number' ? argOf(acq, use.instance) : '';
       const rel = pre.calls.find((c) => c.change === '-' && c.pos.line > acq.pos.line &&
-        (ctx.model.helpers.get(c.name)?.releases ?? []).some((u) => typeof u.instance === 'number' && argOf(c, u.instance) === lock));
+        (ctx.model.helpers.get(c.name)?.releases ?? []).some((u) => u.lock === use.lock && (typeof u.instance === 'number' ? argOf(c, u.instance) === lock : lock === '')));
       if (!rel) continue;
-      const kept = post.calls.filter((c) => c.change === ' ' && c.pos.line > acq.pos.line && c.pos.line < rel.pos.line);
+      // The series moved the lock to the callers (memory_block_online() takes it around online_pages()),
+      // or says so above the function ("Must be called with mem_hotplug_lock in write mode.").
+      if (calledUnder(ctx, use.lock).has(post.name) || callersNowHold(patch, post)) continue;
+      // The series moved the lock into a callee (online_pages() takes it itself now): calls to it stay covered.
+      const takesItNow = movedInto(ctx, use.lock);
+      const kept = post.calls.filter((c) => c.change === ' ' && c.pos.line > acq.pos.line && c.pos.line < rel.pos.line && !takesItNow.has(c.name));
       if (kept.length === 0) continue;
       // Reworked rather than removed: a lock of the same class taken anew, or a wrapper named like a lock (madvise_lock()).
       const retaken = post.calls.some((c) => c.change === '+' &&
@@ -403,6 +410,40 @@ export function droppedCriticalSections(ctx: SeriesContext): Finding[] {
         `This patch removes ${acq.name}(${lock}) and its ${rel.name}() at line ${rel.pos.line}, but keeps the code between them (${kept[0].name}() at line ${kept[0].pos.line}): it ran under ${lockName(use.lock)} before and now runs without it.`,
         { severity: 'warning', path: [step(acq.pos, `${acq.name}() removed`), step(kept[0].pos, `${kept[0].name}() now unlocked`), step(rel.pos, `${rel.name}() removed`)],
           sources: sourcesOf(spec.source, ctx.model.locks.get(use.lock)?.source) }));
+    }
+  }
+  return out;
+}
+
+/** Lock classes that stand for any lock of a kind (a spinlock, a mutex): only an instance names one. */
+const GENERIC_LOCKS: ReadonlySet<string> = new Set(['spinlock', 'mutex', 'rwsem', 'rcu']);
+
+/** Functions to which the series adds an acquisition of `lock`. */
+function movedInto(ctx: SeriesContext, lock: string): Set<string> {
+  const out = new Set<string>();
+  for (const patch of ctx.patches) {
+    for (const fn of patch.facts.functions) {
+      if (fn.image !== 'post') continue;
+      if (fn.calls.some((c) => c.change === '+' && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock === lock))) out.add(fn.name);
+    }
+  }
+  return out;
+}
+
+/** A comment the patch adds just above the function that puts the lock on its callers. */
+const CALLER_HOLDS = /\b(?:must be called with|called with\b.*\b(?:held|locked|lock)\b|caller[s]? must (?:hold|take|acquire)|must acquire)/i;
+function callersNowHold(patch: PatchInput, fn: FunctionFacts): boolean {
+  return patch.facts.comments.some((c) => c.change === '+' && c.pos.file === fn.pos.file && c.pos.line < fn.pos.line && c.pos.line >= fn.pos.line - 8 && CALLER_HOLDS.test(c.text));
+}
+
+/** Functions called after an acquisition of `lock` that the series adds. */
+function calledUnder(ctx: SeriesContext, lock: string): Set<string> {
+  const out = new Set<string>();
+  for (const patch of ctx.patches) {
+    for (const fn of patch.facts.functions) {
+      if (fn.image !== 'post') continue;
+      const acq = fn.calls.find((c) => c.change === '+' && (ctx.model.helpers.get(c.name)?.acquires ?? []).some((u) => u.lock === lock));
+      if (acq) for (const c of fn.calls) if (c.pos.line > acq.pos.line) out.add(c.name);
     }
   }
   return out;
