@@ -494,7 +494,7 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     }
     // A statement cut at the hunk's end: close it so the next rows parse.
     const closer = lastCodeLine !== null && lastCodeScan !== null ?
-      statementCloser(tailOf(lastCodeLine, lastCodeScan), lastCodeLine.trim(), pdepth, openKind) : '';
+      statementCloser(tailOf(lastCodeLine, lastCodeScan), lastCodeLine.trim(), pdepth, depth === 0 ? null : openKind) : '';
     if (lastPre) synthetic('');
     if (closer && !inComment) synthetic(closer);
     if (depth === 0) {
@@ -534,7 +534,12 @@ export function renamedDefinitions(hunkLines: { kind: string; text: string }[][]
 /** Text that ends a statement the hunk cut (`0);`, `;`), or '' when it ended cleanly. */
 function statementCloser(tail: string, head: string, pdepth: number, kind: Kind | null): string {
   if (tail === '') return '';
-  if (pdepth > 0) return '0' + ')'.repeat(pdepth) + (kind === 'function' ? ';' : '');
+  // At top level (kind null) the cut statement is a signature (`queue_pages_range(struct mm_struct *mm,`):
+  // without its `;` the next definition would parse as its K&R parameter list and body.
+  if (pdepth > 0) return '0' + ')'.repeat(pdepth) + (kind === 'function' || kind === null ? ';' : '');
+  // A top-level signature the hunk ends on, its body not shown (`static void f(struct x *x)`):
+  // without a `;` the next definition would parse as its K&R parameter list and body.
+  if (kind === null) return /\)\s*$/.test(tail) && /^[A-Za-z_][\w\s*]*\(/.test(head) ? ';' : '';
   if (kind !== 'function') return '';
   if (/(?:&&|\|\||[-+*/%&|^=?<>!~,(])$/.test(tail)) return '0;';
   if (/^(?:\}\s*)?(?:else\b|(?:if|for|while|switch)\s*\(|\w*for_each\w*\s*\()/.test(head) && /(?:\)|\belse)$/.test(tail)) return ';';

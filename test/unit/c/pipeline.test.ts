@@ -50,3 +50,20 @@ test('a hunk that starts with `}` and `#endif`: the functions after it are still
   assert.ok(offline);
   assert.ok(offline.calls.some((c) => c.name === 'adjust_present_page_count'));
 });
+
+test('a hunk that ends on a top-level signature: the next hunk is not read as its body (real/019 do_mbind, real/001 madvise_collapse)', async () => {
+  const cases: [string, string, string][] = [
+    // The hunk ends on `queue_pages_range(struct mm_struct *mm, ...,` (cut inside its parameters).
+    ['corpus/real/019-mm-use-vma-start-write-killable-in-process-vma-walk-lock.patch', 'do_mbind', 'fatal_signal_pending'],
+    // The hunk ends on `static void khugepaged_collapse_pte_mapped_thps(struct khugepaged_mm_slot *mm_slot)`.
+    ['corpus/real/001-mm-khugepaged-collapse-pte-mapped-thp-with-mmap-read-lock.patch', 'madvise_collapse', 'mmap_read_lock'],
+  ];
+  for (const [name, fn, call] of cases) {
+    const file = fixtures + name;
+    const [message] = (await readInput(file, readFileSync(file))).messages;
+    const facts = patchFacts(readPatch(message!));
+    const post = facts.functions.find((f) => f.image === 'post' && f.name === fn);
+    assert.ok(post, `${fn} in ${name}: ${facts.functions.map((f) => f.name).join(', ')}`);
+    assert.ok(post.calls.some((c) => c.name === call && c.change === '+'), `${call} in ${fn}`);
+  }
+});
