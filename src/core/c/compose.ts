@@ -314,6 +314,8 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     let ppLow = 0;
     /** Brace depth (relative to the hunk's start) where the unmatched `#endif`/`#else` sits. */
     let ppLowBraces = 0;
+    /** Rows of `#else`/`#elif`/`#endif` whose `#if` is above the hunk. */
+    const unmatchedPp = new Map<number, 'else' | 'endif'>();
     let c = commentFirst;
     let pre = macroFirst;
     const codeRows: number[] = [];
@@ -337,13 +339,17 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
         const d = /^\s*#\s*(if|endif|el)/.exec(text);
         if (d?.[1] === 'if') ppRel++;
         else if (d?.[1] === 'endif') {
-          if (--ppRel < ppLow) {
+          if (--ppRel < 0) unmatchedPp.set(r, 'endif');
+          if (ppRel < ppLow) {
             ppLow = ppRel;
             ppLowBraces = rel;
           }
-        } else if (d?.[1] === 'el' && ppRel - 1 < ppLow) {
-          ppLow = ppRel - 1;
-          ppLowBraces = rel;
+        } else if (d?.[1] === 'el') {
+          if (ppRel - 1 < 0) unmatchedPp.set(r, 'else');
+          if (ppRel - 1 < ppLow) {
+            ppLow = ppRel - 1;
+            ppLowBraces = rel;
+          }
         }
       }
       c = s.inCommentAfter;
@@ -433,8 +439,17 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
       inComment = commentFirst;
     }
 
-    for (; ppOpen < -ppLow; ppOpen++) synthetic('#if 1');
-    ppOpen += ppRel;
+    // A hunk that goes on with the open function, closes it and then meets the `#else`/`#endif`
+    // of an `#if` around the whole function (`} #else <stub> #endif`): an `#if 1` here would sit
+    // inside the body.  The directives, and an `#else` branch up to its `#endif`, are read as
+    // blank rows instead.
+    const neutralize = joins && ppLow < 0 && ppLowBraces <= -need;
+    if (neutralize) ppOpen += ppRel - ppLow;
+    else {
+      for (; ppOpen < -ppLow; ppOpen++) synthetic('#if 1');
+      ppOpen += ppRel;
+    }
+    let elseNeutralized = false;
 
     // Emit the hunk's rows, following depth so a closed wrapper is no longer "open".
     let preLine = macroFirst;
@@ -446,7 +461,12 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
     let pendingHead: string | null = null;
     for (let r = 0; r < lines.length; r++) {
       const l = lines[r]!;
-      out.push(l.text);
+      const pp = neutralize ? unmatchedPp.get(r) : undefined;
+      if (pp === 'else') elseNeutralized = true;
+      // The other branch (`#else` stub of the same function) is left out: tree-sitter parses both
+      // branches of an `#if`, and two definitions of one name would pair the wrong pre and post.
+      out.push(elseNeutralized || pp === 'endif' ? '' : l.text);
+      if (pp === 'endif') elseNeutralized = false;
       rows.push(l);
       const wasComment = inComment;
       const cached = scans[r]!;

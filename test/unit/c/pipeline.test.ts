@@ -67,3 +67,16 @@ test('a hunk that ends on a top-level signature: the next hunk is not read as it
     assert.ok(post.calls.some((c) => c.name === call && c.change === '+'), `${call} in ${fn}`);
   }
 });
+
+test('a hunk that closes the open function, then meets `#else` <stub> `#endif`: the later functions are still read (real/063)', async () => {
+  const file = fixtures + 'corpus/real/063-mm-handle-userfaults-under-vma-lock.patch';
+  const [message] = (await readInput(file, readFileSync(file))).messages;
+  const facts = patchFacts(readPatch(message!));
+  const post = facts.functions.filter((f) => f.image === 'post' && f.path === 'fs/userfaultfd.c');
+  const names = post.map((f) => f.name);
+  // One userfaultfd_huge_must_wait(): the #else stub would pair the wrong pre and post images.
+  assert.deepEqual(names.filter((n) => n === 'userfaultfd_huge_must_wait').length, 1, names.join(', '));
+  const mustWait = post.find((f) => f.name === 'userfaultfd_must_wait');
+  assert.ok(mustWait?.calls.some((c) => c.name === 'assert_fault_locked' && c.change === '+'), names.join(', '));
+  assert.ok(post.some((f) => f.name === 'handle_userfault' && f.calls.some((c) => c.name === 'release_fault_lock')), names.join(', '));
+});
