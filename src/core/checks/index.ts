@@ -17,6 +17,7 @@ import { builtinContracts, OverlaySpecs, specOf } from '../model/contracts.js';
 import { entryFrom, mineFunction, patchedClasses, type Entry } from './context.js';
 import type { LocatedFunction } from '../c/locate.js';
 import { summarizeSeries } from './summarize.js';
+import { preImageOf } from './removed.js';
 import type { CheckOptions, PatchInput, Rule, RuleInfo, SeriesContext } from './types.js';
 import { RULES } from './rules/index.js';
 
@@ -173,7 +174,7 @@ function changesLocking(fn: FunctionFacts, known: (name: string) => boolean, pat
  * line calls a helper.
  */
 function removesTests(fn: FunctionFacts, patch: PatchInput): boolean {
-  const pre = patch.facts.functions.find((f) => f.image === 'pre' && f.name === fn.name && f.path === fn.path);
+  const pre = preImageOf(patch, fn);
   if (!pre || !patch.lines) return false;
   const stack = [...pre.flow];
   for (let guard = 0; stack.length > 0 && guard < 100_000; guard++) {

@@ -18,8 +18,13 @@ export interface FunctionChange {
   post: FunctionFacts | undefined;
 }
 
-/** Pre-image functions with at least one removed call, each with its post-image twin. */
-export function functionChanges(patches: readonly PatchInput[]): FunctionChange[] {
+const removesACall = (pre: FunctionFacts): boolean => pre.calls.some((c) => c.change === '-');
+
+/**
+ * Pre-image functions with at least one removed call (or that `keep`
+ * selects: a removed `if` has no call), each with its post-image twin.
+ */
+export function functionChanges(patches: readonly PatchInput[], keep: (pre: FunctionFacts) => boolean = removesACall): FunctionChange[] {
   const out: FunctionChange[] = [];
   for (const patch of patches) {
     const posts = new Map<string, FunctionFacts>();
@@ -27,12 +32,17 @@ export function functionChanges(patches: readonly PatchInput[]): FunctionChange[
       if (fn.image === 'post') posts.set(`${fn.path}\0${fn.name}`, fn);
     }
     for (const pre of patch.facts.functions) {
-      if (pre.image !== 'pre' || !pre.calls.some((c) => c.change === '-')) continue;
+      if (pre.image !== 'pre' || !keep(pre)) continue;
       const post = posts.get(`${pre.path}\0${pre.name}`);
       out.push({ patch, pre, post: post && !post.removed ? post : undefined });
     }
   }
   return out;
+}
+
+/** The pre-image of a post-image function: the same function as the patch found it. */
+export function preImageOf(patch: PatchInput, fn: FunctionFacts): FunctionFacts | undefined {
+  return patch.facts.functions.find((f) => f.image === 'pre' && f.name === fn.name && f.path === fn.path);
 }
 
 /** The call's argument `index`, normalised (`&vma->vm_mm->mmap_lock` -> `vma->vm_mm->mmap_lock`). */

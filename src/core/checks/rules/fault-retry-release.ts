@@ -20,9 +20,8 @@ import type { CallFact, FlowItem } from '../../c/facts.js';
 import type { Finding } from '../../findings.js';
 import { SRC } from '../../model/index.js';
 import type { SourcePos } from '../../types.js';
-import type { FunctionFacts } from '../../c/facts.js';
-import { argOf } from '../removed.js';
-import type { PatchInput, RuleInfo, SeriesContext } from '../types.js';
+import { argOf, functionChanges } from '../removed.js';
+import type { RuleInfo, SeriesContext } from '../types.js';
 import { sourcesOf, step } from './common.js';
 
 const FAULT_BITS = ['VM_FAULT_RETRY', 'VM_FAULT_COMPLETED'] as const;
@@ -58,27 +57,11 @@ function leaves(items: readonly FlowItem[]): boolean {
   return !!last && (last.kind === 'return' || last.kind === 'goto' || last.kind === 'break' || last.kind === 'continue');
 }
 
-/**
- * Functions with both images whose pre-image calls handle_mm_fault(): the
- * removed line may be a bare `if`, which removed.ts's functionChanges()
- * (removed calls only) does not pair.
- */
-function changedFunctions(ctx: SeriesContext): { patch: PatchInput; pre: FunctionFacts; post: FunctionFacts }[] {
-  const out: { patch: PatchInput; pre: FunctionFacts; post: FunctionFacts }[] = [];
-  for (const patch of ctx.patches) {
-    const fns = patch.facts.functions;
-    for (const pre of fns) {
-      if (pre.image !== 'pre' || !pre.calls.some((c) => c.name === 'handle_mm_fault')) continue;
-      const post = fns.find((f) => f.image === 'post' && !f.removed && f.name === pre.name && f.path === pre.path);
-      if (post) out.push({ patch, pre, post });
-    }
-  }
-  return out;
-}
-
 export function releasesAfterFaultRetry(ctx: SeriesContext, rule: RuleInfo): Finding[] {
   const out: Finding[] = [];
-  for (const { patch, pre, post } of changedFunctions(ctx)) {
+  // The removed line may be a bare `if`, with no call: every function that calls handle_mm_fault().
+  for (const { patch, pre, post } of functionChanges(ctx.patches, (f) => f.calls.some((c) => c.name === 'handle_mm_fault'))) {
+    if (!post) continue;
     const fault = post.calls.find((c) => c.name === 'handle_mm_fault');
     if (!fault) continue;
     // The pre-image's guard of a release, on a line this patch removes.

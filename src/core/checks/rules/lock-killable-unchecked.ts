@@ -11,6 +11,7 @@ import type { CallFact, FlowItem, FunctionFacts } from '../../c/facts.js';
 import type { SourcePos } from '../../types.js';
 import type { PatchInput, Rule, SeriesContext } from '../types.js';
 import { sourcesOf, step } from './common.js';
+import { preImageOf } from '../removed.js';
 
 /** A function named like a lock helper (madvise_lock(), lock_page_maybe()). */
 const LOCKISH = /(^|_)(lock|trylock|lock_killable)(_|$)/;
@@ -101,7 +102,7 @@ function usedBeforeTested(ctx: SeriesContext): Finding[] {
 /** Variables the pre-image of `fn` tested in an `if` whose line the patch removes, and where. */
 function testsRemoved(ctx: SeriesContext, patch: PatchInput, fn: FunctionFacts): Map<string, SourcePos> {
   const out = new Map<string, SourcePos>();
-  const pre = patch.facts.functions.find((f) => f.image === 'pre' && f.name === fn.name && f.path === fn.path);
+  const pre = preImageOf(patch, fn);
   if (!pre) return out;
   const visit = (items: readonly FlowItem[], depth: number): void => {
     if (depth > 64) return;
