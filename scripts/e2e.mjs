@@ -434,6 +434,11 @@ async function uiSmoke(sb, ws) {
     const plusScopes = await scopesAt(plusLine, 2);
     check('a + line is coloured as an inserted diff line, its C keyword as C', /markup\.inserted/.test(plusScopes) && /storage\.modifier\.c|source\.c/.test(plusScopes) && /text\.patch-mail/.test(plusScopes),
       `seed 003 line ${plusLine}: ${plusScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
+    // A comment's middle line in a + hunk (` * text`, its `/*` lines above) is a C comment.
+    const commentLine = seedLine('003_', (l) => /^\+\t \* \w/.test(l));
+    const commentScopes = await scopesAt(commentLine, 5);
+    check('a comment line inside a + hunk is coloured as a C comment', /comment\.block\.c/.test(commentScopes) && /markup\.inserted/.test(commentScopes),
+      `seed 003 line ${commentLine}: ${commentScopes.replace(/\s+/g, ' ').slice(0, 300)}`);
     const colours = await page.evaluate(() => new Set([...document.querySelectorAll('.monaco-editor .view-line span span')].map((e) => getComputedStyle(e).color)).size);
     check('seed 003 is shown in several colours', colours >= 4, `${colours} colours on screen`);
     await page.screenshot({ path: join(outDir, 'vscode-ui-seed-003-highlighted.png') });
