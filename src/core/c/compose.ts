@@ -387,6 +387,9 @@ export function compose(hunks: ImageLine[][], contexts: string[], oldNames: Map<
         synthetic('*/');
         inComment = false;
       }
+      // `#if`s the last hunk left open (it ended on `#else`) that this hunk does not close:
+      // the hidden code between the hunks did, else the rest of the body would sit in their branch.
+      for (; ppOpen > -ppLow; ppOpen--) synthetic('#endif');
       if (depth > need) synthetic(closers(depth - need));
       else if (depth < need) {
         // Code the hunks do not show opened these blocks: in a function body

@@ -80,3 +80,13 @@ test('a hunk that closes the open function, then meets `#else` <stub> `#endif`: 
   assert.ok(mustWait?.calls.some((c) => c.name === 'assert_fault_locked' && c.change === '+'), names.join(', '));
   assert.ok(post.some((f) => f.name === 'handle_userfault' && f.calls.some((c) => c.name === 'release_fault_lock')), names.join(', '));
 });
+
+test('a hunk that ends on `#else` inside a body, joined by the next hunk of the function: the rest is not read as that branch (real/005 drm_mmap_locked)', async () => {
+  const file = fixtures + 'corpus/real/005-mm-replace-vma-vm-flags-direct-modifications-with-modifier-c.patch';
+  const [message] = (await readInput(file, readFileSync(file))).messages;
+  const facts = patchFacts(readPatch(message!));
+  const post = facts.functions.find((f) => f.image === 'post' && f.name === 'drm_mmap_locked' && f.path === 'drivers/gpu/drm/drm_vm.c');
+  assert.ok(post, facts.functions.filter((f) => f.path === 'drivers/gpu/drm/drm_vm.c').map((f) => f.name).join(', '));
+  // Both hunks' flag writes are read: the one before `#else` and the one after the hidden `#endif`.
+  assert.deepEqual(post.calls.filter((c) => c.change === '+').map((c) => c.name), ['vm_flags_clear', 'vm_flags_set']);
+});
